@@ -1,0 +1,5 @@
+import sys
+
+from plinkdocs.cli import main
+
+sys.exit(main())

@@ -1,0 +1,179 @@
+"""The check pipeline: load -> schema -> references -> model -> rules -> waivers.
+
+`check_paths` is what the CLI, the site and the pull-request outputs call; it never
+raises on bad input: every problem with a design is a finding.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from plinkdocs import rules as _rules
+from plinkdocs.config import Config
+from plinkdocs.findings import Finding, Violation
+from plinkdocs.load import Document, load_bytes, load_file
+from plinkdocs.model import Architecture, build
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class FileResult:
+    file: str
+    document: Document
+    model: Architecture | None
+    findings: list  # sorted, waived ones included
+
+    @property
+    def name(self) -> str | None:
+        data = self.document.data
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            return data["name"]
+        return None
+
+
+@dataclass
+class RunResult:
+    files: list = field(default_factory=list)
+
+    @property
+    def findings(self) -> list:
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def active(self) -> list:
+        """Findings that count: not waived."""
+        return [f for f in self.findings if f.waived is None]
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """Repository-relative with forward slashes when under the working folder, else as given."""
+    p = Path(path)
+    try:
+        rel = p.resolve().relative_to(Path.cwd().resolve())
+        return rel.as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files named, and YAML files under folders named (hidden folders skipped), sorted, once each."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                        found.append(Path(root) / name)
+        else:
+            found.append(p)
+    seen, out = set(), []
+    for p in found:
+        key = os.path.normpath(p)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return sorted(out, key=lambda x: display_path(x))
+
+
+def _finalize(doc: Document, config: Config, extra: list[Finding]) -> list[Finding]:
+    """Fill in rule metadata and severity, drop disabled and deselected rules, apply waivers."""
+    registry = _rules.registry()
+    out = []
+    for f in doc.findings + extra:
+        rule = registry[f.rule]
+        if not config.enabled(rule.id) and rule.id not in ("PL001", "PL005"):
+            continue
+        if rule.id in doc.disabled.get(f.line, ()):
+            continue
+        f = f.with_(name=rule.name, severity=config.severity_of(rule), fix=f.fix or rule.fix)
+        out.append(f)
+    return out
+
+
+def _waive(findings: list[Finding], model: Architecture | None, config: Config) -> list[Finding]:
+    if model is None or not model.waivers:
+        return findings
+    live = [w for w in model.waivers if not w.expired(config.today)]
+    out = []
+    for f in findings:
+        for w in live:
+            if w.rule == f.rule and f.path[: len(w.target_path)] == w.target_path:
+                f = f.with_(waived=w.reason)
+                break
+        out.append(f)
+    return out
+
+
+def run_rules(model: Architecture, doc: Document, config: Config) -> list[Finding]:
+    """Every enabled model-stage rule on `model`; findings located in `doc`."""
+    out = []
+    for rule in _rules.registry().values():
+        if rule.check is None or not config.enabled(rule.id):
+            continue
+        for v in rule.check(model, config.rule_config(rule)):
+            if not isinstance(v, Violation):
+                v = Violation(*v)
+            line, col, eline, ecol = doc.span(v.path)
+            out.append(Finding(rule=rule.id, name=rule.name, severity="", message=v.message, file=doc.file,
+                               line=line, column=col, end_line=eline, end_column=ecol, path=tuple(v.path),
+                               fix=v.fix or ""))
+    return out
+
+
+def check_document(doc: Document, config: Config) -> FileResult:
+    from plinkdocs import refs, schema
+
+    model = None
+    extra: list[Finding] = []
+    if doc.ok:
+        if not schema.validate(doc):
+            if not refs.check_references(doc):
+                model = build(doc.data, doc.file)
+                extra = run_rules(model, doc, config)
+    findings = _waive(_finalize(doc, config, extra), model, config)
+    findings.sort(key=Finding.sort_key)
+    return FileResult(doc.file, doc, model, findings)
+
+
+def check_file(path: str | os.PathLike, config: Config, display: str | None = None) -> FileResult:
+    doc = load_file(path, display if display is not None else display_path(path), config.limits)
+    return check_document(doc, config)
+
+
+def check_text(text: str, config: Config | None = None, display: str = "<string>") -> FileResult:
+    config = config or Config()
+    return check_document(load_bytes(text.encode("utf-8"), display, config.limits), config)
+
+
+def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None) -> RunResult:
+    config = config or Config()
+    result = RunResult([check_file(p, config) for p in discover(paths)])
+    apply_unique_names(result, config)
+    return result
+
+
+def apply_unique_names(result: RunResult, config: Config) -> None:
+    """PL006: a design's name must be unique across the files checked together."""
+    if not config.enabled("PL006"):
+        return
+    rule = _rules.get("PL006")
+    first: dict[str, str] = {}
+    for r in result.files:
+        name = r.name
+        if name is None or r.model is None:
+            continue
+        if name in first:
+            line, col = r.document.locate(("name",))
+            f = Finding(rule=rule.id, name=rule.name, severity=config.severity_of(rule),
+                        message=f"the name `{name}` is already used by {first[name]}", file=r.file, line=line,
+                        column=col, path=("name",), fix=rule.fix)
+            if rule.id not in r.document.disabled.get(line, ()):
+                r.findings = sorted(_waive([f], r.model, config) + r.findings, key=Finding.sort_key)
+        else:
+            first[name] = r.file

@@ -1,0 +1,144 @@
+"""The command line: parses arguments, then hands over to the core. No logic lives here.
+
+Exit status (``plinkdocs check``): a bit set of what was found at or above ``--fail-on``:
+2 error findings, 4 warning findings, 8 info findings; 0 when none; 1 for a usage or
+configuration error. With the default ``--fail-on error`` the status is 0 or 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from plinkdocs import __version__
+
+EXIT_USAGE = 1
+SEVERITY_BITS = {"error": 2, "warning": 4, "info": 8}
+FAIL_ON = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info"), "none": ()}
+
+
+class UsageError(Exception):
+    pass
+
+
+def exit_status(findings, fail_on: str = "error") -> int:
+    status = 0
+    for f in findings:
+        if f.waived is None and f.severity in FAIL_ON[fail_on]:
+            status |= SEVERITY_BITS[f.severity]
+    return status
+
+
+def _write(text: str, out: str | None) -> None:
+    if out and out != "-":
+        from plinkdocs.fsutil import write_atomic
+
+        write_atomic(out, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _config(args):
+    from plinkdocs.config import load_config
+
+    return load_config(getattr(args, "config", None))
+
+
+def _default_paths(paths):
+    if paths:
+        return paths
+    if os.path.isdir("architectures"):
+        return ["architectures"]
+    raise UsageError("no PATH given and no architectures/ folder here")
+
+
+def cmd_check(args) -> int:
+    from plinkdocs.check import check_paths
+    from plinkdocs.report import FORMATS, render
+
+    config = _config(args)
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    paths = _default_paths(args.paths)
+    for p in paths:
+        if not os.path.exists(p):
+            raise UsageError(f"{p}: no such file or folder")
+    result = check_paths(paths, config)
+    _write(render(fmt, result, config), args.output)
+    return exit_status(result.findings, args.fail_on)
+
+
+def cmd_rules(args) -> int:
+    from plinkdocs.rules import registry
+
+    config = _config(args)
+    rows = [(r.id, r.name, config.severity_of(r), r.summary) for r in registry().values()
+            if config.enabled(r.id) or args.all]
+    w1 = max(len(r[1]) for r in rows)
+    for rid, name, sev, summary in rows:
+        print(f"{rid}  {name:<{w1}}  {sev:<7}  {summary}")
+    return 0
+
+
+def cmd_rule(args) -> int:
+    from plinkdocs.rules import by_name_or_id
+    from plinkdocs.rules.docs import terminal_doc
+
+    rule = by_name_or_id(args.rule)
+    if rule is None:
+        raise UsageError(f"no rule {args.rule!r}; `plinkdocs rules` lists them")
+    sys.stdout.write(terminal_doc(rule))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plinkdocs", description="Validate, document and publish AWS PrivateLink designs.")
+    parser.add_argument("--version", action="version", version=f"plinkdocs {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name, func, help_text):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("check", cmd_check, "Check designs against the schema and the rules.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("--format", "-f", default=None,
+                   help="text (default), json, sarif, github (default under GitHub Actions) or junit")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+    p.add_argument("--fail-on", choices=list(FAIL_ON), default="error",
+                   help="lowest severity that makes the exit status non-zero (default: error)")
+
+    p = add("rules", cmd_rules, "List the rule catalog.")
+    p.add_argument("--config", "-c", metavar="FILE")
+    p.add_argument("--all", action="store_true", help="include rules the configuration turns off")
+
+    p = add("rule", cmd_rule, "Show one rule's documentation.")
+    p.add_argument("rule", metavar="RULE", help="a rule id (PL201) or name (endpoint-az-not-offered)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from plinkdocs.config import ConfigError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except (UsageError, ConfigError) as e:
+        print(f"plinkdocs {args.command}: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

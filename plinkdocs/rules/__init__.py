@@ -1,0 +1,74 @@
+"""The rule catalog: an explicit registry, one module per rule (see docs/rules).
+
+Adding a rule: copy a module and its fixture file, give it the next free id in its hundred,
+and add its module name here. A test proves this list equals the modules on disk."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+MODULES = (
+    "pl001_yaml_syntax",
+    "pl002_duplicate_key",
+    "pl003_schema",
+    "pl004_unknown_reference",
+    "pl005_unsupported_yaml",
+    "pl006_duplicate_name",
+)
+
+_REQUIRED = ("ID", "NAME", "SEVERITY", "SUMMARY", "FIX", "SOURCE", "TAGS", "DOC")
+
+
+class Rule:
+    """A rule module's metadata, read once; `check` is None for rules the loader applies."""
+
+    def __init__(self, module: ModuleType):
+        for attr in _REQUIRED:
+            if not hasattr(module, attr):
+                raise AttributeError(f"rule module {module.__name__} lacks {attr}")
+        self.module = module
+        self.id: str = module.ID
+        self.name: str = module.NAME
+        self.severity: str = module.SEVERITY
+        self.summary: str = module.SUMMARY
+        self.fix: str = module.FIX
+        self.source: str = module.SOURCE
+        self.tags: tuple = tuple(module.TAGS)
+        self.doc: str = module.DOC
+        self.options: dict = dict(getattr(module, "OPTIONS", {}))
+        self.check = getattr(module, "check", None)
+
+    @property
+    def stage(self) -> str:
+        return "model" if self.check else "load"
+
+    def __repr__(self) -> str:
+        return f"<Rule {self.id} {self.name}>"
+
+
+_REGISTRY: dict[str, Rule] | None = None
+
+
+def registry() -> dict[str, Rule]:
+    """id -> Rule, in catalog order."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        rules = {}
+        for name in MODULES:
+            rule = Rule(importlib.import_module(f"{__name__}.{name}"))
+            rules[rule.id] = rule
+        _REGISTRY = rules
+    return _REGISTRY
+
+
+def get(rule_id: str) -> Rule:
+    return registry()[rule_id]
+
+
+def by_name_or_id(key: str) -> Rule | None:
+    key_u = key.upper()
+    for r in registry().values():
+        if r.id == key_u or r.name == key.lower():
+            return r
+    return None

@@ -1,0 +1,54 @@
+"""The registry equals the modules on disk; every rule is documented, and its docs tell the truth."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import plinkdocs.rules as rules_pkg
+from plinkdocs.rules import MODULES, registry
+from plinkdocs.rules import docs
+from tests.helpers import make_config, run_texts
+
+RULES_DIR = Path(rules_pkg.__file__).parent
+CATALOG = Path(__file__).resolve().parents[3] / "shared" / "spec" / "rules.md"
+
+
+def test_registry_equals_modules_on_disk():
+    on_disk = sorted(p.stem for p in RULES_DIR.glob("pl[0-9][0-9][0-9]_*.py"))
+    assert sorted(MODULES) == on_disk
+    for name in MODULES:
+        rid = name[:5].upper()
+        assert registry()[rid].module.__name__.endswith(name)
+        assert registry()[rid].name.replace("-", "_") == name[6:]
+
+
+@pytest.mark.skipif(not CATALOG.exists(), reason="the shared catalog is beside the repository in development")
+def test_registry_covers_the_catalog():
+    ids = re.findall(r"^\| (PL\d{3}) \| ([a-z0-9-]+) \| (\w+) \|", CATALOG.read_text(), re.M)
+    for rid, name, severity in ids:
+        rule = registry().get(rid)
+        assert rule is not None, f"{rid} is in the catalog but not implemented"
+        assert (rule.name, rule.severity) == (name, severity)
+
+
+@pytest.mark.parametrize("rid", list(registry()))
+def test_rule_metadata_and_sections(rid):
+    rule = registry()[rid]
+    assert re.fullmatch(r"PL\d{3}", rule.id)
+    assert rule.severity in ("error", "warning", "info")
+    assert rule.summary and rule.fix and rule.source.startswith("https://") and rule.tags
+    assert list(docs.sections(rule)) == list(docs.SECTIONS)
+
+
+@pytest.mark.parametrize("rid", list(registry()))
+def test_example_fails_and_use_instead_passes(rid):
+    rule = registry()[rid]
+    cfg = make_config({"today": "2026-06-01"})
+    bad = run_texts(docs.example_documents(rule, "Example"), cfg)
+    good = run_texts(docs.example_documents(rule, "Use instead"), cfg)
+    assert any(f.rule == rid for f in bad.files[-1].findings), f"{rid}: its Example does not raise it"
+    assert not any(f.rule == rid for r in good.files for f in r.findings), \
+        f"{rid}: its Use instead raises it: {[f.message for r in good.files for f in r.findings if f.rule == rid]}"
