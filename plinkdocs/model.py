@@ -197,6 +197,7 @@ class Endpoint:
     state: str
     traffic: Traffic
     path: tuple
+    private_dns_set: bool = False  # `private_dns` written in the file (a GWLB endpoint must not ask for it)
 
 
 @dataclass(frozen=True)
@@ -455,7 +456,8 @@ def build(data: dict, file: str = "") -> Architecture:
             k, e["vpc"], e.get("type", "interface"), svc, kind, name, e.get("service_region"),
             tuple(e.get("subnets") or ()), tuple(e.get("security_groups") or ()), e.get("private_dns", True),
             _policy_freeze(e.get("policy")), e.get("state", "available"),
-            Traffic(t.get("gb_per_month"), t.get("peak_gbps")), ("endpoints", k))
+            Traffic(t.get("gb_per_month"), t.get("peak_gbps")), ("endpoints", k),
+            private_dns_set="private_dns" in e)
     workloads = {}
     for k, w in (data.get("workloads") or {}).items():
         p = ("workloads", k)
