@@ -76,6 +76,7 @@ class Vpc:
     flow_logs: bool
     subnets: Mapping[str, Subnet]
     path: tuple
+    flow_logs_set: bool = False  # `flow_logs` written in the file (a finding can point at it)
 
 
 @dataclass(frozen=True)
@@ -403,7 +404,7 @@ def build(data: dict, file: str = "") -> Architecture:
         vpcs[k] = Vpc(k, v["account"], v.get("region", region), tuple(_net(c) for c in v["cidrs"]),
                       Dns(d.get("support", True), d.get("hostnames", True), d.get("resolver", "amazon"),
                           d.get("forwards_to_amazon"), d.get("inbound_resolver", False)),
-                      v.get("flow_logs", False), subnets, p)
+                      v.get("flow_logs", False), subnets, p, flow_logs_set="flow_logs" in v)
     sgs = {}
     for k, g in (data.get("security_groups") or {}).items():
         p = ("security_groups", k)
