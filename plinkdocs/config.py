@@ -85,7 +85,9 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
             return Config()
         path = found
     path = Path(path)
-    shown = os.path.relpath(path) if path.is_absolute() else str(path)
+    from plinkdocs.check import display_path
+
+    shown = display_path(path)
     if not path.is_file():
         raise ConfigError(f"configuration file not found: {shown}")
     doc = load_file(path, shown)
@@ -94,15 +96,15 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
         raise ConfigError(f.message, shown, f.line, f.column)
     data = doc.data or {}
 
-    def fail(msg, at=()):
-        line, col = doc.locate(at)
+    def fail(msg, at=(), key=False):
+        line, col = doc.locate(at, key=key)
         raise ConfigError(msg, shown, line, col)
 
     if not isinstance(data, dict):
         fail("the configuration must be a mapping")
     for k in data:
         if k not in _KEYS:
-            fail(f"unknown key `{k}`; known: {', '.join(sorted(_KEYS))}", (k,))
+            fail(f"unknown key `{k}`; known: {', '.join(sorted(_KEYS))}", (k,), key=True)
     known = rules.registry()
 
     def ids(key) -> tuple:
@@ -136,7 +138,7 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
         for k, v in opts.items():
             if k not in rule.options:
                 fail(f"{rule.id} has no option `{k}`" + (f"; it has {', '.join(rule.options)}" if rule.options else ""),
-                     ("options", rid, k))
+                     ("options", rid, k), key=True)
             default = rule.options[k]
             if isinstance(default, (int, float)) and not isinstance(default, bool) and (
                     isinstance(v, bool) or not isinstance(v, (int, float))):
@@ -149,7 +151,7 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
     kw = {}
     for k, v in lim.items():
         if not hasattr(defaults, k):
-            fail(f"unknown limit `{k}`; known: max_bytes, max_depth, max_nodes", ("limits", k))
+            fail(f"unknown limit `{k}`; known: max_bytes, max_depth, max_nodes", ("limits", k), key=True)
         if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
             fail(f"limit `{k}` takes a positive whole number", ("limits", k))
         kw[k] = v

@@ -238,6 +238,10 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
             rule = "PL005"
             msg = "the file nests deeper than the YAML parser allows"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if mark and mark.index < len(text) and text[mark.index] == "\t":
+            msg = "a tab character here: YAML indents with spaces, never tabs"
+            doc.problem(rule, msg, line, col, fix="replace the tab with spaces")
+            return doc
         doc.problem(rule, _clean(msg), line, col)
         return doc
     except yaml.YAMLError as e:  # reader errors carry no mark of this kind

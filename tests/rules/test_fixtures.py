@@ -8,6 +8,7 @@ A fixture file is `fixtures/<RULE>.yaml`:
         design: {...}        # a fragment merged onto plinkdocs/rules/base.yaml
         # or text: |         # a whole file, as written
         # also: [{...}]      # more designs checked in the same run (fragments)
+        # expect_file: 1      # whose findings to compare (default 0, the design itself)
         # config: {options: {PL603: {quota: 2}}, today: 2026-01-01, severity: {...}}
         expect:
           - {path: endpoints.app.subnets[1], message: use1-az3}   # message: a substring
@@ -47,7 +48,7 @@ def test_fixture(rule_id, name, case):
     for i, extra in enumerate(case.get("also") or ()):
         texts.append((f"also-{i}.yaml", design_text(extra)))
     result = run_texts(texts, config)
-    got = [f for f in result.files[0].findings if f.rule == rule_id]
+    got = [f for f in result.files[case.get("expect_file", 0)].findings if f.rule == rule_id]
     expected = case.get("expect") or []
     if name.startswith("pass_"):
         assert not expected, "a pass_ case expects no finding"
