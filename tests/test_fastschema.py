@@ -1,0 +1,109 @@
+"""The compiled validity check agrees with jsonschema, so the fast path never lets an invalid file through."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from plinkdocs import schema
+from plinkdocs.fastschema import Unsupported, compile_schema
+from plinkdocs.load import load_file
+from tests.helpers import design_text
+from plinkdocs.load import load_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def agree(data) -> bool:
+    return schema.fast_check()(data) == schema.validator().is_valid(data)
+
+
+def bundled():
+    return [load_file(p).data for p in sorted((ROOT / "architectures").glob("*.yaml"))]
+
+
+def fixture_designs():
+    out = []
+    for f in sorted((ROOT / "tests" / "rules" / "fixtures").glob("*.yaml")):
+        for case in yaml.safe_load(f.read_text())["cases"].values():
+            doc = load_text(design_text(case.get("design"), case.get("text")))
+            if doc.data is not None:
+                out.append(doc.data)
+    return out
+
+
+def test_the_schema_compiles():
+    assert schema.fast_check() is not None
+
+
+def test_agrees_on_bundled_and_fixture_designs():
+    designs = bundled() + fixture_designs()
+    assert len(designs) > 20
+    for d in designs:
+        assert agree(d)
+
+
+@pytest.mark.parametrize("path,value", [
+    (("version",), True),            # true is not 1
+    (("version",), 1.0),             # 1.0 is the integer 1
+    (("budget", "monthly_usd"), False),
+    (("tags",), ["a", "a"]),
+    (("review",), {"decided": "2026-02-30"}),
+    (("review",), {"decided": "2026-2-3"}),
+    (("vpcs", "consumer", "subnets", "consumer-a"), {"az_id": "use1-az1", "az": "us-east-1a"}),
+    (("vpcs", "consumer", "subnets", "Bad_Id"), {"az_id": "use1-az1"}),
+    (("endpoints", "app", "x-note"), {"anything": [1, 2]}),
+    (("endpoints", "app", "policy"), {"Statement": {"Effect": "Allow", "Action": 3}}),
+])
+def test_agrees_on_edge_cases(path, value):
+    d = copy.deepcopy(bundled()[0])
+    node = d
+    for seg in path[:-1]:
+        node = node.setdefault(seg, {})
+    node[path[-1]] = value
+    assert agree(d)
+
+
+def test_unknown_keywords_are_refused():
+    with pytest.raises(Unsupported):
+        compile_schema({"type": "object", "dependentRequired": {"a": ["b"]}})
+    with pytest.raises(Unsupported):
+        compile_schema({"type": "string", "format": "email"})
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 70000), st.floats(allow_nan=False, allow_infinity=False),
+                     st.sampled_from(["", "tcp", "use1-az1", "10.0.0.0/8", "443", "8000-8100", "*", "2026-01-01",
+                                      "arn:aws:iam::222222222222:root", "aws:s3", "x"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_agrees_on_random_mutations(data):
+    d = copy.deepcopy(bundled()[data.draw(st.integers(0, 5))])
+    # walk to a random node and replace or delete it
+    node, key = d, None
+    for _ in range(data.draw(st.integers(1, 6))):
+        if isinstance(node, dict) and node:
+            key = data.draw(st.sampled_from(sorted(node)))
+        elif isinstance(node, list) and node:
+            key = data.draw(st.integers(0, len(node) - 1))
+        else:
+            break
+        if not isinstance(node[key], (dict, list)):
+            break
+        node = node[key]
+        key = None
+    if key is None:
+        if isinstance(node, dict):
+            node[data.draw(st.sampled_from(["x-a", "bogus", "id", "ports"]))] = data.draw(_scalars)
+        elif isinstance(node, list):
+            node.append(data.draw(_scalars))
+    elif data.draw(st.booleans()):
+        node[key] = data.draw(_scalars)
+    elif isinstance(node, dict):
+        del node[key]
+    assert agree(d)
