@@ -88,10 +88,11 @@ class Document:
     root: Any = None
     findings: list = field(default_factory=list)
     disabled: dict = field(default_factory=dict)  # line -> set of rule ids
+    loaded: bool = False  # the YAML was read into `data` (which may be None for an empty document)
 
     @property
     def ok(self) -> bool:
-        return self.data is not None
+        return self.loaded
 
     def problem(self, rule: str, message: str, line: int = 1, column: int = 1,
                 path: Path = (), fix: str = "") -> Finding:
@@ -251,8 +252,7 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
         doc.problem("PL005", f"the file nests deeper than {limits.max_depth} levels")
         return doc
     doc.root = root
-    if root is None:
-        doc.data = None
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == NULL):
         doc.problem("PL003", "the file is empty; a design needs at least version, name, title, region, "
                     "accounts and vpcs", fix="start from the example in the format reference")
         return doc
@@ -264,6 +264,7 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
         doc.problem(p.rule, p.message, p.line, p.column, fix=p.fix)
         return doc
     doc.data = data
+    doc.loaded = True
     return doc
 
 
