@@ -15,6 +15,15 @@ MODULES = (
     "pl004_unknown_reference",
     "pl005_unsupported_yaml",
     "pl006_duplicate_name",
+    "pl101_unsupported_load_balancer",
+    "pl102_alb_target_constraints",
+    "pl103_too_many_listeners",
+    "pl104_health_check_blocked",
+    "pl105_az_without_healthy_targets",
+    "pl201_endpoint_az_not_offered",
+    "pl202_single_az_endpoint",
+    "pl203_az_name_in_cross_account",
+    "pl204_two_subnets_one_az",
 )
 
 _REQUIRED = ("ID", "NAME", "SEVERITY", "SUMMARY", "FIX", "SOURCE", "TAGS", "DOC")

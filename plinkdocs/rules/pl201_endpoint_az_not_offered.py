@@ -1,0 +1,101 @@
+"""PL201 endpoint-az-not-offered: an endpoint subnet is in an AZ where the service's load balancer is not."""
+
+from plinkdocs import lbaz
+from plinkdocs.findings import Violation
+
+ID = "PL201"
+NAME = "endpoint-az-not-offered"
+SEVERITY = "error"
+SUMMARY = "An endpoint subnet is in an AZ ID where the service's load balancer is not enabled."
+FIX = ("Place the endpoint only in subnets whose AZ ID the service's load balancer is enabled in, "
+       "or enable the load balancer (and the endpoint service) in that AZ.")
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
+TAGS = ("availability-zones", "consumer")
+
+DOC = """\
+## What it does
+For every endpoint whose `service` is an endpoint service in the same design, compares
+the AZ of each of its subnets with the AZs the service's load balancers are enabled in (the
+AZs of their `subnets`), and reports each endpoint subnet in an AZ none of them covers.
+The comparison is by AZ ID: an AZ name such as `us-east-1a` stands for a different zone in
+each account, so a subnet placed by name is compared only with subnets placed by name in
+the same account, and is otherwise left to rule PL203.
+
+Endpoints in another region than their service (cross-region PrivateLink) are not
+checked: their AZs are the consumer region's, and any of them may be used. Endpoints to AWS
+or partner services are not checked either, because the design does not give those
+services' AZs.
+
+## Why is this bad?
+A consumer can place an endpoint network interface only in an AZ where the service's load
+balancer is enabled: the endpoint cannot be created with that subnet. Dropping the subnet
+leaves the clients in that AZ to cross zones for the service, and to lose it when the other
+zone fails. The mismatch is easy to miss when both sides speak in
+AZ names, which differ between accounts: `us-east-1a` of the consumer may be `use1-az3`
+while the provider's `us-east-1a` is `use1-az1`.
+
+## Example
+```yaml
+vpcs:
+  consumer:
+    subnets:
+      consumer-c: {az_id: use1-az3, cidr: 10.0.3.0/24}
+endpoints:
+  app:
+    subnets: [consumer-a, consumer-b, consumer-c]
+```
+
+## Use instead
+```yaml
+vpcs:
+  provider:
+    subnets:
+      provider-c: {az_id: use1-az3, cidr: 10.0.3.0/24}
+  consumer:
+    subnets:
+      consumer-c: {az_id: use1-az3, cidr: 10.0.3.0/24}
+load_balancers:
+  app-nlb:
+    subnets: [provider-a, provider-b, provider-c]
+    target_groups:
+      app:
+        targets:
+          - {az_id: use1-az1, count: 2, security_groups: [app-targets]}
+          - {az_id: use1-az2, count: 2, security_groups: [app-targets]}
+          - {az_id: use1-az3, count: 2, security_groups: [app-targets]}
+endpoints:
+  app:
+    subnets: [consumer-a, consumer-b, consumer-c]
+```
+"""
+
+
+def check(model, config):
+    for ep in model.endpoints.values():
+        svc = model.service_of(ep)
+        if svc is None or ep.type in ("gateway", "resource"):
+            continue
+        lbs = model.service_load_balancers(svc)
+        if not lbs or model.endpoint_region(ep) != model.service_region(svc):
+            continue
+        offered = list(dict.fromkeys(k for lb in lbs for k in lbaz.lb_zone_keys(model, lb)))
+        if not offered:
+            continue
+        if len(lbs) == 1:
+            who = f"{lbaz.lb_label(lbs[0])} of service `{svc.id}` is"
+        else:
+            who = f"the load balancers of service `{svc.id}` ({lbaz.ids(lb.id for lb in lbs)}) are"
+        where = lbaz.plain(lbaz.zone_label(k) for k in lbaz.sort_zones(offered))
+        for i, sid in enumerate(ep.subnets):
+            subnet = model.subnet(ep.vpc, sid)
+            if subnet is None:
+                continue
+            key = lbaz.zone_key(model, subnet)
+            if lbaz.zone_in(key, offered) is not False:
+                continue
+            zone = lbaz.zone_label(key)
+            yield Violation(
+                ep.path + ("subnets", i),
+                f"endpoint `{ep.id}` has subnet `{sid}` in {zone}, but {who} only in {where}",
+                f"use a subnet of VPC `{ep.vpc}` in {where}, or enable the load balancer and the endpoint "
+                f"service in {zone}")
