@@ -7,6 +7,9 @@ import importlib
 FORMATS = {
     "text": "plinkdocs.report.text",
     "json": "plinkdocs.report.json_format",
+    "sarif": "plinkdocs.report.sarif",
+    "github": "plinkdocs.report.github",
+    "junit": "plinkdocs.report.junit",
 }
 
 
