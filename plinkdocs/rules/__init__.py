@@ -24,6 +24,19 @@ MODULES = (
     "pl202_single_az_endpoint",
     "pl203_az_name_in_cross_account",
     "pl204_two_subnets_one_az",
+    "pl301_private_dns_disabled",
+    "pl302_vpc_dns_attributes_off",
+    "pl303_custom_resolver_not_forwarding",
+    "pl304_private_dns_name_unverified",
+    "pl305_private_dns_conflict",
+    "pl306_private_dns_not_reachable",
+    "pl307_gwlb_private_dns",
+    "pl401_endpoint_sg_blocks_clients",
+    "pl402_workload_egress_blocked",
+    "pl403_default_security_group",
+    "pl404_nlb_sg_blocks_privatelink",
+    "pl405_targets_unreachable",
+    "pl406_port_not_listened",
 )
 
 _REQUIRED = ("ID", "NAME", "SEVERITY", "SUMMARY", "FIX", "SOURCE", "TAGS", "DOC")

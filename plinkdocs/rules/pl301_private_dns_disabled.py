@@ -1,0 +1,69 @@
+"""PL301 private-dns-disabled: an interface endpoint that could answer for the service's name does not."""
+
+from plinkdocs import net
+from plinkdocs.findings import Violation
+
+ID = "PL301"
+NAME = "private-dns-disabled"
+SEVERITY = "warning"
+SUMMARY = ("An interface endpoint to an AWS service, or to a service with a private DNS name, has private DNS "
+           "off, so the default hostname still resolves publicly.")
+FIX = ("Set `private_dns: true` on the endpoint, or associate a private hosted zone for the name with the "
+       "endpoint's VPC.")
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html"
+TAGS = ("dns", "private-dns")
+
+DOC = """\
+## What it does
+Reports an interface endpoint with `private_dns: false` when the service has a name that
+private DNS would make resolve to the endpoint: every AWS service
+(`<service>.<region>.amazonaws.com`) and every service in the file with a
+`private_dns_name`. An endpoint whose VPC carries its own private hosted zone for that name
+(the centralised-endpoint pattern, where a hub turns private DNS off and shares a zone) is
+not reported. Partner services (`external:`) are skipped: the file does not say whether they
+have a private DNS name.
+
+## Why is this bad?
+With private DNS off, the service's usual hostname keeps resolving to its public addresses.
+SDKs and clients that use the default name go out through a NAT gateway or an internet
+gateway (or fail where there is none) instead of through the endpoint you pay for, and
+nothing in the application says so. The seed blog lists "forgetting to enable private DNS"
+among the DNS gotchas; that holds, with one correction: enabling it makes the name resolve
+to the endpoint only inside the endpoint's own VPC (see PL306).
+
+## Example
+```yaml
+endpoints:
+  secrets:
+    vpc: consumer
+    service: aws:secretsmanager
+    subnets: [consumer-a, consumer-b]
+    security_groups: [app-endpoint]
+    private_dns: false
+```
+
+## Use instead
+```yaml
+endpoints:
+  secrets:
+    vpc: consumer
+    service: aws:secretsmanager
+    subnets: [consumer-a, consumer-b]
+    security_groups: [app-endpoint]
+    private_dns: true
+```
+"""
+
+
+def check(model, config):
+    for ep in model.endpoints.values():
+        if ep.type != "interface" or ep.private_dns or ep.service_kind == "external":
+            continue
+        name = net.private_dns_name(model, ep)
+        if name is None or net.zone_covering(model, ep.vpc, name):
+            continue
+        yield Violation(
+            net.private_dns_path(ep),
+            f"interface endpoint `{ep.id}` to `{ep.service}` has private DNS off, so `{name}` still resolves "
+            "through public DNS, not to the endpoint",
+            f"set `private_dns: true`, or associate a private hosted zone for `{name}` with VPC `{ep.vpc}`")

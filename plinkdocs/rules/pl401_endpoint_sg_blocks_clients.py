@@ -1,0 +1,81 @@
+"""PL401 endpoint-sg-blocks-clients: the endpoint's security groups turn a calling workload away."""
+
+from plinkdocs import net
+from plinkdocs.findings import Violation
+
+ID = "PL401"
+NAME = "endpoint-sg-blocks-clients"
+SEVERITY = "error"
+SUMMARY = "The endpoint's security groups do not admit a calling workload on the port it calls."
+FIX = ("Add an ingress rule to the endpoint's security group for the called protocol and port, from the "
+       "workload's security group or its CIDR.")
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
+TAGS = ("security-groups", "network")
+
+DOC = """\
+## What it does
+Follows each workload call to an interface (or resource) endpoint and asks whether the
+endpoint's security groups admit it: some ingress rule must cover the call's protocol and
+port and match the workload, either by `security_group` (the workload carries that group,
+in the same VPC or across a peering) or by `cidr` (every subnet CIDR the workload uses, or
+its VPC's CIDRs when it names no subnet, lies inside the rules' CIDRs; IPv4 and IPv6 never
+match each other). An endpoint that names no security group gets the VPC's default group,
+which admits only its own members, so it is counted as admitting no workload (PL403 warns
+about the endpoint itself). On-premises workloads are not checked: the file does not give
+their addresses.
+
+## Why is this bad?
+An endpoint that drops a client's connection looks exactly like a service that is down:
+the connection times out, nothing is logged at the application, and the seed blog's
+"traffic silently fails" is what people see. The blog's rule of thumb ("Inbound:
+application port") is right for the endpoint's group; what it needs besides is to name the
+right source.
+
+## Example
+```yaml
+security_groups:
+  app-endpoint:
+    vpc: consumer
+    ingress: [{protocol: tcp, ports: 443, security_group: reporting}]
+  reporting:
+    vpc: consumer
+```
+
+## Use instead
+```yaml
+security_groups:
+  app-endpoint:
+    vpc: consumer
+    ingress:
+      - {protocol: tcp, ports: 443, security_group: reporting}
+      - {protocol: tcp, ports: 443, security_group: client}
+  reporting:
+    vpc: consumer
+```
+"""
+
+
+def check(model, config):
+    for site in net.call_sites(model):
+        w, c, ep = site.workload, site.call, site.endpoint
+        if ep.type not in net.SG_ENDPOINT_TYPES or w.on_premises:
+            continue
+        what = f"{c.protocol} {c.port}"
+        if not ep.security_groups:
+            yield Violation(
+                c.path,
+                f"workload `{w.id}` calls endpoint `{ep.id}` on {what}, but {net.default_group_note(ep)}",
+                f"give endpoint `{ep.id}` a security group that admits {what} from "
+                + (f"`{w.security_groups[0]}`" if w.security_groups else "the workload's CIDR"))
+            continue
+        peer = net.workload_peer(model, w)
+        peer = net.Peer(net.same_family(peer.networks, net.endpoint_networks(model, ep)), peer.groups, peer.vpc)
+        v = net.admits(model, ep.security_groups, c.protocol, c.port, peer)
+        if v:
+            continue
+        source = f"security_group `{w.security_groups[0]}`" if w.security_groups else \
+            f"cidr {net.join_networks(peer.networks)}"
+        yield Violation(
+            c.path,
+            f"endpoint `{ep.id}`: {v.reason}; workload `{w.id}` {peer.describe()}{v.gap(peer)}",
+            f"add an ingress rule to `{ep.security_groups[0]}`: protocol {c.protocol}, ports {c.port}, {source}")
