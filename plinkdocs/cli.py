@@ -65,9 +65,44 @@ def cmd_check(args) -> int:
     for p in paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or folder")
+    baseline = _baseline(args)
     result = check_paths(paths, config)
+    if getattr(args, "create_baseline", None):
+        return _create_baseline(args.create_baseline, result)
+    if baseline is not None:
+        from plinkdocs.baseline import apply
+
+        applied = apply(result, baseline)
+        note = f"{applied.matched} finding(s) in the baseline {baseline.file} not reported"
+        if applied.stale:
+            note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
+                    " (recreate it with --create-baseline to drop them)"
+        print(f"plinkdocs check: {note}", file=sys.stderr)
     _write(render(fmt, result, config), args.output)
     return exit_status(result.findings, args.fail_on)
+
+
+def _baseline(args):
+    """The baseline named by --baseline, read before the check so that a bad file fails fast."""
+    if not getattr(args, "baseline", None):
+        return None
+    from plinkdocs.baseline import BaselineError, load
+
+    try:
+        return load(args.baseline)
+    except BaselineError as e:
+        raise UsageError(str(e)) from None
+
+
+def _create_baseline(path: str, result) -> int:
+    from plinkdocs.baseline import write
+
+    try:
+        n = write(path, result.findings)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write the baseline: {e.strerror or e}") from None
+    print(f"plinkdocs check: wrote {n} finding(s) to the baseline {path}", file=sys.stderr)
+    return 0
 
 
 def cmd_rules(args) -> int:
@@ -111,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--fail-on", choices=list(FAIL_ON), default="error",
                    help="lowest severity that makes the exit status non-zero (default: error)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--baseline", metavar="FILE",
+                       help="report only findings that are not in this baseline file")
+    group.add_argument("--create-baseline", metavar="FILE",
+                       help="write today's findings to a baseline file and exit 0, without a report")
 
     p = add("rules", cmd_rules, "List the rule catalog.")
     p.add_argument("--config", "-c", metavar="FILE")
@@ -125,7 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     from plinkdocs.config import ConfigError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on a usage error; 2 means error findings here
+        return EXIT_USAGE if e.code not in (0, None) else 0
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
