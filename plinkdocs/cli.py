@@ -128,6 +128,16 @@ def cmd_rule(args) -> int:
     return 0
 
 
+def cmd_diagram(args) -> int:
+    from plinkdocs.diagram import DiagramError, diagram_paths, parse_formats
+
+    try:
+        return diagram_paths(_default_paths(args.paths), args.output, parse_formats(args.format), _config(args),
+                             jobs=args.jobs, cache_dir=None if args.no_cache else args.cache_dir)
+    except DiagramError as e:
+        raise UsageError(str(e)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plinkdocs", description="Validate, document and publish AWS PrivateLink designs.")
     parser.add_argument("--version", action="version", version=f"plinkdocs {__version__}")
@@ -158,6 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("rule", cmd_rule, "Show one rule's documentation.")
     p.add_argument("rule", metavar="RULE", help="a rule id (PL201) or name (endpoint-az-not-offered)")
+
+    p = add("diagram", cmd_diagram, "Draw each design as a self-contained SVG or PNG with its findings marked.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("--output", "-o", metavar="DIR", required=True, help="folder to write <name>.svg (and .png) into")
+    p.add_argument("--format", "-f", default="svg", help="comma-separated: svg (default), png, dot")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="Graphviz runs at once (default: the number of cores)")
+    p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
+                   help="where drawn diagrams are kept for reuse (default: .plinkdocs-cache)")
+    p.add_argument("--no-cache", action="store_true", help="draw every diagram again")
     return parser
 
 
