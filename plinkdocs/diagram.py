@@ -182,6 +182,8 @@ class Plan:
     summary: str
 
     def element_title(self, key: str) -> str:
+        if key == "legend":
+            return "Legend: " + "; ".join(LEGEND[k][3] for k in self.legend)
         el = self.groups.get(key) or self.boxes.get(key) or self.links.get(key)
         base = el.title if el else key
         marks = self.marks.get(key, ())
