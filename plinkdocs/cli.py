@@ -105,6 +105,23 @@ def _create_baseline(path: str, result) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    from plinkdocs.diff import DiffError, diff_git, diff_paths, render
+
+    config = _config(args)
+    try:
+        if args.git is not None:
+            d = diff_git(args.git, _default_paths(args.paths), config)
+        elif len(args.paths) != 2:
+            raise UsageError("give BASE and HEAD (two files or two folders), or --git REF [PATH...]")
+        else:
+            d = diff_paths(args.paths[0], args.paths[1], config)
+    except DiffError as e:
+        raise UsageError(str(e)) from None
+    _write(render(d, args.format, config), args.output)
+    return 0
+
+
 def cmd_rules(args) -> int:
     from plinkdocs.rules import registry
 
@@ -161,6 +178,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report only findings that are not in this baseline file")
     group.add_argument("--create-baseline", metavar="FILE",
                        help="write today's findings to a baseline file and exit 0, without a report")
+
+    p = add("diff", cmd_diff, "Compare two versions of the designs: what changed, the findings introduced and "
+                              "resolved, and the monthly cost before and after.")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="BASE HEAD: two files or two folders; with --git, the files or folders of the working tree "
+                        "(default: architectures/)")
+    p.add_argument("--git", metavar="REF", help="compare the working tree with git revision REF (read, not checked out)")
+    p.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown",
+                   help="markdown (default; ready to post as a pull-request comment) or json")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 
     p = add("rules", cmd_rules, "List the rule catalog.")
     p.add_argument("--config", "-c", metavar="FILE")

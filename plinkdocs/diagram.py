@@ -116,7 +116,7 @@ NODE_ATTRS = {
     "fontsize": "12",
     "fontcolor": INK,
 }
-EDGE_ATTRS = {"color": MUTED, "fontname": FONT, "fontsize": "10", "fontcolor": INK, "arrowsize": "0.8"}
+EDGE_ATTRS = {"color": MUTED, "fontname": FONT, "fontsize": "11", "fontcolor": INK, "arrowsize": "0.8"}
 
 
 # -- the plan -----------------------------------------------------------------------------
@@ -268,7 +268,7 @@ LEGEND = {
     "lbnode": ("icon", "network.ElbNetworkLoadBalancer", INK, "a load balancer's node in one AZ"),
     "healthy": ("line", "✓ healthy", HEALTHY, "healthy target"),
     "unhealthy": ("line", "✗ unhealthy", UNHEALTHY, "unhealthy target (dashed)"),
-    "peering": ("line", "◀╍╍▶", INK, "VPC peering (dashed when proposed)"),
+    "peering": ("icon", "network.VPCPeering", INK, "VPC peering, to each VPC (dashed when proposed)"),
     "zone": ("line", "┄┄┄", INK, "private hosted zone association"),
     "error": ("badge", "error PL…", ERROR, "an element with an error finding"),
     "warning": ("badge", "warning PL…", WARNING, "an element with a warning finding"),
@@ -595,15 +595,23 @@ class _Planner:
                 self.legend.add("call")
 
     def plan_peerings(self):
-        for i, p in enumerate(self.m.peerings):
-            if p.requester not in self.m.vpcs or p.accepter not in self.m.vpcs:
+        # A peering is a node between its two VPCs, not one edge between them: Graphviz places
+        # the label of an edge clipped at cluster borders (lhead/ltail) off the drawn line.
+        m = self.m
+        for i, p in enumerate(m.peerings):
+            if p.requester not in m.vpcs or p.accepter not in m.vpcs:
                 continue
-            attrs = {"dir": "both", "color": INK, "penwidth": "1.5"}
+            accounts = {self.account_of_vpc(p.requester), self.account_of_vpc(p.accepter)}
+            parent = accounts.pop() if len(accounts) == 1 else None
+            key = self.box(_k("peering", i), "peering", "network.VPCPeering",
+                           [Line(f"peering {p.id}", "name"), Line(p.status, "small")], parent,
+                           f"VPC peering {p.id} ({p.status}) between {p.requester} and {p.accepter}", small=True)
+            attrs = {"arrowhead": "none", "color": INK, "penwidth": "1.5"}
             if p.status != "active":
                 attrs["style"] = "dashed"
-            self.link(_k("peering", i), f"vpc:{p.requester}", f"vpc:{p.accepter}",
-                      [Line(f"peering {p.id}"), Line(p.status, "small")],
-                      f"VPC peering {p.id} ({p.status}) between {p.requester} and {p.accepter}", **attrs)
+            for end, vpc in (("requester", p.requester), ("accepter", p.accepter)):
+                self.link(_k("peeringlink", i, end), key, f"vpc:{vpc}", [],
+                          f"VPC peering {p.id}: {end} VPC {vpc}", **attrs)
             self.legend.add("peering")
 
     def plan_zones(self):
@@ -934,6 +942,8 @@ def _dot_from_plan(p: Plan) -> str:
                 attrs.pop("ltail", None)
                 attrs.pop("lhead", None)
             label = _edge_label(link.lines, p.marks.get(link.key, ()))
+            # diagrams gives every edge its own font settings (13 pt): the diagram's apply instead
+            attrs = {"fontname": FONT, "fontsize": EDGE_ATTRS["fontsize"], "fontcolor": INK, **attrs}
             edge = Edge(made[ends[0]], forward=True, id=link.key, **({"label": label} if label else {}), **attrs)
             made[ends[0]].connect(made[ends[1]], edge)
     finally:

@@ -288,7 +288,11 @@ def test_peerings_and_hosted_zones_are_drawn():
                     "hosted_zones": [{"name": "internal.example.com", "vpcs": ["consumer"]}]})
     assert r.model is not None, [f.message for f in r.findings]
     dot = diagram.to_dot(r.model)
-    assert "lhead=cluster_vpc__provider" in dot and "ltail=cluster_vpc__consumer" in dot
+    p = diagram.plan(r.model)
+    assert p.boxes["peering__0"].icon == "network.VPCPeering"
+    ends = {(x.tail, x.head) for x in p.links.values() if x.key.startswith("peeringlink__0__")}
+    assert ends == {("peering__0", "vpc:consumer"), ("peering__0", "vpc:provider")}
+    assert "lhead=cluster_vpc__provider" in dot and "lhead=cluster_vpc__consumer" in dot
     assert "peering pcx-1" in dot and "style=dashed" in dot
     assert "internal.example.com" in dot and "resources/aws/network/route-53-hosted-zone.png" in dot
 
