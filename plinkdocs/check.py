@@ -23,16 +23,15 @@ YAML_SUFFIXES = (".yaml", ".yml")
 @dataclass
 class FileResult:
     file: str
-    document: Document
+    document: Document | None  # None in a light result (from a worker process)
     model: Architecture | None
     findings: list  # sorted, waived ones included
+    name: str | None = None  # the design's name, once it passed the schema and the references
+    name_finding: Finding | None = None  # the PL006 finding this file gets if its name is taken
 
-    @property
-    def name(self) -> str | None:
-        data = self.document.data
-        if isinstance(data, dict) and isinstance(data.get("name"), str):
-            return data["name"]
-        return None
+    def light(self) -> "FileResult":
+        """The same result without the node tree and the model: cheap to send between processes."""
+        return FileResult(self.file, None, None, self.findings, self.name, self.name_finding)
 
 
 @dataclass
@@ -51,12 +50,11 @@ class RunResult:
 
 def display_path(path: str | os.PathLike) -> str:
     """Repository-relative with forward slashes when under the working folder, else as given."""
-    p = Path(path)
-    try:
-        rel = p.resolve().relative_to(Path.cwd().resolve())
-        return rel.as_posix()
-    except ValueError:
-        return p.as_posix()
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(absolute, cwd)).as_posix()
+    return Path(path).as_posix()
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -138,7 +136,17 @@ def check_document(doc: Document, config: Config) -> FileResult:
                 extra = run_rules(model, doc, config)
     findings = _waive(_finalize(doc, config, extra), model, config)
     findings.sort(key=Finding.sort_key)
-    return FileResult(doc.file, doc, model, findings)
+    name = name_finding = None
+    if model is not None:
+        name = model.name
+        if config.enabled("PL006"):
+            rule = _rules.get("PL006")
+            line, col = doc.locate(("name",))
+            if rule.id not in doc.disabled.get(line, ()):
+                (name_finding,) = _waive([Finding(rule=rule.id, name=rule.name, severity=config.severity_of(rule),
+                                                  message="", file=doc.file, line=line, column=col,
+                                                  path=("name",), fix=rule.fix)], model, config)
+    return FileResult(doc.file, doc, model, findings, name, name_finding)
 
 
 def check_file(path: str | os.PathLike, config: Config, display: str | None = None) -> FileResult:
@@ -151,29 +159,65 @@ def check_text(text: str, config: Config | None = None, display: str = "<string>
     return check_document(load_bytes(text.encode("utf-8"), display, config.limits), config)
 
 
-def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None) -> RunResult:
+def default_jobs(files: int) -> int:
+    """Worker processes worth starting for `files` files: one per core, none for a few files."""
+    if files < 64:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, files // 32))
+
+
+_WORKER_CONFIG: Config | None = None
+
+
+def _worker_init(config: Config) -> None:
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config
+
+
+def _worker_check(path: str) -> FileResult:
+    return check_file(path, _WORKER_CONFIG).light()
+
+
+def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None, jobs: int | None = None,
+                keep: bool = True) -> RunResult:
+    """Check every design under `paths`.
+
+    With `keep=False` the results carry findings only (no node trees, no models), which lets
+    large runs use one worker process per core; `jobs` overrides the automatic choice."""
     config = config or Config()
-    result = RunResult([check_file(p, config) for p in discover(paths)])
+    files = discover(paths)
+    jobs = 1 if keep else (jobs or default_jobs(len(files)))
+    if jobs > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _rules.registry()  # import every rule once, before the workers fork
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(config,)) as pool:
+            results = list(pool.map(_worker_check, [str(p) for p in files],
+                                    chunksize=max(1, len(files) // (jobs * 8))))
+    else:
+        results = [check_file(p, config) for p in files]
+        if not keep:
+            results = [r.light() for r in results]
+    result = RunResult(results)
     apply_unique_names(result, config)
     return result
 
 
 def apply_unique_names(result: RunResult, config: Config) -> None:
     """PL006: a design's name must be unique across the files checked together."""
-    if not config.enabled("PL006"):
-        return
-    rule = _rules.get("PL006")
     first: dict[str, str] = {}
     for r in result.files:
         name = r.name
-        if name is None or r.model is None:
+        if name is None:
             continue
-        if name in first:
-            line, col = r.document.locate(("name",))
-            f = Finding(rule=rule.id, name=rule.name, severity=config.severity_of(rule),
-                        message=f"the name `{name}` is already used by {first[name]}", file=r.file, line=line,
-                        column=col, path=("name",), fix=rule.fix)
-            if rule.id not in r.document.disabled.get(line, ()):
-                r.findings = sorted(_waive([f], r.model, config) + r.findings, key=Finding.sort_key)
-        else:
+        if name not in first:
             first[name] = r.file
+        elif r.name_finding is not None:
+            f = r.name_finding.with_(message=f"the name `{name}` is already used by {first[name]}")
+            r.findings = sorted(r.findings + [f], key=Finding.sort_key)

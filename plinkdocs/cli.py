@@ -66,7 +66,7 @@ def cmd_check(args) -> int:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or folder")
     baseline = _baseline(args)
-    result = check_paths(paths, config)
+    result = check_paths(paths, config, jobs=args.jobs, keep=False)
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
@@ -173,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--fail-on", choices=list(FAIL_ON), default="error",
                    help="lowest severity that makes the exit status non-zero (default: error)")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="worker processes (default: one per core for large runs, none for a few files)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--baseline", metavar="FILE",
                        help="report only findings that are not in this baseline file")

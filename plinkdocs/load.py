@@ -49,21 +49,17 @@ class Limits:
     max_nodes: int = 500_000
 
 
+PLAIN = "?plain"  # an untagged plain scalar: resolved by the builder, YAML 1.2 core schema
+
+
 class _Loader(_BaseLoader):
-    """libyaml parser with the YAML 1.2 core schema's implicit resolvers."""
+    """libyaml's parser and composer; tag resolution is left to the builder (YAML 1.2 core)."""
 
-    yaml_implicit_resolvers: dict = {}
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return PLAIN if implicit[0] else STR
+        return SEQ if kind is yaml.SequenceNode else MAP
 
-
-for _tag, _regexp, _first in [
-    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (FLOAT, r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-     "-+0123456789."),
-    (NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (MERGE, r"^(?:<<)$", ["<"]),
-]:
-    _Loader.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
 
 _TRUE = {"true", "True", "TRUE"}
 _DISABLE = re.compile(r"#\s*plinkdocs:\s*disable=([A-Za-z0-9_,\s-]+)")
@@ -142,18 +138,22 @@ class Document:
 def _find_key(node, seg):
     for knode, vnode in reversed(node.value):  # the last occurrence wins, as in the data
         if isinstance(knode, yaml.ScalarNode):
-            if knode.tag == MERGE:
+            if _is_merge(knode):
                 continue
             if knode.value == str(seg):
                 return knode, vnode
     for knode, vnode in node.value:  # merged keys
-        if isinstance(knode, yaml.ScalarNode) and knode.tag == MERGE:
+        if isinstance(knode, yaml.ScalarNode) and _is_merge(knode):
             for src in (vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]):
                 if isinstance(src, yaml.MappingNode):
                     found = _find_key(src, seg)
                     if found:
                         return found
     return None
+
+
+def _is_merge(knode) -> bool:
+    return knode.tag == MERGE or (knode.tag == PLAIN and knode.value == "<<")
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -252,13 +252,13 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
         doc.problem("PL005", f"the file nests deeper than {limits.max_depth} levels")
         return doc
     doc.root = root
-    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == NULL):
+    if root is None or (isinstance(root, yaml.ScalarNode) and (
+            root.tag == NULL or (root.tag == PLAIN and _plain_tag(root.value) == NULL))):
         doc.problem("PL003", "the file is empty; a design needs at least version, name, title, region, "
                     "accounts and vpcs", fix="start from the example in the format reference")
         return doc
     builder = _Builder(doc, limits)
     try:
-        builder.size(root, 0)
         data = builder.build(root, ())
     except _Problem as p:
         doc.problem(p.rule, p.message, p.line, p.column, fix=p.fix)
@@ -272,77 +272,94 @@ def _clean(msg: str) -> str:
     return " ".join(msg.replace("\n", " ").split())
 
 
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULLS = {"~", "null", "Null", "NULL"}
+
+
+def _plain_tag(value: str) -> str:
+    """The YAML 1.2 core schema's tag for a plain (untagged, unquoted) scalar."""
+    if not value or value in _NULLS:
+        return NULL
+    c = value[0]
+    if c in "-+0123456789.":
+        if _INT_RE.fullmatch(value):
+            return INT
+        if _FLOAT_RE.fullmatch(value):
+            return FLOAT
+    elif value in _BOOLS:
+        return BOOL
+    return STR
+
+
 class _Builder:
+    """One walk over the node tree: builds the data and enforces the depth and size bounds.
+
+    An alias is the same node object as its anchor, so its value is built once and shared;
+    its size still counts each time it is used, which is what stops alias bombs."""
+
     def __init__(self, doc: Document, limits: Limits):
         self.doc, self.limits = doc, limits
-        self.sizes: dict[int, int] = {}
+        self.done: dict[int, tuple] = {}
         self.active: set[int] = set()
         self.total = 0
-        self.cache: dict[int, Any] = {}
 
-    def size(self, node, depth: int) -> int:
-        """Nodes below `node` with aliases expanded; refuses cycles, depth and size overruns."""
+    def too_many(self, node):
+        return _Problem("PL005", f"the document has more than {self.limits.max_nodes:,} nodes once aliases are "
+                        "expanded (an alias bomb?)", node, fix="write the repeated parts out, or raise limits.max_nodes")
+
+    def build(self, node, path: Path, depth: int = 0):
+        if node.__class__ is yaml.ScalarNode:
+            self.total += 1
+            return self.scalar(node)
         key = id(node)
-        known = self.sizes.get(key)
-        if known is not None:
-            self.total += known
+        hit = self.done.get(key)
+        if hit is not None:
+            self.total += hit[1]
             if self.total > self.limits.max_nodes:
-                raise _Problem("PL005", f"aliases expand the document past {self.limits.max_nodes:,} nodes "
-                               "(an alias bomb?)", node, fix="write the repeated parts out, or raise limits.max_nodes")
-            return known
-        if depth > self.limits.max_depth:
+                raise self.too_many(node)
+            return hit[0]
+        if depth >= self.limits.max_depth:
             raise _Problem("PL005", f"the document nests deeper than {self.limits.max_depth} levels", node,
                            fix="flatten the structure, or raise limits.max_depth")
         if key in self.active:
             raise _Problem("PL005", "an alias refers to a node that contains it (a recursive alias)", node)
-        n = 1
+        self.active.add(key)
+        before = self.total
         self.total += 1
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            self.active.add(key)
-            children = node.value if isinstance(node, yaml.SequenceNode) else [c for kv in node.value for c in kv]
-            for child in children:
-                n += self.size(child, depth + 1)
-            self.active.discard(key)
-        if self.total > self.limits.max_nodes:
-            raise _Problem("PL005", f"the document has more than {self.limits.max_nodes:,} nodes once aliases "
-                           "are expanded", node, fix="split the design, or raise limits.max_nodes")
-        self.sizes[key] = n
-        return n
-
-    def build(self, node, path: Path):
-        cached = self.cache.get(id(node))
-        if cached is not None:
-            return cached
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
+        if node.__class__ is yaml.SequenceNode:
             if node.tag != SEQ:
                 self.tag_problem(node)
-            value = [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+            value = [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
         else:
             if node.tag != MAP:
                 self.tag_problem(node)
-            value = self.mapping(node, path)
-        self.cache[id(node)] = value  # an alias is the same node: build it once
+            value = self.mapping(node, path, depth)
+        self.active.discard(key)
+        if self.total > self.limits.max_nodes:
+            raise self.too_many(node)
+        self.done[key] = (value, self.total - before)
         return value
 
-    def mapping(self, node, path: Path) -> dict:
+    def mapping(self, node, path: Path, depth: int) -> dict:
         out: dict = {}
         seen: dict[str, Any] = {}
         merged: dict = {}
         for knode, vnode in node.value:
-            if isinstance(knode, yaml.ScalarNode) and knode.tag == MERGE:
-                sources = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
-                for src in reversed(sources):
-                    if not isinstance(src, yaml.MappingNode):
-                        raise _Problem("PL001", "a merge key (<<) takes a mapping or a list of mappings", src)
-                    merged.update(self.build(src, path))
-                continue
-            if not isinstance(knode, yaml.ScalarNode):
+            if knode.__class__ is not yaml.ScalarNode:
                 raise _Problem("PL005", "a mapping key must be a plain string, not a list or a mapping", knode)
-            if knode.tag not in (STR, INT, FLOAT, BOOL, NULL):
-                self.tag_problem(knode)
             k = knode.value
+            tag = knode.tag
+            if tag == MERGE or (tag == PLAIN and k == "<<"):
+                sources = vnode.value if vnode.__class__ is yaml.SequenceNode else [vnode]
+                for src in reversed(sources):
+                    if src.__class__ is not yaml.MappingNode:
+                        raise _Problem("PL001", "a merge key (<<) takes a mapping or a list of mappings", src)
+                    merged.update(self.build(src, path, depth + 1))
+                continue
+            if tag is not PLAIN and tag not in (STR, INT, FLOAT, BOOL, NULL):
+                self.tag_problem(knode)
             if k in seen:
                 first = seen[k]
                 self.doc.problem("PL002", f"duplicate key `{k}`: it was first set at line {first.start_mark.line + 1}; "
@@ -350,7 +367,7 @@ class _Builder:
                                  knode.start_mark.line + 1, knode.start_mark.column + 1, path + (k,),
                                  fix=f"remove one of the two `{k}` keys")
             seen[k] = knode
-            out[k] = self.build(vnode, path + (k,))
+            out[k] = self.build(vnode, path + (k,), depth + 1)
         if merged:
             for k, v in merged.items():
                 out.setdefault(k, v)
@@ -362,6 +379,8 @@ class _Builder:
 
     def scalar(self, node):
         tag, value = node.tag, node.value
+        if tag is PLAIN:
+            tag = _plain_tag(value)
         if tag == STR:
             return value
         if tag == INT:
@@ -370,7 +389,7 @@ class _Builder:
                     return int(value[2:], 8)
                 if value.startswith("0x"):
                     return int(value[2:], 16)
-                if value.lstrip("+-").startswith("0o"):
+                if value.lstrip("+-").startswith(("0o", "0x")):
                     raise ValueError
                 return int(value, 10)
             except ValueError:

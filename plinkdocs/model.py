@@ -7,6 +7,7 @@ finding at it; the defaults of the format spec are applied here and nowhere else
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -376,8 +377,13 @@ class Architecture:
 
 # -- building -------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _parse_net(text):
+    return ipaddress.ip_network(text, strict=False)
+
+
 def _net(text):
-    return ipaddress.ip_network(text, strict=False) if text else None
+    return _parse_net(text) if text else None
 
 
 def _rules(items, base):

@@ -1,0 +1,125 @@
+"""`plinkdocs check` at repository scale, measured side by side with what users would
+otherwise run, in one run on this machine. Prints figures and ratios; asserts nothing.
+
+    .venv/bin/python bench/bench_check.py [--count 1000] [--large 10000]
+
+Targets (docs/performance.md): plinkdocs / check-jsonschema <= 0.2; plinkdocs / floor <= 2
+(the floor: starting Python and parsing the same bytes with libyaml); 10,000 designs under
+300 MB peak with time ratio 10k/1k <= 11; one file under 0.5 s wall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from generate import write  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SCHEMA = ROOT / "schemas" / "architecture.schema.json"
+
+FLOOR = """
+import sys, yaml
+for p in sys.argv[1:]:
+    with open(p, 'rb') as fh:
+        loader = yaml.CSafeLoader(fh.read())
+    try:
+        loader.get_single_node()
+    finally:
+        loader.dispose()
+"""
+
+PEAK = """
+import resource, subprocess, sys, time
+t = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, code)
+"""
+
+
+def timed(cmd, repeat=3, env=None) -> float:
+    """Best wall time of `repeat` runs (the least disturbed by the rest of the machine)."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        times.append(time.perf_counter() - t)
+        if proc.returncode not in (0,):
+            raise SystemExit(f"{cmd[0]} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    return min(times)
+
+
+def peak(cmd) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True, check=True)
+    seconds, mb, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{cmd} exited {code}")
+    return float(seconds), float(mb)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--large", type=int, default=10000, help="0 to skip the 10,000-design run")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="plinkdocs-bench-"))
+    try:
+        files = [str(p) for p in write(work / "designs", args.count)]
+        lines = sum(Path(p).read_text().count("\n") for p in files)
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        print(f"{args.count} designs, {lines / args.count:.0f} lines on average\n")
+
+        plink = [str(BIN / "plinkdocs"), "check", str(work / "designs")]
+        t_plink = timed(plink, args.repeat)
+        t_floor = timed([sys.executable, "-c", FLOOR, *files], args.repeat)
+        cj = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
+        print(f"{'plinkdocs check (every rule)':40} {t_plink:8.2f} s")
+        print(f"{'floor: Python + libyaml parse':40} {t_floor:8.2f} s")
+        if cj:
+            t_cj = timed([cj, "--schemafile", str(SCHEMA), *files], 1)
+            print(f"{'check-jsonschema (schema alone)':40} {t_cj:8.2f} s")
+            print(f"\nratio plinkdocs / check-jsonschema: {t_plink / t_cj:.3f}   (target <= 0.2)")
+        else:
+            print("\ncheck-jsonschema is not installed: pip install check-jsonschema")
+        print(f"ratio plinkdocs / floor:            {t_plink / t_floor:.3f}   (target <= 2)")
+
+        one = [str(BIN / "plinkdocs"), "check", files[0]]
+        singles = []
+        for _ in range(max(5, args.repeat)):
+            t = time.perf_counter()
+            subprocess.run(one, stdout=subprocess.DEVNULL, check=True)
+            singles.append(time.perf_counter() - t)
+        print(f"\none file: median {statistics.median(singles):.3f} s wall   (target < 0.5)")
+        imp = subprocess.run([sys.executable, "-X", "importtime", "-c", "import plinkdocs.cli, plinkdocs.check"],
+                             capture_output=True, text=True).stderr.splitlines()
+        heavy = {"diagrams", "jinja2", "mkdocs", "graphviz", "material"}
+        loaded = sorted({ln.split("|")[-1].strip().split(".")[0] for ln in imp if "|" in ln} & heavy)
+        t_run = timed([str(BIN / "plinkdocs"), "check", files[0]], 5)
+        t_py = timed([sys.executable, "-c", "pass"], 5)
+        print(f"interpreter start {t_py:.3f} s; heavy modules on the check path: {loaded or 'none'}")
+
+        if args.large:
+            big = [str(p) for p in write(work / "large", args.large)]
+            t_small, mb_small = peak([str(BIN / "plinkdocs"), "check", str(work / "designs")])
+            t_big, mb_big = peak([str(BIN / "plinkdocs"), "check", str(work / "large")])
+            print(f"\n{args.large} designs: {t_big:.2f} s, peak {mb_big:.0f} MB   (target < 300 MB)")
+            print(f"ratio {args.large}/{args.count} time: {t_big / t_small:.2f}   "
+                  f"(linear is {args.large / args.count:.0f}; target <= {1.1 * args.large / args.count:.0f})")
+            del big
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
