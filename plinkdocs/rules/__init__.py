@@ -37,6 +37,10 @@ MODULES = (
     "pl404_nlb_sg_blocks_privatelink",
     "pl405_targets_unreachable",
     "pl406_port_not_listened",
+    "pl601_over_budget",
+    "pl602_cheaper_alternative",
+    "pl603_endpoint_quota",
+    "pl604_bandwidth_limit",
 )
 
 _REQUIRED = ("ID", "NAME", "SEVERITY", "SUMMARY", "FIX", "SOURCE", "TAGS", "DOC")
