@@ -124,7 +124,7 @@ EDGE_ATTRS = {"color": MUTED, "fontname": FONT, "fontsize": "11", "fontcolor": I
 @dataclass
 class Line:
     text: str
-    kind: str = "text"  # name, text, small, healthy, unhealthy, muted
+    kind: str = "text"  # name (bold), text, small, healthy, unhealthy
 
 
 @dataclass
@@ -914,11 +914,9 @@ def _dot_from_plan(p: Plan) -> str:
                 add_nodes(g.key)
                 add_groups(g.key)
 
-    ctx_token = None
+    setdiagram(d)
+    setcluster(None)
     try:
-        setdiagram(d)
-        setcluster(None)
-        ctx_token = True
         add_groups(None)
         add_nodes(None)
         legend = _node_class(None)(_legend_label(p), nodeid="legend", id="legend")
@@ -938,18 +936,14 @@ def _dot_from_plan(p: Plan) -> str:
                     ends.append(end)
             if len(ends) != 2 or ends[0] not in made or ends[1] not in made:
                 continue
-            if link.tail.startswith("vpc:") and link.head.startswith("vpc:") and link.tail == link.head:
-                attrs.pop("ltail", None)
-                attrs.pop("lhead", None)
             label = _edge_label(link.lines, p.marks.get(link.key, ()))
             # diagrams gives every edge its own font settings (13 pt): the diagram's apply instead
             attrs = {"fontname": FONT, "fontsize": EDGE_ATTRS["fontsize"], "fontcolor": INK, **attrs}
             edge = Edge(made[ends[0]], forward=True, id=link.key, **({"label": label} if label else {}), **attrs)
             made[ends[0]].connect(made[ends[1]], edge)
     finally:
-        if ctx_token:
-            setcluster(None)
-            setdiagram(None)
+        setcluster(None)
+        setdiagram(None)
     return d.dot.source
 
 

@@ -250,6 +250,17 @@ def test_aws_services_get_their_icons_and_gateway_endpoints_no_eni():
     assert len(re.findall(r'^\s*"eni__secretsmanager__[^"]*" \[', dot, re.M)) == 3  # one per AZ it spans
 
 
+def test_every_icon_named_is_a_file_of_the_diagrams_package():
+    specs = {icon for icon, _ in diagram.AWS_SERVICES.values()} | {icon for icon, _ in diagram.LB_TYPES.values()}
+    specs |= {icon for icon, _ in diagram.TARGET_TYPES.values()} | {diagram.GENERIC_AWS_ICON}
+    specs |= {sample for how, sample, *_ in diagram.LEGEND.values() if how == "icon"}
+    source = Path(diagram.__file__).read_text(encoding="utf-8")
+    specs |= set(re.findall(r'"((?:network|compute|general|security|storage|database)\.[A-Z]\w+)"', source))
+    assert len(specs) > 30
+    for spec in sorted(specs):
+        assert (Path(diagram._resources_root()) / diagram._icon_path(spec)).is_file(), spec
+
+
 def test_unknown_aws_service_gets_the_generic_icon():
     r = run_design({"endpoints": {"odd": {"vpc": "consumer", "service": "aws:some-new-service",
                                           "subnets": ["consumer-a", "consumer-b"], "security_groups": ["app-endpoint"]}}})
@@ -488,3 +499,35 @@ def test_check_does_not_import_diagrams():
             "print('diagrams' in sys.modules, 'plinkdocs.diagram' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(BASE)], cwd=ROOT, capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "False False"
+
+
+# -- every rule's findings land somewhere ---------------------------------------------------
+
+DESIGN_LEVEL = ("budget", "waivers", "name", "requirements", "review", "version", "title", "region")
+
+
+def first_fail_cases():
+    import yaml
+
+    out = []
+    for f in sorted((ROOT / "tests" / "rules" / "fixtures").glob("*.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        name = next((n for n in data["cases"] if n.startswith("fail_")), None)
+        if name:
+            out.append(pytest.param(data["cases"][name], id=f"{data['rule']}-{name}"))
+    return out
+
+
+@pytest.mark.parametrize("case", first_fail_cases())
+def test_rule_findings_are_drawn_on_an_element(case):
+    from tests.helpers import design_text, make_config, run_texts
+
+    config = make_config({"today": "2026-06-01", **(case.get("config") or {})})
+    r = run_texts([("design.yaml", design_text(case.get("design"), case.get("text")))], config).files[0]
+    if r.model is None:
+        return  # a load or schema finding: there is no model to draw
+    p = diagram.plan(r.model, r.findings)
+    assert diagram.to_dot(r.model, r.findings).startswith("// " + diagram.GENERATED)
+    for mark in p.marks.get("graph", ()):
+        f = next(f for f in r.findings if f.rule == mark.rule and f.message == mark.message)
+        assert f.path and f.path[0] in DESIGN_LEVEL, f"{f.rule} at {f.model_path} is drawn on no element"
