@@ -315,8 +315,9 @@ class Diff:
         present = [c for c in costs if c is not None]
         if not present:
             return None
-        known = [c.usd for c in present if c.usd is not None]
-        return Cost(sum(known, Decimal("0.00")), all(c.complete and c.usd is not None for c in present))
+        if any(c.usd is None for c in present):  # a design that does not load: its cost is unknown
+            return Cost(None, False)
+        return Cost(sum((c.usd for c in present), Decimal("0.00")), all(c.complete for c in present))
 
     def to_dict(self) -> dict:
         before, after = self.total("before"), self.total("after")
@@ -577,7 +578,8 @@ def _cost_md(before: Optional[Cost], after: Optional[Cost]) -> str:
     text = f"{_money(before)} → {_money(after)}"
     b = before.usd if before and before.usd is not None else (Decimal(0) if before is None else None)
     a = after.usd if after and after.usd is not None else (Decimal(0) if after is None else None)
-    if a is not None and b is not None:
+    lower_bound = (before is not None and not before.complete) or (after is not None and not after.complete)
+    if a is not None and b is not None and not lower_bound:
         delta = a - b
         text += " (no change)" if delta == 0 else f" ({'+' if delta > 0 else '−'}${abs(delta):,.2f})"
     return text

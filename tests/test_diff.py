@@ -1,0 +1,278 @@
+"""`plinkdocs diff`: design changes, findings introduced and resolved, cost, Markdown and JSON, git."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from plinkdocs.cli import main
+from plinkdocs.diff import MARKER, md_text
+from tests.helpers import design_text
+
+SINGLE_AZ = {"endpoints": {"app": {"subnets": ["consumer-a"]}}}
+CHANGED = {
+    "endpoints": {
+        "app": {"subnets": ["consumer-a"], "private_dns": False},
+        "s3": {"vpc": "consumer", "type": "gateway", "service": "aws:s3"},
+    },
+    "endpoint_services": {"app": {"acceptance_required": False,
+                                  "allowed_principals": ["arn:aws:iam::222222222222:root",
+                                                         "arn:aws:iam::333333333333:root"]}},
+    "security_groups": {"app-endpoint": {"ingress": [
+        {"protocol": "tcp", "ports": 443, "security_group": "client"},
+        {"protocol": "tcp", "ports": 443, "cidr": "10.9.0.0/16"}]}},
+    "load_balancers": {"app-nlb": {"listeners": [{"port": 443, "protocol": "TCP", "target_group": "app"},
+                                                 {"port": 8443, "protocol": "TCP", "target_group": "app"}]}},
+    "hosted_zones": [{"name": "internal.example.org", "vpcs": ["consumer"]}],
+    "vpcs": {"consumer": {"dns": {"hostnames": False}}},
+}
+
+
+def run(capsys, *argv):
+    code = main(["diff", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()  # stops the configuration search here (not a repository)
+
+    def make(name, fragment=None, text=None):
+        p = tmp_path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(design_text(fragment, text))
+        return name
+
+    return make
+
+
+def changes_of(doc, section=None):
+    (d,) = [d for d in doc["designs"] if d["status"] != "unchanged"]
+    return [c for c in d["changes"] if section is None or c["section"] == section]
+
+
+def fields(doc, section, ident):
+    (c,) = [c for c in changes_of(doc, section) if c["id"] == ident]
+    return c["kind"], {f["field"]: f for f in c["fields"]}
+
+
+def test_markdown_comment_with_resolved_finding_and_cost(files, capsys):
+    base, head = files("base.yaml", SINGLE_AZ), files("head.yaml")
+    code, out, _ = run(capsys, base, head)
+    assert code == 0
+    assert out.startswith(MARKER + "\n")
+    assert "Findings: **0 introduced**, 1 resolved." in out
+    assert "Monthly cost estimate: $8.30 → $15.60 (+$7.30)." in out  # 1 AZ -> 2 AZs at 730 h x $0.01
+    resolved = out.split("**Findings resolved**")[1].split("**Design changes**")[0]
+    assert "PL202 single-az-endpoint" in resolved and "`base.yaml:" in resolved
+    assert "  - `app` Availability Zones: added `use1-az2`" in out
+    assert "  - `app` subnets: added `consumer-b`" in out
+
+
+def test_every_kind_of_design_change_is_listed(files, capsys):
+    base, head = files("base.yaml"), files("head.yaml", CHANGED)
+    code, out, _ = run(capsys, "--format", "json", base, head)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["version"] == 1 and doc["summary"]["changed"] == 1
+    kind, f = fields(doc, "endpoints", "app")
+    assert kind == "changed"
+    assert f["Availability Zones"]["removed"] == ["use1-az2"] and f["Availability Zones"]["added"] == []
+    assert (f["private DNS"]["before"], f["private DNS"]["after"]) == (True, False)
+    kind, f = fields(doc, "endpoints", "s3")
+    assert kind == "added" and f["service"]["after"] == "aws:s3" and f["type"]["after"] == "gateway"
+    kind, f = fields(doc, "endpoint_services", "app")
+    assert (f["acceptance required"]["before"], f["acceptance required"]["after"]) == (True, False)
+    assert f["allowed principals"]["added"] == ["arn:aws:iam::333333333333:root"]
+    assert f["allowed principals"]["removed"] == []
+    _, f = fields(doc, "security_groups", "app-endpoint")
+    assert f["ingress"]["added"] == ["tcp 443 from 10.9.0.0/16"] and f["ingress"]["removed"] == []
+    _, f = fields(doc, "load_balancers", "app-nlb")
+    assert f["listeners"]["added"] == ["TCP 8443 -> app"]
+    kind, f = fields(doc, "hosted_zones", "internal.example.org")
+    assert kind == "added" and f["VPCs"]["after"] == ["consumer"]
+    _, f = fields(doc, "vpcs", "consumer")
+    assert (f["DNS hostnames"]["before"], f["DNS hostnames"]["after"]) == (True, False)
+    introduced = [x["rule"] for d in doc["designs"] for x in d["findings"]["introduced"]]
+    assert "PL202" in introduced and doc["summary"]["findings_introduced"] == len(introduced)
+    assert doc["summary"]["cost_before"] == {"usd": "15.60", "complete": True}
+    code, md, _ = run(capsys, base, head)
+    for line in ("  - `app` acceptance required: yes → no",
+                 "  - `app` allowed principals: added `arn:aws:iam::333333333333:root`",
+                 "  - `app-nlb` listeners: added `TCP 8443 -> app`",
+                 "  - `app-endpoint` ingress: added `tcp 443 from 10.9.0.0/16`",
+                 "  - `app` private DNS: yes → no",
+                 "  - `consumer` DNS hostnames: yes → no"):
+        assert line in md.splitlines(), line
+    assert md.index("- Endpoints") < md.index("- Endpoint services") < md.index("- Load balancers") \
+        < md.index("- Security groups") < md.index("- VPCs") < md.index("- Hosted zones")
+
+
+def test_policy_change_is_named_not_dumped(files, capsys):
+    policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}
+    ep = {"vpc": "consumer", "type": "gateway", "service": "aws:s3"}
+    base = files("base.yaml", {"endpoints": {"s3": dict(ep, policy=policy)}})
+    policy2 = {"Statement": [dict(policy["Statement"][0], Action="s3:PutObject")]}
+    head = files("head.yaml", {"endpoints": {"s3": dict(ep, policy=policy2)}})
+    _, md, _ = run(capsys, base, head)
+    assert "  - `s3` policy changed" in md and "PutObject" not in md.split("**Design changes**")[1]
+
+
+def test_formatting_and_order_changes_are_not_changes(files, capsys):
+    base = files("base.yaml")
+    text = design_text().replace("subnets: [consumer-a, consumer-b]", "subnets: [consumer-b, consumer-a]")
+    head = files("head.yaml", text="# a comment\n" + text.replace("region: us-east-1", "region:   us-east-1"))
+    code, out, _ = run(capsys, "-f", "json", base, head)
+    doc = json.loads(out)
+    assert code == 0 and [d["status"] for d in doc["designs"]] == ["unchanged"]
+    assert doc["summary"]["findings_introduced"] == doc["summary"]["findings_resolved"] == 0
+    _, md, _ = run(capsys, base, head)
+    assert "no design changed" in md and "1 design unchanged." in md and "####" not in md
+
+
+def test_folders_match_designs_by_name(files, capsys):
+    files("base/a.yaml", text=design_text().replace("example-service", "alpha"))
+    files("base/gone.yaml", text=design_text().replace("example-service", "gone"))
+    files("head/moved/a-renamed.yaml", text=design_text(SINGLE_AZ).replace("example-service", "alpha"))
+    files("head/new.yaml", text=design_text().replace("example-service", "fresh"))
+    code, out, _ = run(capsys, "-f", "json", "base", "head")
+    doc = json.loads(out)
+    by = {d["name"]: d for d in doc["designs"]}
+    assert code == 0 and set(by) == {"alpha", "gone", "fresh"}
+    assert by["alpha"]["status"] == "changed"
+    assert (by["alpha"]["base_file"], by["alpha"]["head_file"]) == ("base/a.yaml", "head/moved/a-renamed.yaml")
+    assert [f["rule"] for f in by["alpha"]["findings"]["introduced"]] == ["PL202"]
+    assert by["gone"]["status"] == "removed" and by["gone"]["cost"]["after"] is None
+    assert by["fresh"]["status"] == "added" and by["fresh"]["cost"] == {
+        "before": None, "after": {"usd": "15.60", "complete": True}}
+    assert doc["summary"] == {"changed": 1, "added": 1, "removed": 1, "unchanged": 0, "findings_introduced": 1,
+                              "findings_resolved": 0, "cost_before": {"usd": "31.20", "complete": True},
+                              "cost_after": {"usd": "23.90", "complete": True}}
+    _, md, _ = run(capsys, "base", "head")
+    assert "#### `fresh` added" in md and "#### `gone` removed" in md and "#### `alpha` changed" in md
+
+
+def test_a_version_that_does_not_load_is_noted_not_fatal(files, capsys):
+    base = files("base.yaml")
+    head = files("head.yaml", text=design_text().replace("flow_logs: true", "flow_logs: maybe", 1))
+    code, out, _ = run(capsys, base, head)
+    assert code == 0
+    assert "the head version of `head.yaml` has errors that stop it from loading" in out
+    assert "**error** PL003 schema" in out and "Monthly cost estimate: $15.60 → unknown" in out
+    head = files("broken.yaml", text="version: 1\nname: [oops\n")
+    code, out, _ = run(capsys, "-f", "json", base, head)
+    d = json.loads(out)["designs"][0]
+    assert code == 0 and [f["rule"] for f in d["findings"]["introduced"]] == ["PL001"] and d["changes"] == []
+
+
+def test_deterministic(files, capsys):
+    base, head = files("base.yaml"), files("head.yaml", CHANGED)
+    for fmt in ("markdown", "json"):
+        assert run(capsys, "-f", fmt, base, head)[1] == run(capsys, "-f", fmt, base, head)[1]
+
+
+def test_output_file(files, capsys, tmp_path):
+    base, head = files("base.yaml"), files("head.yaml", SINGLE_AZ)
+    assert run(capsys, "-o", "out/comment.md", base, head) == (0, "", "")
+    assert (tmp_path / "out" / "comment.md").read_text().startswith(MARKER)
+
+
+def test_usage_errors_exit_one(files, capsys, tmp_path):
+    base = files("base.yaml")
+    (tmp_path / "folder").mkdir()
+    for argv, says in ((["base.yaml"], "give BASE and HEAD"),
+                       (["base.yaml", "a.yaml", "b.yaml"], "give BASE and HEAD"),
+                       (["base.yaml", "missing.yaml"], "missing.yaml: no such file"),
+                       (["base.yaml", "folder"], "compare a file with a file"),
+                       (["--format", "html", base, base], "invalid choice")):
+        code, out, err = run(capsys, *argv)
+        assert code == 1 and out == "" and says in err, (argv, err)
+
+
+def test_markdown_escaping():
+    assert md_text("a <b> `x|y` *z* [l](u)") == r"a \<b\> `x|y` \*z\* \[l\](u)"
+    assert md_text("unpaired ` tick_") == r"unpaired \` tick\_"
+    assert md_text("line\nbreak") == "line break"
+
+
+# -- --git ------------------------------------------------------------------------------------------
+
+def git(cwd, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    git(tmp_path, "init", "-q", "-b", "main")
+    arch = tmp_path / "architectures"
+    (arch / "team").mkdir(parents=True)
+    (arch / ".drafts").mkdir()
+    (arch / "a.yaml").write_text(design_text().replace("example-service", "alpha"))
+    (arch / "team" / "gone.yaml").write_text(design_text().replace("example-service", "gone"))
+    (arch / ".drafts" / "hidden.yaml").write_text("version: 1\nname: [broken\n")
+    (arch / "notes.txt").write_text("not a design\n")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "tag", "base")
+    # the pull request: alpha loses an AZ, gone is deleted, fresh is new (untracked is fine)
+    (arch / "a.yaml").write_text(design_text(SINGLE_AZ).replace("example-service", "alpha"))
+    (arch / "team" / "gone.yaml").unlink()
+    (arch / "fresh.yaml").write_text(design_text().replace("example-service", "fresh"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_git_against_the_working_tree(repo, capsys):
+    head_before = git(repo, "rev-parse", "HEAD")
+    status_before = git(repo, "status", "--porcelain")
+    code, out, err = run(capsys, "--git", "base", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    by = {d["name"]: d for d in doc["designs"]}
+    assert set(by) == {"alpha", "gone", "fresh"}
+    assert (by["alpha"]["status"], by["gone"]["status"], by["fresh"]["status"]) == ("changed", "removed", "added")
+    assert by["alpha"]["base_file"] == by["alpha"]["head_file"] == "architectures/a.yaml"
+    assert by["gone"]["base_file"] == "architectures/team/gone.yaml"
+    assert [f["rule"] for f in by["alpha"]["findings"]["introduced"]] == ["PL202"]
+    assert doc["base"] == "base" and doc["head"] == "working tree"
+    # nothing was checked out or changed
+    assert git(repo, "rev-parse", "HEAD") == head_before and git(repo, "status", "--porcelain") == status_before
+
+
+def test_git_from_a_subfolder_with_paths(repo, capsys, monkeypatch):
+    monkeypatch.chdir(repo / "architectures")
+    code, out, err = run(capsys, "--git", "HEAD", "a.yaml")
+    assert code == 0, err
+    assert "#### `alpha` changed" in out and "`a.yaml`" in out and "gone" not in out and "fresh" not in out
+    code, out, err = run(capsys, "--git", "main", "-f", "json", ".")
+    names = sorted(d["name"] for d in json.loads(out)["designs"])
+    assert code == 0 and names == ["alpha", "fresh", "gone"]
+
+
+def test_git_errors_exit_one(repo, capsys, tmp_path_factory):
+    code, _, err = run(capsys, "--git", "no-such-branch")
+    assert code == 1 and "no commit `no-such-branch`" in err
+    code, _, err = run(capsys, "--git", "--upload-pack=x")
+    assert code == 1
+    elsewhere = tmp_path_factory.mktemp("not-a-repo")
+    (elsewhere / "architectures").mkdir()
+    os.chdir(elsewhere)
+    code, _, err = run(capsys, "--git", "HEAD")
+    assert code == 1 and "inside a git repository" in err
+
+
+def test_lower_bound_costs_show_no_difference(files, capsys):
+    base = files("base.yaml", {"endpoints": {"app": {"traffic": None}}})
+    head = files("head.yaml")
+    _, out, _ = run(capsys, base, head)
+    assert "Monthly cost estimate: $14.60 (lower bound) → $15.60." in out
