@@ -122,6 +122,24 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_cost(args) -> int:
+    from plinkdocs.cost import run
+
+    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
+    sys.stderr.write(err)
+    _write(out, args.output)
+    return status
+
+
+def cmd_decide(args) -> int:
+    from plinkdocs.decide import run
+
+    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
+    sys.stderr.write(err)
+    _write(out, args.output)
+    return status
+
+
 def cmd_rules(args) -> int:
     from plinkdocs.rules import registry
 
@@ -189,6 +207,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--git", metavar="REF", help="compare the working tree with git revision REF (read, not checked out)")
     p.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown",
                    help="markdown (default; ready to post as a pull-request comment) or json")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+
+    p = add("cost", cmd_cost, "Estimate each design's monthly cost, line by line, with the alternatives priced "
+                              "for the same traffic.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text (default) or json")
+    p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+
+    p = add("decide", cmd_decide, "Weigh PrivateLink, VPC peering and Transit Gateway for each design, from its "
+                                  "own facts, and recommend one.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text",
+                   help="text (default), json or markdown")
+    p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 

@@ -158,5 +158,8 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
     prices = data.get("prices")
     if prices is not None:
         prices = str((path.parent / str(prices)))
+        from plinkdocs.cost import check_prices_file
+
+        check_prices_file(prices)  # a PriceError (a ConfigError) with the price file's line and column
     return Config(select=ids("select"), ignore=ids("ignore"), severity=severity, options=options,
                   limits=Limits(**kw), site_url=data.get("site_url"), prices_file=prices, file=shown)

@@ -16,6 +16,7 @@ the cent once per line item (half up), so that the lines add up to the total exa
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import os
@@ -167,7 +168,9 @@ def _schema_problem(err) -> tuple[str, tuple, bool]:
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(k for k in inst if k not in allowed and not str(k).startswith("x-"))
         k = extra[0] if extra else "?"
-        return (f"unknown key `{k}` in `{_where(path)}`; known: {', '.join(allowed)}", path + (k,), True)
+        close = difflib.get_close_matches(str(k), allowed, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(allowed)}"
+        return f"unknown key `{k}` in `{_where(path)}`; {hint}", path + (k,), True
     if v == "required":
         missing = [k for k in err.validator_value if not isinstance(inst, dict) or k not in inst]
         return f"`{_where(path)}` is missing {', '.join(f'`{k}`' for k in missing)}", path, False
@@ -224,7 +227,8 @@ def read_price_file(path) -> dict:
     if not isinstance(data, dict):
         fail("a price file is a mapping with `version` and `region` and `prices`, or `regions`")
     errors = sorted(_schema_validator().iter_errors(data),
-                    key=lambda e: (len(e.absolute_path) == 0, [str(p) for p in e.absolute_path]))
+                    key=lambda e: (len(e.absolute_path) == 0, [str(p) for p in e.absolute_path],
+                                   e.validator != "additionalProperties"))
     if errors:
         # the deepest error says the most; the top-level oneOf only when nothing deeper is wrong
         message, at, key = _schema_problem(errors[0])

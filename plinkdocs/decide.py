@@ -478,7 +478,7 @@ def render_markdown(d: Decision, heading: str = "##") -> str:
     return "\n".join(out) + "\n"
 
 
-def run(paths, config, fmt: str = "text") -> tuple[str, str, int]:
+def run(paths, config, fmt: str = "text", prices_file=None) -> tuple[str, str, int]:
     """`plinkdocs decide`: (standard output, standard error, exit status), as `cost.run`."""
     from plinkdocs.check import check_paths
     from plinkdocs.config import ConfigError
@@ -486,6 +486,8 @@ def run(paths, config, fmt: str = "text") -> tuple[str, str, int]:
 
     if fmt not in ("text", "json", "markdown"):
         raise ConfigError(f"unknown format {fmt!r}; choose from text, json, markdown")
+    if prices_file is not None:
+        config.prices_file = str(prices_file)
     book = cost.price_book(config.prices_file)
     result = check_paths(paths, config)
     decisions, skipped, errors = [], [], []
