@@ -114,3 +114,9 @@ def test_console_script_and_module_entry_points(tmp_path):
     out = subprocess.run([str(exe), "check", str(ROOT / "plinkdocs" / "rules" / "base.yaml")],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_output_file_is_readable_by_others(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    code = main(["check", "--format", "json", "-o", str(out), str(ROOT / "plinkdocs" / "rules" / "base.yaml")])
+    assert code == 0 and out.stat().st_mode & 0o044 == 0o044
