@@ -110,8 +110,10 @@ class Topology:
 
 
 def topology(model) -> Topology:
-    local = [e for e in cost.connectivity_endpoints(model)
-             if e.service_kind == "local" and cost.provider_vpc(model, e)]
+    """The endpoints' consumer and provider VPCs; with no endpoint at all, every VPC of the design
+    (the question is then how to join them); with endpoints to AWS or partner services only, nothing."""
+    conn = cost.connectivity_endpoints(model)
+    local = [e for e in conn if e.service_kind == "local" and cost.provider_vpc(model, e)]
     if local:
         consumers = tuple(dict.fromkeys(e.vpc for e in local))
         providers = tuple(dict.fromkeys(cost.provider_vpc(model, e) for e in local))
@@ -119,7 +121,7 @@ def topology(model) -> Topology:
                                     if e.vpc != cost.provider_vpc(model, e)))
         return Topology(consumers, providers, pairs, tuple((e.id, e.service_name) for e in local), True)
     vpcs = tuple(model.vpcs)
-    if len(vpcs) < 2:
+    if conn or len(vpcs) < 2:
         return Topology((), (), (), (), False)
     pairs = tuple((a, b) for i, a in enumerate(vpcs) for b in vpcs[i + 1:])
     return Topology(vpcs, (), pairs, (), False)
