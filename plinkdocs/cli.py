@@ -173,6 +173,18 @@ def cmd_diagram(args) -> int:
         raise UsageError(str(e)) from None
 
 
+def cmd_site(args) -> int:
+    from plinkdocs.site import SiteError
+    from plinkdocs.site.output import OutputError
+    from plinkdocs.site.project import run
+
+    try:
+        return run(args.out, args.architectures, _config(args), args.mkdocs_config, args.section,
+                   cache_dir=None if args.no_cache else args.cache_dir, jobs=args.jobs)
+    except (SiteError, OutputError) as e:
+        raise UsageError(str(e)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plinkdocs", description="Validate, document and publish AWS PrivateLink designs.")
     parser.add_argument("--version", action="version", version=f"plinkdocs {__version__}")
@@ -244,6 +256,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
                    help="where drawn diagrams are kept for reuse (default: .plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="draw every diagram again")
+
+    p = add("site", cmd_site, "Write the documentation site's pages for every design, as a folder that MkDocs "
+                              "and Zensical build (mkdocs.yml and docs/).")
+    p.add_argument("--out", "-o", metavar="DIR", required=True,
+                   help="the folder to write (replaced as a whole; files plinkdocs did not write are kept)")
+    p.add_argument("--architectures", "-a", metavar="DIR",
+                   help="the designs (default: the plinkdocs plugin's folder in mkdocs.yml, else architectures/)")
+    p.add_argument("--section", metavar="NAME", help="the folder of the design pages (default: architectures)")
+    p.add_argument("--mkdocs-config", metavar="FILE",
+                   help="the site configuration to start from (default: ./mkdocs.yml when there is one)")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="Graphviz runs at once (default: the number of cores)")
+    p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
+                   help="where pages and diagrams are kept for reuse (default: .plinkdocs-cache)")
+    p.add_argument("--no-cache", action="store_true", help="render every design again")
     return parser
 
 
