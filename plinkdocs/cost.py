@@ -20,7 +20,7 @@ import difflib
 import functools
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
@@ -185,7 +185,8 @@ def _schema_problem(err) -> tuple[str, tuple, bool]:
     if v == "propertyNames":
         return f"`{inst}` in `{_where(path)}` is not an AWS region code such as us-east-1", path, False
     if v == "pattern":
-        return f"`{inst}` at `{_where(path)}` is not valid: {err.schema.get('description', '')}".rstrip(": "), path, False
+        what = err.schema.get("description", "")
+        return f"`{inst}` at `{_where(path)}` is not valid: {what}".rstrip(": "), path, False
     if v == "const":
         return f"`{_where(path)}` must be `{err.validator_value}`", path, False
     if v == "type":
@@ -288,7 +289,7 @@ def price_book(prices_file: str | os.PathLike | None = None) -> PriceBook:
     prices = dict(_shipped())
     files = tuple(sorted({p.file for p in prices.values()}))
     if prices_file is not None:
-        path = os.fspath(prices_file)
+        path = os.path.abspath(os.fspath(prices_file))  # the cache key must not depend on the working folder
         try:
             st = os.stat(path)
             stamp = (st.st_mtime_ns, st.st_size)

@@ -13,7 +13,6 @@ table corrected by the facts) for the site.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal

@@ -30,7 +30,12 @@ change window rather than found in it.
 ## Example
 ```yaml
 endpoints:
-  e01: &endpoint {vpc: consumer, service: "aws:sqs", subnets: [consumer-a, consumer-b], security_groups: [app-endpoint], traffic: {gb_per_month: 1}}
+  e01: &endpoint
+    vpc: consumer
+    service: aws:sqs
+    subnets: [consumer-a, consumer-b]
+    security_groups: [app-endpoint]
+    traffic: {gb_per_month: 1}
   e02: *endpoint
   e03: *endpoint
   e04: *endpoint
@@ -85,7 +90,12 @@ endpoints:
 ## Use instead
 ```yaml
 endpoints:
-  e01: &endpoint {vpc: consumer, service: "aws:sqs", subnets: [consumer-a, consumer-b], security_groups: [app-endpoint], traffic: {gb_per_month: 1}}
+  e01: &endpoint
+    vpc: consumer
+    service: aws:sqs
+    subnets: [consumer-a, consumer-b]
+    security_groups: [app-endpoint]
+    traffic: {gb_per_month: 1}
   e02: *endpoint
   e03: *endpoint
   e04: *endpoint
