@@ -364,3 +364,22 @@ def test_pl604_fix_names_the_azs_the_peak_needs():
     result = run_design({"endpoints": {"app": {"traffic": {"gb_per_month": 100, "peak_gbps": 250}}}})
     f, = [f for f in result.findings if f.rule == "PL604"]
     assert "at least 3 AZs" in f.fix
+
+
+def test_pooled_shares_always_add_up_to_the_tiered_total():
+    from hypothesis import given, settings, strategies as st
+
+    price = cost.price_book().get("us-east-1", "interface_endpoint_data")
+    pricer_book = cost.price_book()
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.integers(min_value=0, max_value=4_000_000), min_size=1, max_size=5))
+    def prop(gbs):
+        pricer = cost._Pricer(pricer_book)
+        eps = [type("E", (), {"id": f"e{i}", "path": ("endpoints", f"e{i}")})() for i in range(len(gbs))]
+        pools = {("us-east-1", "interface"): [(e, D(g)) for e, g in zip(eps, gbs)]}
+        lines = cost._pool_lines(pools, pricer)
+        assert sum(li.usd for li in lines.values()) == cost.cents(price.cost(D(sum(gbs))))
+        assert all(li.usd >= 0 for li in lines.values())
+
+    prop()
