@@ -2,7 +2,7 @@
 
 One run. `tool.driver.rules` holds the rules that fired, each with its summary, its
 documentation as help text and Markdown, its configured level and, when `site_url` is
-set, a link to its page on the published site. Results point at repository-relative
+set, a link to its page on the published site (`<site_url>/rules/PL201/`). Results point at repository-relative
 files (`uriBaseId` `%SRCROOT%`) with 1-based regions, carry the model path as a logical
 location and a line-independent fingerprint, and a waived finding is a result with an
 external, accepted suppression whose justification is the waiver's reason. These are
@@ -26,10 +26,20 @@ _ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 
 
 def rule_page_url(site_url: str | None, rule_id: str) -> str | None:
-    """The rule's page on the published site: `<site_url>/rules/<id lower>/`, or None."""
+    """The rule's page on the published site, or None without a site URL.
+
+    The site generator writes a rule's page to `rules/<ID>.md`, which MkDocs publishes at
+    `<site_url>/rules/<ID>/` (directory URLs, its default); the path comes from the generator
+    so that the two cannot drift apart."""
     if not site_url:
         return None
-    return f"{site_url.rstrip('/')}/rules/{rule_id.lower()}/"
+    try:
+        from plinkdocs.site.generate import Generator
+
+        page = Generator.rule_page(rule_id)
+    except ImportError:  # pragma: no cover - the site generator ships with plinkdocs
+        page = f"rules/{rule_id}.md"
+    return f"{site_url.rstrip('/')}/{quote(page.removesuffix('.md'))}/"
 
 
 def unwrap(text: str) -> str:

@@ -72,13 +72,21 @@ def test_rules_are_those_that_fired_with_their_documentation():
     assert levels == {"PL001": "error", "PL202": "warning", "PL203": "note", "PL204": "error"}
 
 
+def test_help_uri_is_the_page_the_site_generator_writes():
+    from plinkdocs.site.generate import Generator
+
+    page = Generator.rule_page("PL204")
+    assert page.endswith(".md")
+    assert rule_page_url("https://s.example/", "PL204") == f"https://s.example/{page[:-3]}/"
+
+
 def test_help_uri_follows_the_site_url():
     cfg = config(site_url="https://architecture.example.com/docs/")
     doc = sarif(mixed(cfg), cfg)
     validate(doc)
     uris = {r["id"]: r["helpUri"] for r in doc["runs"][0]["tool"]["driver"]["rules"]}
-    assert uris["PL202"] == "https://architecture.example.com/docs/rules/pl202/"
-    assert rule_page_url("https://x.example", "PL001") == "https://x.example/rules/pl001/"
+    assert uris["PL202"] == "https://architecture.example.com/docs/rules/PL202/"
+    assert rule_page_url("https://x.example", "PL001") == "https://x.example/rules/PL001/"
     assert rule_page_url(None, "PL001") is None and rule_page_url("", "PL001") is None
 
 
