@@ -21,7 +21,7 @@ import functools
 import json
 import os
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
@@ -130,8 +130,11 @@ def tiered(quantity: Decimal, tiers: Iterable) -> Decimal:
     return total
 
 
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def cents(value: Decimal, rounding=ROUND_HALF_UP) -> Decimal:
+    """To the cent, with the precision the figure needs (an absurd traffic figure must not crash)."""
+    with localcontext() as ctx:
+        ctx.prec = max(28, value.adjusted() + 6)
+        return value.quantize(CENT, rounding=rounding)
 
 
 def dec(value) -> Decimal:
@@ -432,7 +435,7 @@ def _allocate(total: Decimal, weights: list) -> list:
     if wsum == 0:
         return [Decimal("0.00")] * len(weights)
     exact = [total * w / wsum for w in weights]
-    floors = [e.quantize(CENT, rounding=ROUND_DOWN) for e in exact]
+    floors = [cents(e, ROUND_DOWN) for e in exact]
     left = int(((total - sum(floors, Decimal(0))) / CENT).to_integral_value(rounding=ROUND_HALF_UP))
     order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
     for i in order[:max(left, 0)]:

@@ -39,11 +39,14 @@ def _f(v: float) -> str:
     return "0.00" if text == "-0.00" else text
 
 
+MAX_DECADES = 15  # 10**15 GB a month is a zettabyte: anything beyond is off the chart
+
+
 def _decades(declared) -> int:
     """The x axis runs from 1 GB to 10**k GB, k at least 3, with room for ten times the declared figure."""
     k = 3
     if declared is not None and declared > 0:
-        while Decimal(10) ** k < declared * 10:
+        while Decimal(10) ** k < declared * 10 and k < MAX_DECADES:
             k += 1
     return k
 
@@ -210,7 +213,8 @@ def break_even_svg(model, book: cost.PriceBook | None = None, decision=None) -> 
     o.append(f'<text x="18" y="{_f(TOP + ph / 2)}" text-anchor="middle" '
              f'transform="rotate(-90 18 {_f(TOP + ph / 2)})">Monthly cost, US dollars (log scale)</text>')
     # declared traffic
-    if declared is not None and declared >= 1:
+    shown = declared is not None and 1 <= declared <= Decimal(10) ** k
+    if shown:
         dx = _f(px(declared))
         o.append(f'<line x1="{dx}" y1="{TOP}" x2="{dx}" y2="{TOP + ph}" stroke="#495057" stroke-width="1" '
                  'stroke-dasharray="3 3"/>')
@@ -227,7 +231,7 @@ def break_even_svg(model, book: cost.PriceBook | None = None, decision=None) -> 
         o.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{width}"{extra}{faded} '
                  f'points="{" ".join(pts)}"><title>{_e(alts[key].label)}</title></polyline>')
         a = alts[key]
-        if declared is not None and declared >= 1 and a.monthly_usd is not None:
+        if shown and a.monthly_usd is not None:
             o.append(f'<circle cx="{_f(px(declared))}" cy="{_f(py(a.monthly_usd))}" r="4" fill="{colour}">'
                      f'<title>{_e(f"{a.label}: {cost.money(a.monthly_usd)} a month at the declared traffic")}'
                      "</title></circle>")

@@ -383,3 +383,8 @@ def test_pooled_shares_always_add_up_to_the_tiered_total():
         assert all(li.usd >= 0 for li in lines.values())
 
     prop()
+
+
+def test_an_absurd_traffic_figure_is_priced_without_an_error():
+    est = cost.estimate(model_of({"endpoints": {"app": {"traffic": {"gb_per_month": 1e300}}}}))
+    assert est.total_usd > D("1e297") and est.total_usd == sum(li.usd for li in est.lines)

@@ -91,3 +91,10 @@ def test_samples_are_fixed_and_include_the_tier_edges():
     assert xs[0] == 1 and xs[-1] == 10 ** 7
     assert Decimal(1048576) in xs and Decimal(5242880) in xs
     assert xs == sorted(set(xs))
+
+
+def test_an_absurd_traffic_figure_neither_crashes_nor_runs_away():
+    text = svg_of({"endpoints": {"app": {"traffic": {"gb_per_month": 1e300}}}})
+    assert f">{10 ** plot.MAX_DECADES:,}</text>" in text
+    assert "declared:" not in text  # off the chart, so not marked
+    ET.fromstring(text.split("\n", 1)[1])
