@@ -37,10 +37,23 @@ MODULES = (
     "pl404_nlb_sg_blocks_privatelink",
     "pl405_targets_unreachable",
     "pl406_port_not_listened",
+    "pl501_endpoint_policy_denies",
+    "pl502_endpoint_policy_too_broad",
+    "pl503_endpoint_policy_ignored",
+    "pl504_endpoint_policy_invalid",
+    "pl511_principal_not_allowed",
+    "pl512_connection_not_accepted",
+    "pl513_service_open_to_all",
+    "pl514_auto_accept",
     "pl601_over_budget",
     "pl602_cheaper_alternative",
     "pl603_endpoint_quota",
     "pl604_bandwidth_limit",
+    "pl701_peering_cidr_overlap",
+    "pl702_cross_region_not_supported",
+    "pl703_transitive_peering",
+    "pl801_flow_logs_off",
+    "pl802_waiver_expired",
 )
 
 _REQUIRED = ("ID", "NAME", "SEVERITY", "SUMMARY", "FIX", "SOURCE", "TAGS", "DOC")

@@ -1,0 +1,79 @@
+"""PL511 principal-not-allowed: the consumer's account is not among the service's allowed principals."""
+
+from plinkdocs import policy as P
+from plinkdocs.findings import Violation
+
+ID = "PL511"
+NAME = "principal-not-allowed"
+SEVERITY = "error"
+SUMMARY = "An endpoint connects to a service whose allowed principals do not include the endpoint's account."
+FIX = "Add the consumer account's root ARN (arn:aws:iam::<account>:root) to the service's `allowed_principals`."
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
+TAGS = ("acceptance", "provider", "cross-account")
+
+DOC = """\
+## What it does
+For every endpoint to an endpoint service of this design, takes the consumer account (the
+account of the endpoint's VPC, by its 12-digit id) and checks the service's
+`allowed_principals`:
+
+- `"*"` or `arn:aws:iam::*:root` lets every account in;
+- `arn:aws:iam::222222222222:root` lets account 222222222222 in;
+- `arn:aws:iam::222222222222:role/deployer` lets in only that role (or user); whether
+  the endpoint is created as that role is not in the design, so the rule does not report it;
+- an empty or missing list lets nobody in: that is how AWS creates a new service.
+
+It reports an endpoint whose account none of these covers, pointing at the service's
+`allowed_principals` (or the service when there is none) and naming the account and the
+principals. An endpoint in the provider's own account (the account of the service's load
+balancer) is not checked. Endpoints to AWS or partner services are not checked: their
+principals are not in the design.
+
+## Why is this bad?
+A consumer whose account is not allowed cannot even find the service by name, let alone
+request a connection: creating the endpoint fails. The seed blog's gotcha #7 is about
+acceptance; permission comes first, and without it there is nothing to accept.
+
+## Example
+```yaml
+endpoint_services:
+  app:
+    allowed_principals: ["arn:aws:iam::333333333333:root"]
+```
+
+## Use instead
+```yaml
+endpoint_services:
+  app:
+    allowed_principals: ["arn:aws:iam::333333333333:root", "arn:aws:iam::222222222222:root"]
+```
+"""
+
+
+def provider_accounts(model, svc) -> set:
+    """The 12-digit ids of the accounts that own the service's load balancers."""
+    out = set()
+    for lb in model.service_load_balancers(svc):
+        acct = model.vpc_account(lb.vpc)
+        if acct:
+            out.add(acct.account_id)
+    return out
+
+
+def check(model, config):
+    for svc in model.endpoint_services.values():
+        providers = provider_accounts(model, svc)
+        at = svc.path + ("allowed_principals",) if svc.allowed_principals else svc.path
+        for ep in model.endpoints_of(svc):
+            acct = model.vpc_account(ep.vpc)
+            if acct is None or acct.account_id in providers:
+                continue
+            if P.principals_cover(svc.allowed_principals, acct.account_id) is not False:
+                continue
+            listed = ", ".join(f"`{p}`" for p in svc.allowed_principals)
+            allowed = f"allows only {listed}" if listed else "allows no principal at all (the default for a new service)"
+            yield Violation(
+                at,
+                f"endpoint `{ep.id}` is in account `{acct.id}` ({acct.account_id}), but endpoint service "
+                f"`{svc.id}` {allowed}",
+                f"add `arn:aws:iam::{acct.account_id}:root` to `endpoint_services.{svc.id}.allowed_principals`")

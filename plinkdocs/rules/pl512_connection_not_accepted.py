@@ -1,0 +1,71 @@
+"""PL512 connection-not-accepted: an endpoint's state is not `available`."""
+
+from plinkdocs.findings import Violation
+
+ID = "PL512"
+NAME = "connection-not-accepted"
+SEVERITY = "error"
+SUMMARY = "An endpoint's state is not `available` (pendingAcceptance, rejected, ...), so no traffic flows through it."
+FIX = "Have the provider accept the connection, or delete the endpoint: it is billed in every state until deleted."
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
+TAGS = ("acceptance", "consumer", "cost")
+
+DOC = """\
+## What it does
+Reports an endpoint whose `state` is anything but `available`: `pendingAcceptance`,
+`pending`, `rejected`, `failed`, `expired`, `partial`, `deleting` or `deleted`. The finding
+points at the `state` and says what must happen for the endpoint to carry traffic.
+
+## Why is this bad?
+Only an available endpoint carries traffic. When the endpoint service requires acceptance
+(the default), a new connection waits in `pendingAcceptance` until the provider accepts
+it; a rejected or expired request never becomes available. Meanwhile the endpoint is billed:
+hourly charges run in every state, rejected included, until the endpoint is deleted.
+
+The seed blog's gotcha #7 says the provider must accept endpoint connections for custom
+services. That holds only while the service requires acceptance: a provider can turn it off
+(`acceptance_required: false`), and then connections from allowed principals become
+available at once (PL513 and PL514 review that choice).
+
+## Example
+```yaml
+endpoints:
+  app:
+    state: pendingAcceptance
+```
+
+## Use instead
+```yaml
+endpoints:
+  app:
+    state: available
+```
+"""
+
+_WHY = {
+    "pendingAcceptance": "waits for the provider to accept the connection request: the provider of the service "
+                         "must accept it",
+    "pending": "is still being set up (after the provider's acceptance)",
+    "rejected": "was rejected by the provider: the provider must accept the connection, or the endpoint must "
+                "be deleted",
+    "expired": "has an expired connection request that the provider never accepted: the provider must accept "
+               "a new request",
+    "failed": "failed to be created",
+    "partial": "is only partly available",
+    "deleting": "is being deleted",
+    "deleted": "is deleted",
+}
+
+
+def check(model, config):
+    for ep in model.endpoints.values():
+        if ep.state == "available":
+            continue
+        why = _WHY.get(ep.state, "is not available")
+        billing = ("; no traffic flows until it is `available`, and hourly billing runs in every state until "
+                   "the endpoint is deleted") if ep.state != "deleted" else "; no traffic flows through it"
+        yield Violation(
+            ep.path + ("state",),
+            f"endpoint `{ep.id}` to `{ep.service}` is `{ep.state}`: it {why}{billing}",
+            "have the provider accept the connection, or delete the endpoint"
+            if ep.state in ("pendingAcceptance", "rejected", "expired") else None)

@@ -1,0 +1,56 @@
+"""PL513 service-open-to-all: a service allows principal `*` and accepts connections automatically."""
+
+from plinkdocs import policy as P
+from plinkdocs.findings import Violation
+
+ID = "PL513"
+NAME = "service-open-to-all"
+SEVERITY = "error"
+SUMMARY = "An endpoint service allows every principal (`*`) and accepts connections without review: it is effectively public."
+FIX = "List the consumer accounts in `allowed_principals`, or require acceptance (`acceptance_required: true`)."
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
+TAGS = ("acceptance", "provider", "security")
+
+DOC = """\
+## What it does
+Reports an endpoint service with `acceptance_required: false` whose `allowed_principals`
+include `"*"` or `arn:aws:iam::*:root` (every account). The finding points at that
+principal.
+
+## Why is this bad?
+Together the two settings let any AWS account in the world find the service and connect
+a VPC to it with no one looking: the service is effectively public, reachable from
+networks you know nothing about, and only its own authentication stands in the way. A new
+service allows no principals and requires acceptance; this is the opposite on both counts.
+Either list the accounts that may connect, or keep `*` and review every request.
+
+## Example
+```yaml
+endpoint_services:
+  app:
+    acceptance_required: false
+    allowed_principals: ["*"]
+```
+
+## Use instead
+```yaml
+endpoint_services:
+  app:
+    acceptance_required: true
+    allowed_principals: ["*"]
+```
+"""
+
+
+def check(model, config):
+    for svc in model.endpoint_services.values():
+        if svc.acceptance_required:
+            continue
+        for i, principal in enumerate(svc.allowed_principals):
+            if P.is_open_principal(principal):
+                yield Violation(
+                    svc.path + ("allowed_principals", i),
+                    f"endpoint service `{svc.id}` allows `{principal}` (every account) and accepts connections "
+                    "automatically (`acceptance_required: false`): anyone can connect to it",
+                    f"replace `{principal}` with the consumer accounts' ARNs, or set "
+                    f"`endpoint_services.{svc.id}.acceptance_required: true`")

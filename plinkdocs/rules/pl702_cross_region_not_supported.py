@@ -1,0 +1,115 @@
+"""PL702 cross-region-not-supported: an endpoint in another region than its service, unsupported."""
+
+from plinkdocs.findings import Violation
+
+ID = "PL702"
+NAME = "cross-region-not-supported"
+SEVERITY = "error"
+SUMMARY = ("An endpoint sits in another region than its service and the service does not support that region; "
+           "or a service shared across regions is in fewer than two AZs, or in an AZ that cross-region "
+           "access does not support.")
+FIX = ("List the consumer's region in the service's `supported_regions`; keep a cross-region service in at least "
+       "two supported AZs.")
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html"
+TAGS = ("cross-region", "provider", "availability-zones")
+
+# AZ IDs where cross-region PrivateLink is not available (facts, November 2026)
+UNSUPPORTED_AZS = ("use1-az3", "usw1-az2", "apne1-az3", "apne2-az2", "apne2-az4")
+
+DOC = """\
+## What it does
+Checks cross-region PrivateLink (available since November 2024) for the endpoint services
+of this design:
+
+- an endpoint whose VPC is in another region than the service's load balancer, when the
+  service's `supported_regions` does not list the endpoint's region (by default a service
+  supports only its own region). The finding points at the endpoint's `service_region`, or
+  its `service` when that is not written;
+- a service whose `supported_regions` name a region beyond its own, when its load
+  balancers are in fewer than two AZs (the finding points at `supported_regions`), or are
+  enabled in an AZ where cross-region access is not available: use1-az3, usw1-az2,
+  apne1-az3, apne2-az2 and apne2-az4 (the finding points at the load balancer's subnet).
+  Subnets placed by AZ name are not checked against that list, as the name does not say
+  which zone it is.
+
+Endpoints to AWS services (`aws:<service>`) with a `service_region` other than their VPC's
+region are not reported: which AWS services can be reached across regions is not among the
+facts this rule rests on, so it does not guess. Partner services (`external:`) are not
+checked either: their regions are not in the design.
+
+## Why is this bad?
+An endpoint can connect to a service in another region only if the provider lists the
+consumer's region; otherwise the service is not even offered there and the endpoint cannot
+be created. The provider must use at least two AZs for a cross-region service, and the AZs
+named above do not support it. There is no failover between regions: a consumer that needs
+to survive a regional outage needs a service in each region. The seed blog's comparison
+implies PrivateLink is region-bound; it is not since cross-region support arrived.
+
+## Example
+```yaml
+vpcs:
+  consumer:
+    region: eu-west-1
+    subnets:
+      consumer-a: {az_id: euw1-az1, cidr: 10.0.1.0/24}
+      consumer-b: {az_id: euw1-az2, cidr: 10.0.2.0/24}
+endpoints:
+  app:
+    service_region: us-east-1
+```
+
+## Use instead
+```yaml
+vpcs:
+  consumer:
+    region: eu-west-1
+    subnets:
+      consumer-a: {az_id: euw1-az1, cidr: 10.0.1.0/24}
+      consumer-b: {az_id: euw1-az2, cidr: 10.0.2.0/24}
+endpoint_services:
+  app:
+    supported_regions: [us-east-1, eu-west-1]
+endpoints:
+  app:
+    service_region: us-east-1
+```
+"""
+
+
+def check(model, config):
+    for ep in model.endpoints.values():
+        svc = model.service_of(ep)
+        if svc is None or ep.vpc not in model.vpcs:
+            continue
+        here, there = model.endpoint_region(ep), model.service_region(svc)
+        if here == there or here in (svc.supported_regions or ()):
+            continue
+        listed = ", ".join(svc.supported_regions) if svc.supported_regions else f"only its own region, {there}"
+        yield Violation(
+            ep.path + ("service_region" if ep.service_region else "service",),
+            f"endpoint `{ep.id}` is in {here} (VPC `{ep.vpc}`), but endpoint service `{svc.id}` is in {there} "
+            f"and supports {listed}",
+            f"add {here} to `endpoint_services.{svc.id}.supported_regions`")
+    for svc in model.endpoint_services.values():
+        own = model.service_region(svc)
+        beyond = sorted(r for r in (svc.supported_regions or ()) if r != own)
+        if not beyond:
+            continue
+        zones = model.service_zones(svc)
+        if len(zones) < 2:
+            yield Violation(
+                svc.path + ("supported_regions",),
+                f"endpoint service `{svc.id}` supports {', '.join(beyond)} beyond its own region {own}, but its load "
+                f"balancers are in {len(zones)} AZ{'' if len(zones) == 1 else 's'}"
+                f"{' (' + ', '.join(sorted(zones)) + ')' if zones else ''}; cross-region access needs at least two",
+                "enable the load balancer in a second AZ")
+        for lb in model.service_load_balancers(svc):
+            for i, sid in enumerate(lb.subnets):
+                sub = model.subnet(lb.vpc, sid)
+                if sub is None or sub.az_id not in UNSUPPORTED_AZS:
+                    continue
+                yield Violation(
+                    lb.path + ("subnets", i),
+                    f"load balancer `{lb.id}` of endpoint service `{svc.id}`, which supports {', '.join(beyond)}, is "
+                    f"in {sub.az_id} (subnet `{sid}`), where cross-region PrivateLink is not available",
+                    "move the load balancer to subnets in other AZs")

@@ -1,0 +1,49 @@
+"""PL801 flow-logs-off: a VPC in the design has flow logs off."""
+
+from plinkdocs.findings import Violation
+
+ID = "PL801"
+NAME = "flow-logs-off"
+SEVERITY = "warning"
+SUMMARY = "A VPC in the design has VPC Flow Logs off."
+FIX = "Turn on VPC Flow Logs for the VPC and write `flow_logs: true`."
+SOURCE = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html"
+TAGS = ("monitoring",)
+
+DOC = """\
+## What it does
+Reports every VPC whose `flow_logs` is `false`, written or by default (the format's
+default is `false`). The finding points at `flow_logs` when it is written, and at the VPC
+otherwise. This decides the seed blog's checklist item "monitor with VPC Flow Logs".
+
+## Why is this bad?
+Traffic through PrivateLink fails quietly: a security group or network ACL that drops it
+leaves the client with a timeout and nothing else. Flow logs on the consumer VPC show the
+endpoint's network interfaces accepting or rejecting the client's packets; on the provider
+VPC they show the load balancer's traffic to the targets. Without them a connectivity or
+security review has no record to look at.
+
+## Example
+```yaml
+vpcs:
+  consumer:
+    flow_logs: false
+```
+
+## Use instead
+```yaml
+vpcs:
+  consumer:
+    flow_logs: true
+```
+"""
+
+
+def check(model, config):
+    for vpc in model.vpcs.values():
+        if vpc.flow_logs:
+            continue
+        yield Violation(
+            vpc.path + ("flow_logs",) if vpc.flow_logs_set else vpc.path,
+            f"VPC `{vpc.id}` has flow logs off" + ("" if vpc.flow_logs_set else " (the default)"),
+            f"turn on VPC Flow Logs for `{vpc.id}` and set `vpcs.{vpc.id}.flow_logs: true`")
