@@ -68,7 +68,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         cfg = (root / self.config.config).resolve() if self.config.config else None
         return arch, cfg
 
-    def _get_generator(self, config):
+    def _get_generator(self, config, doc_pages=frozenset()):
         from plinkdocs.config import ConfigError, load_config
         from plinkdocs.site import Generator, Options, SiteError
 
@@ -82,7 +82,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         if self.config.cache:
             cache_dir = str(root / (self.config.cache_dir or ".plinkdocs-cache"))
         options = Options(section=self.config.section, source=self.config.source, diagrams=self.config.diagrams,
-                          cache_dir=cache_dir, root=str(root))
+                          cache_dir=cache_dir, root=str(root), doc_pages=frozenset(doc_pages))
         key = (repr(plconfig), repr(options))
         if self._generator is None or self._generator_key != key:
             try:
@@ -115,7 +115,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         if not arch.is_dir():
             raise PluginError(f"plinkdocs: the architectures folder {self.config.architectures!r} "
                               f"(from mkdocs.yml) does not exist")
-        gen = self._get_generator(config)
+        gen = self._get_generator(config, {f.src_uri for f in files.documentation_pages()})
         try:
             tree = gen.generate([arch])
         except PriceError as e:

@@ -159,6 +159,8 @@ def markdown(value) -> Markup:
         if items:
             ordered = items[0][0]
             lines = [("1. " if ordered else "- ") + (_inline(t) or "&#32;") for _, t in items]
+            if blocks and blocks[-1][:2] in ("- ", "1."):
+                blocks.append("<!-- -->")  # two lists in a row stay two lists
             blocks.append("\n".join(lines))
             items.clear()
 

@@ -182,7 +182,11 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
         if inside is not None and (out_abs == inside.resolve() or inside.resolve() in out_abs.parents
                                    or out_abs in inside.resolve().parents):
             raise SiteError(f"--out {out} must lie outside {what} ({inside})")
-    gen = Generator(config or Config(), Options(section=section, cache_dir=cache_dir, jobs=jobs, root=str(Path.cwd())))
+    doc_pages = frozenset()
+    if docs_src is not None and docs_src.is_dir():
+        doc_pages = frozenset(p.relative_to(docs_src).as_posix() for p in docs_src.rglob("*.md"))
+    gen = Generator(config or Config(), Options(section=section, cache_dir=cache_dir, jobs=jobs, root=str(Path.cwd()),
+                                                doc_pages=doc_pages))
     tree = gen.generate([arch])
     for file, problem in tree.problems:
         print(f"plinkdocs site: {file}: {problem}", file=stderr)
