@@ -17,3 +17,11 @@ def root() -> Path:
 def chdir_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _not_under_github_actions(monkeypatch):
+    """`plinkdocs check` writes GitHub annotations by default under GitHub Actions; tests that
+    read its text output must see the same default wherever the suite runs."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)

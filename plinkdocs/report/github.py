@@ -1,7 +1,9 @@
 """GitHub Actions workflow commands: one annotation a finding, grouped per file.
 
 `::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=PL201 name::message`, with
-GitHub's escaping (`%`, CR and LF in the message; also `:` and `,` in the properties).
+GitHub's escaping (`%`, CR and LF in the message; also `:` and `,` in the properties). File
+paths are relative to the repository (`GITHUB_WORKSPACE`), also when plinkdocs runs in a
+subfolder.
 Errors are `error`, warnings `warning`, info findings `notice`. A waived finding is shown
 as a `notice` whose title says "waived" and whose text gives the reason: it stays visible
 as in every output, but does not look like a problem to fix. The last line is the summary.
@@ -27,8 +29,8 @@ def command(name: str, properties: dict, message: str) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def annotation(f) -> str:
-    props: dict = {"file": f.file, "line": f.line}
+def annotation(f, file: str | None = None) -> str:
+    props: dict = {"file": file if file is not None else f.file, "line": f.line}
     single_line = f.end_line is None or f.end_line == f.line
     if single_line:
         props["col"] = f.column
@@ -53,12 +55,14 @@ def annotation(f) -> str:
 def render(result, config) -> str:
     from plinkdocs.report.text import _plural
 
+    from plinkdocs.report.sarif import repo_path
+
     out = []
     for r in result.files:
         if not r.findings:
             continue
         out.append(f"::group::{escape_data(r.file)}")
-        out.extend(annotation(f) for f in r.findings)
+        out.extend(annotation(f, repo_path(f.file)) for f in r.findings)
         out.append("::endgroup::")
     c = Counts.of(result.findings)
     summary = (f"plinkdocs: {_plural(c.error, 'error')}, {_plural(c.warning, 'warning')}, {c.info} info"

@@ -12,9 +12,10 @@ design findings, not vulnerabilities: no `security-severity` is set.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
 from plinkdocs import __version__
@@ -93,12 +94,44 @@ def _descriptor(rule, config) -> dict:
     return d
 
 
+def source_root(cwd: str | None = None) -> Path | None:
+    """The folder that paths in annotations and SARIF are relative to: `GITHUB_WORKSPACE` when
+    the run is inside it, else the nearest folder with a `.git`, else None."""
+    here = Path(cwd or os.getcwd()).resolve()
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        ws = Path(workspace).resolve()
+        if here == ws or ws in here.parents:
+            return ws
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def repo_path(file: str, cwd: str | None = None) -> str:
+    """`file` (relative to the working folder, as findings give it) relative to the source root,
+    so that a run from a subfolder still names files as the repository does."""
+    if PurePosixPath(file).is_absolute() or PureWindowsPath(file).is_absolute() or file.startswith("<"):
+        return file
+    root = source_root(cwd)
+    if root is None:
+        return file
+    here = Path(cwd or os.getcwd()).resolve()
+    if here == root:
+        return file
+    try:
+        return Path(os.path.normpath(here / file)).relative_to(root).as_posix()
+    except ValueError:
+        return file
+
+
 def artifact_location(file: str) -> dict:
     """A repository-relative path under %SRCROOT%; an absolute path as a file: URI."""
     if PurePosixPath(file).is_absolute() or PureWindowsPath(file).is_absolute():
         p = PureWindowsPath(file) if PureWindowsPath(file).drive else PurePosixPath(file)
         return {"uri": p.as_uri()}
-    return {"uri": quote(file.replace("\\", "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(repo_path(file).replace("\\", "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _region(f) -> dict:

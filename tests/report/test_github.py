@@ -112,3 +112,14 @@ def test_chosen_automatically_under_github_actions(tmp_path, monkeypatch, capsys
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     main(["check", "a.yaml"])
     assert capsys.readouterr().out.startswith("a.yaml:")
+
+
+def test_file_is_relative_to_the_workspace_from_a_subfolder(tmp_path, monkeypatch, capsys):
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "a.yaml").write_text(design_text({"endpoints": {"app": {"subnets": ["consumer-a"]}}}))
+    monkeypatch.chdir(tmp_path / "infra")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    main(["check", "--format", "github", "a.yaml"])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "::group::a.yaml"
+    assert parse(out[1])[1]["file"] == "infra/a.yaml"

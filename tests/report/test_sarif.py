@@ -176,3 +176,24 @@ def test_cli_writes_sarif_to_a_file(tmp_path, monkeypatch, capsys):
     (res,) = doc["runs"][0]["results"]
     assert res["ruleId"] == "PL202"
     assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "architectures/a.yaml"
+
+
+def test_paths_are_relative_to_the_repository_from_a_subfolder(tmp_path, monkeypatch, capsys):
+    from plinkdocs.cli import main
+
+    (tmp_path / ".git").mkdir()
+    sub = tmp_path / "infra" / "architectures"
+    sub.mkdir(parents=True)
+    (sub / "a.yaml").write_text(design_text({"endpoints": {"app": {"subnets": ["consumer-a"]}}}))
+    monkeypatch.chdir(sub)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    main(["check", "--format", "sarif", "a.yaml"])
+    doc = json.loads(capsys.readouterr().out)
+    validate(doc)
+    loc = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert loc == {"uri": "infra/architectures/a.yaml", "uriBaseId": "%SRCROOT%"}
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "infra"))
+    main(["check", "--format", "sarif", "a.yaml"])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] \
+        == "architectures/a.yaml"
