@@ -71,7 +71,8 @@ def check(model, config):
             if P.principals_cover(svc.allowed_principals, acct.account_id) is not False:
                 continue
             listed = ", ".join(f"`{p}`" for p in svc.allowed_principals)
-            allowed = f"allows only {listed}" if listed else "allows no principal at all (the default for a new service)"
+            allowed = (f"allows only {listed}" if listed
+                       else "allows no principal at all (the default for a new service)")
             yield Violation(
                 at,
                 f"endpoint `{ep.id}` is in account `{acct.id}` ({acct.account_id}), but endpoint service "

@@ -43,17 +43,14 @@ endpoints:
 """
 
 _WHY = {
-    "pendingAcceptance": "waits for the provider to accept the connection request: the provider of the service "
-                         "must accept it",
-    "pending": "is still being set up (after the provider's acceptance)",
-    "rejected": "was rejected by the provider: the provider must accept the connection, or the endpoint must "
-                "be deleted",
-    "expired": "has an expired connection request that the provider never accepted: the provider must accept "
-               "a new request",
-    "failed": "failed to be created",
-    "partial": "is only partly available",
-    "deleting": "is being deleted",
-    "deleted": "is deleted",
+    "pendingAcceptance": "the provider must accept the connection request",
+    "pending": "it is still being set up after the provider's acceptance",
+    "rejected": "the provider rejected the connection; the provider must accept it, or the endpoint should be deleted",
+    "expired": "the connection request expired before the provider accepted it; the provider must accept a new one",
+    "failed": "it failed to be created",
+    "partial": "it is only partly available",
+    "deleting": "it is being deleted",
+    "deleted": "it is deleted",
 }
 
 
@@ -61,11 +58,11 @@ def check(model, config):
     for ep in model.endpoints.values():
         if ep.state == "available":
             continue
-        why = _WHY.get(ep.state, "is not available")
+        why = _WHY.get(ep.state, "it is not available")
         billing = ("; no traffic flows until it is `available`, and hourly billing runs in every state until "
                    "the endpoint is deleted") if ep.state != "deleted" else "; no traffic flows through it"
         yield Violation(
             ep.path + ("state",),
-            f"endpoint `{ep.id}` to `{ep.service}` is `{ep.state}`: it {why}{billing}",
+            f"endpoint `{ep.id}` to `{ep.service}` is `{ep.state}`: {why}{billing}",
             "have the provider accept the connection, or delete the endpoint"
             if ep.state in ("pendingAcceptance", "rejected", "expired") else None)

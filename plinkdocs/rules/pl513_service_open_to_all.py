@@ -6,7 +6,8 @@ from plinkdocs.findings import Violation
 ID = "PL513"
 NAME = "service-open-to-all"
 SEVERITY = "error"
-SUMMARY = "An endpoint service allows every principal (`*`) and accepts connections without review: it is effectively public."
+SUMMARY = ("An endpoint service allows every principal (`*`) and accepts connections without review: "
+           "it is effectively public.")
 FIX = "List the consumer accounts in `allowed_principals`, or require acceptance (`acceptance_required: true`)."
 SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
 TAGS = ("acceptance", "provider", "security")

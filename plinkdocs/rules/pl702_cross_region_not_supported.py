@@ -25,6 +25,8 @@ of this design:
   service's `supported_regions` does not list the endpoint's region (by default a service
   supports only its own region). The finding points at the endpoint's `service_region`, or
   its `service` when that is not written;
+- an endpoint whose `service_region` is not the region the service is in (the region of
+  its load balancer's VPC): the endpoint would look for the service where it is not;
 - a service whose `supported_regions` name a region beyond its own, when its load
   balancers are in fewer than two AZs (the finding points at `supported_regions`), or are
   enabled in an AZ where cross-region access is not available: use1-az3, usw1-az2,
@@ -42,8 +44,8 @@ An endpoint can connect to a service in another region only if the provider list
 consumer's region; otherwise the service is not even offered there and the endpoint cannot
 be created. The provider must use at least two AZs for a cross-region service, and the AZs
 named above do not support it. There is no failover between regions: a consumer that needs
-to survive a regional outage needs a service in each region. The seed blog's comparison
-implies PrivateLink is region-bound; it is not since cross-region support arrived.
+to survive a regional outage needs a service in each region. Comparisons that describe
+PrivateLink as bound to one region are outdated since cross-region support arrived.
 
 ## Example
 ```yaml
@@ -82,6 +84,13 @@ def check(model, config):
         if svc is None or ep.vpc not in model.vpcs:
             continue
         here, there = model.endpoint_region(ep), model.service_region(svc)
+        if ep.service_region and ep.service_region != there:
+            yield Violation(
+                ep.path + ("service_region",),
+                f"endpoint `{ep.id}` names service region {ep.service_region}, but endpoint service `{svc.id}` is "
+                f"in {there} (the region of its load balancer's VPC)",
+                f"set `endpoints.{ep.id}.service_region` to {there}" + ("" if here != there else ", or leave it out"))
+            continue
         if here == there or here in (svc.supported_regions or ()):
             continue
         listed = ", ".join(svc.supported_regions) if svc.supported_regions else f"only its own region, {there}"
