@@ -17,7 +17,9 @@ watches the designs folder and the configuration, and reloads when a YAML file c
 
 Where `nav` is written out in mkdocs.yml, an entry that points at a generated section's
 index page (`architectures/index.md`, `rules/index.md`, `guides/index.md`) grows into that
-section with all its pages. Without `nav`, MkDocs lists the pages by folder.
+section with all its pages, and with `unlisted: <section title>` the hand-written pages the
+nav does not name join that section (so a new page in docs/ is never left out). Without
+`nav`, MkDocs lists the pages by folder.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class PlinkdocsConfig(_Config):
     source = c.Type(bool, default=True)  # show each design's YAML on its page
     diagrams = c.Type(bool, default=True)
     assets = c.Type(bool, default=True)  # add the plinkdocs style sheet and zoom script
+    unlisted = c.Optional(c.Type(str))  # a nav section that collects hand-written pages the nav leaves out
 
 
 class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
@@ -133,7 +136,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
                                       f"of that name; remove it or choose another `section`")
                 files.remove(existing)
             files.append(File.generated(config, src_uri, content=content))
-        config.nav = _expand_nav(config.nav, tree.nav)
+        hand_written = [f.src_uri for f in files.documentation_pages() if f.generated_by is None]
+        config.nav = add_unlisted(_expand_nav(config.nav, tree.nav), hand_written, self.config.unlisted)
         return files
 
     def on_serve(self, server, *, config, builder):
@@ -175,6 +179,41 @@ def _expand_nav(nav, sections: dict):
         return item
 
     return [expand(v) for v in nav]
+
+
+def _listed(nav) -> set:
+    out: set = set()
+
+    def walk(item):
+        if isinstance(item, str):
+            out.add(item)
+        elif isinstance(item, dict):
+            for v in item.values():
+                walk(v)
+        elif isinstance(item, list):
+            for v in item:
+                walk(v)
+
+    walk(nav)
+    return out
+
+
+def add_unlisted(nav, pages, title: str | None):
+    """`nav` with the pages it does not name appended, sorted, to its section `title` (made at
+    the end when missing). Nothing changes without a title or without an explicit nav."""
+    if nav is None or not title:
+        return nav
+    missing = sorted(p for p in pages if p not in _listed(nav))
+    if not missing:
+        return nav
+    out = list(nav)
+    for i, item in enumerate(out):
+        if isinstance(item, dict) and title in item:
+            value = item[title]
+            items = value if isinstance(value, list) else [value]
+            out[i] = {**item, title: list(items) + missing}
+            return out
+    return out + [{title: missing}]
 
 
 def generated_nav(nav, sections: dict):

@@ -103,7 +103,7 @@ def _without_tags(value):
 
 def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Path | None) -> dict:
     """path under DIR -> bytes: docs/ (hand-written pages, then the generated ones) and mkdocs.yml."""
-    from plinkdocs.mkdocs_plugin import generated_nav
+    from plinkdocs.mkdocs_plugin import add_unlisted, generated_nav
 
     files: dict = {}
     if docs_src is not None and docs_src.is_dir():
@@ -135,7 +135,10 @@ def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Pat
     if nav is None:
         nav = [{"Home": "index.md"}, {"Architectures": f"{section}/index.md"}, {"Rules": f"{RULES}/index.md"},
                {"Guides": f"{GUIDES}/index.md"}]
-    config["nav"] = generated_nav(nav, tree.nav)
+    hand_written = [k[len(DOCS) + 1:] for k in files if k.startswith(DOCS + "/") and k.endswith(".md")
+                    and k[len(DOCS) + 1:] not in tree.files]
+    config["nav"] = add_unlisted(generated_nav(nav, tree.nav), hand_written,
+                                 plugin_options(base or {}).get("unlisted"))
     text = (f"# {MARKER}: written by `plinkdocs site`; build with `mkdocs build -f mkdocs.yml` or\n"
             f"# `zensical build -f mkdocs.yml` in this folder.\n"
             + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100))
