@@ -582,6 +582,12 @@ def estimate(model, book: PriceBook | None = None, traffic: Mapping | None = Non
     """The monthly estimate of `model` (or of the endpoints in `only`), at the declared traffic
     unless `traffic` (endpoint id -> GB) says otherwise."""
     book = book if book is not None else price_book()
+    if traffic is None and only is None:
+        return model.derived(("estimate",), lambda: _estimate(model, book, None, None), owner=book)
+    return _estimate(model, book, traffic, only)
+
+
+def _estimate(model, book, traffic, only) -> Estimate:
     traffic = declared_traffic(model) if traffic is None else dict(traffic)
     only_set = None if only is None else set(only)
     lines, pricer = _price_lines(model, book, traffic, only_set)
@@ -856,6 +862,13 @@ def alternatives(model, book: PriceBook | None = None, traffic: Mapping | None =
     """PrivateLink as designed, then VPC peering, Transit Gateway, NAT gateways and gateway
     endpoints, each priced for the same traffic (the declared figures unless `traffic` is given)."""
     book = book if book is not None else price_book()
+    if traffic is None:
+        return model.derived(("alternatives", str(cross_az_share)),
+                             lambda: _alternatives(model, book, None, cross_az_share), owner=book)
+    return _alternatives(model, book, traffic, cross_az_share)
+
+
+def _alternatives(model, book, traffic, cross_az_share) -> tuple:
     traffic = declared_traffic(model) if traffic is None else dict(traffic)
     share = dec(cross_az_share)
     return (_privatelink(model, book, traffic), _peering(model, book, traffic, share), _transit(model, book, traffic),

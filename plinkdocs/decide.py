@@ -229,6 +229,11 @@ def _na(topo: Topology) -> Optional[Cell]:
 def decide(model, book: cost.PriceBook | None = None, cross_az_share: Decimal = cost.DEFAULT_CROSS_AZ_SHARE,
            manageable_peerings: int = MANAGEABLE_PEERINGS) -> Decision:
     book = book if book is not None else cost.price_book()
+    return model.derived(("decision", str(cross_az_share), manageable_peerings),
+                         lambda: _decide(model, book, cross_az_share, manageable_peerings), owner=book)
+
+
+def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     req = model.requirements
     topo = topology(model)
     alts = cost.alternatives(model, book, cross_az_share=cross_az_share)

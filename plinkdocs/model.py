@@ -298,6 +298,18 @@ class Architecture:
     waivers: tuple
     file: str = ""
     extras: Mapping = field(default_factory=dict)  # top-level x-* keys
+    # derived results that several rules and pages share (the estimate, the decision), computed once
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key, compute, owner=None):
+        """`compute()`, once per model and key: the key must name everything the result depends
+        on; an unhashable input (a price book) is passed as `owner` and compared by identity."""
+        hit = self.memo.get((key, id(owner)))
+        if hit is not None and hit[0] is owner:
+            return hit[1]
+        value = compute()
+        self.memo[(key, id(owner))] = (owner, value)
+        return value
 
     # -- lookups the rules share ----------------------------------------------
     @cached_property
