@@ -288,16 +288,25 @@ def _user(path: str, _stamp) -> dict:
 
 
 def price_book(prices_file: str | os.PathLike | None = None) -> PriceBook:
-    """The shipped prices, with `prices_file`'s items in place of theirs (raises PriceError)."""
+    """The shipped prices, with `prices_file`'s items in place of theirs (raises PriceError).
+
+    The same file gives the same book object, so results derived from it are shared."""
+    if prices_file is None:
+        return _book(None, None)
+    path = os.path.abspath(os.fspath(prices_file))  # the cache key must not depend on the working folder
+    try:
+        st = os.stat(path)
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    return _book(path, stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _book(path: str | None, stamp) -> PriceBook:
     prices = dict(_shipped())
     files = tuple(sorted({p.file for p in prices.values()}))
-    if prices_file is not None:
-        path = os.path.abspath(os.fspath(prices_file))  # the cache key must not depend on the working folder
-        try:
-            st = os.stat(path)
-            stamp = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+    if path is not None:
         prices.update(_user(path, stamp))
         files += (_display(path),)
     return PriceBook(prices, files)
