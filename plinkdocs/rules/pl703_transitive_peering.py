@@ -59,6 +59,13 @@ vpcs:
 peerings:
   - {id: tools-hub, requester: tools, accepter: hub}
   - {id: hub-consumer, requester: hub, accepter: consumer}
+security_groups:
+  app-endpoint:
+    ingress:
+      - {protocol: tcp, ports: 443, security_group: client}
+      - {protocol: tcp, ports: 443, cidr: 10.20.0.0/16}
+hosted_zones:
+  - {name: app.example.com, vpcs: [tools]}
 workloads:
   tools:
     vpc: tools
@@ -85,6 +92,13 @@ peerings:
   - {id: tools-hub, requester: tools, accepter: hub}
   - {id: hub-consumer, requester: hub, accepter: consumer}
   - {id: tools-consumer, requester: tools, accepter: consumer}
+security_groups:
+  app-endpoint:
+    ingress:
+      - {protocol: tcp, ports: 443, security_group: client}
+      - {protocol: tcp, ports: 443, cidr: 10.20.0.0/16}
+hosted_zones:
+  - {name: app.example.com, vpcs: [tools]}
 workloads:
   tools:
     vpc: tools
