@@ -8,7 +8,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from plinkdocs.check import RunResult
 from plinkdocs.findings import Finding
 from plinkdocs.report import render
 from plinkdocs.report.sarif import artifact_location, rule_page_url
