@@ -216,12 +216,19 @@ class Generator:
         files = discover(paths)
         result = RunResult()
         where = {}
+        self._crashed: dict = {}
         for p in files:
             try:
                 shown = Path(os.path.abspath(p)).relative_to(os.path.abspath(root)).as_posix()
             except ValueError:
                 shown = Path(p).as_posix()
-            r = check_file(p, self.config, display=shown)
+            try:
+                r = check_file(p, self.config, display=shown)
+            except Exception as e:  # a bug in a rule must not take the whole site down
+                from plinkdocs.load import load_file
+
+                r = FileResult(shown, load_file(p, shown, self.config.limits), None, [])
+                self._crashed[shown] = f"plinkdocs failed while checking it ({type(e).__name__}: {_reason(e)})"
             result.files.append(r)
             where[r.file] = p
         apply_unique_names(result, self.config)
@@ -252,6 +259,9 @@ class Generator:
         result, where = self.check(paths)
         slugs = self.slugs(result)
         designs = [Design(slugs[r.file], r.file, r, _title_of(r), Counts.of(r.findings)) for r in result.files]
+        for d in designs:
+            if d.file in self._crashed:
+                d.problems.append(self._crashed[d.file])
         files: dict = {}
         problems: list = []
         progress = Progress(len(designs), "designs", enabled=self.options.progress)
@@ -360,7 +370,7 @@ class Generator:
         out: dict = {}
         model = d.model
         ctx = {
-            "marker": MARKER, "d": d, "page": page, "model": model,
+            "marker": MARKER, "d": d, "page": page, "model": model, "crashed": d.problems[:1] if model is None else [],
             "rule_link": lambda rid: self._rule_link(rid, page),
             "diagram": None, "estimate": None, "decision": None, "plot": None,
             "diagram_error": None, "cost_error": None, "options": [],
@@ -392,7 +402,9 @@ class Generator:
                 out[target] = svg_plot
                 ctx["plot"] = Markup(PurePosixPath(target).relative_to(PurePosixPath(page).parent).as_posix())
             except Exception as e:
-                if type(e).__name__ == "PriceError":
+                from plinkdocs.cost import PriceError
+
+                if isinstance(e, PriceError):  # the configuration's price file: the whole site stops
                     raise
                 ctx["cost_error"] = _reason(e)
                 d.problems.append(f"cost and decision not computed: {_reason(e)}")

@@ -155,3 +155,16 @@ def test_bad_and_hostile_designs_build_strict_with_nothing_injected(tmp_path):
     assert "<script>alert" not in hostile
     inline = [s for s in hostile.split("<script")[1:] if "alert" in s.split("</script>")[0]]
     assert inline == []
+
+
+def test_plugin_with_another_section_and_no_nav_builds_strict(tmp_path):
+    project = write_project(tmp_path / "p", hostile=False, bad=False)
+    text = (project / "mkdocs.yml").read_text()
+    text = text.replace("section: architectures", "section: designs").split("nav:")[0]
+    (project / "mkdocs.yml").write_text(text)
+    (project / "docs" / "index.md").write_text("# Home\n\nSee the [portfolio](designs/index.md).\n")
+    mkdocs_build(project, project / "site")
+    assert (project / "site" / "designs" / "good-design" / "index.html").is_file()
+    assert (project / "site" / "designs" / "good-design" / "diagram.svg").is_file()
+    assert not (project / "site" / "architectures").exists()
+    assert not (project / "docs" / "designs").exists()

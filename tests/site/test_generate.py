@@ -236,3 +236,22 @@ def test_progress_bar_only_in_a_terminal():
     one = Tty()
     Progress(1, "designs", stream=one).step("a")
     assert one.getvalue() == ""
+
+
+def test_a_rule_that_crashes_costs_one_page_its_content_not_the_site(tmp_path, monkeypatch):
+    import plinkdocs.check as check_mod
+
+    folder = write_designs(tmp_path / "designs", hostile=False, bad=False)
+    real = check_mod.check_document
+
+    def flaky(doc, config):
+        if "same-name" in doc.file or "good.yaml" in doc.file:
+            raise RuntimeError("boom in a rule")
+        return real(doc, config)
+
+    monkeypatch.setattr(check_mod, "check_document", flaky)
+    tree = generate([folder], root=str(tmp_path))
+    page = tree.files["architectures/good.md"].decode()
+    assert "plinkdocs could not check this design" in page and "RuntimeError&#58; boom in a rule" in page
+    assert tree.problems and "boom in a rule" in tree.problems[0][1]
+    assert "architectures/index.md" in tree.files
