@@ -13,8 +13,7 @@ messages that quote them) reaches the site through one of these functions:
   emphasis, inline code, bulleted and numbered lists, links to http, https and mailto
   addresses) is kept; everything else, raw HTML, images, headings, other link schemes such
   as ``javascript:``, template delimiters, is shown as text.
-* :func:`code_block` for whole files (the source YAML): an HTML ``<pre>`` whose content is
-  escaped the same way, highlighted with Pygments' CSS classes.
+* :func:`code_block` for whole files (the source YAML): an HTML ``<pre>`` block, escaped.
 
 Each returns a :class:`markupsafe.Markup`, the mark of a string that is safe to insert; the
 template environment escapes anything else with :func:`text`.
@@ -189,24 +188,17 @@ def markdown(value) -> Markup:
 # -- whole files -------------------------------------------------------------------
 
 def code_block(source: str, language: str = "yaml") -> Markup:
-    """A file's text as a highlighted, escaped HTML block (one line of HTML per source line)."""
-    s = _CONTROL.sub("\ufffd", source.replace("\r\n", "\n").replace("\r", "\n"))
-    try:
-        from pygments import highlight
-        from pygments.formatters import HtmlFormatter
-        from pygments.lexers import get_lexer_by_name
+    """A file's text as an escaped HTML block, one line of HTML per source line.
 
-        html = highlight(s, get_lexer_by_name(language), HtmlFormatter(nowrap=True))
-    except Exception:  # Pygments missing or failing: plain escaped text
-        from markupsafe import escape
-
-        html = str(escape(s))
-    # Pygments escapes & < > " '; the rest of the special characters become references so
-    # that no template engine or Markdown processor acts on them (tags and attributes that
-    # Pygments wrote use none of these characters but < > " = and letters).
-    html = re.sub(r"(<[^>]*>|&#?\w+;)|([{}`*_\[\]#!|~^$%:\\()+=])",
-                  lambda m: m.group(1) or _ref(m.group(2)), html)
-    html = html.rstrip("\n")
-    # A blank line would end the HTML block for some Markdown readers: keep every line non-empty.
-    html = "\n".join(line if line else "<span></span>" for line in html.split("\n"))
-    return Markup(f'<div class="highlight"><pre><span></span><code>{html}\n</code></pre></div>')
+    Plain, not highlighted: a page holds one of these per design, and thousands of
+    highlighting spans would cost every Markdown reader and search indexer more than they
+    give. Only what HTML or a template engine could act on is escaped (& < > " { }); inside
+    a raw HTML block Markdown processes nothing."""
+    s = _CONTROL.sub("\ufffd", source.replace("\r\n", "\n").replace("\r", "\n")).expandtabs(4)
+    text = (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
+    text = text.rstrip("\n")
+    # An empty line would be stripped or folded by whoever tidies the page: keep each one visible.
+    text = "\n".join(line.rstrip() or "<span></span>" for line in text.split("\n"))
+    cls = f"language-{language}" if re.fullmatch(r"[a-z0-9-]+", language) else ""
+    return Markup(f'<div class="highlight"><pre><code class="{cls}">{text}\n</code></pre></div>')

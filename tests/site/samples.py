@@ -56,7 +56,7 @@ docs_dir: docs
 theme:
   name: material
   font: false
-  features: [navigation.sections, navigation.indexes]
+  features: [navigation.sections, navigation.indexes, navigation.prune]
 plugins:
   - search
   - plinkdocs:
