@@ -89,7 +89,8 @@ def _finalize(doc: Document, config: Config, extra: list[Finding]) -> list[Findi
             continue
         if rule.id in doc.disabled.get(f.line, ()):
             continue
-        f = f.with_(name=rule.name, severity=config.severity_of(rule), fix=f.fix or rule.fix)
+        # a finding arrives without a severity, unless plinkdocs itself failed (always an error)
+        f = f.with_(name=rule.name, severity=f.severity or config.severity_of(rule), fix=f.fix or rule.fix)
         out.append(f)
     return out
 
@@ -114,9 +115,16 @@ def run_rules(model: Architecture, doc: Document, config: Config) -> list[Findin
     for rule in _rules.registry().values():
         if rule.check is None or not config.enabled(rule.id):
             continue
-        for v in rule.check(model, config.rule_config(rule)):
-            if not isinstance(v, Violation):
-                v = Violation(*v)
+        try:
+            violations = [v if isinstance(v, Violation) else Violation(*v)
+                          for v in rule.check(model, config.rule_config(rule))]
+        except Exception as e:  # a bug in a rule must not hide the others, nor pass a design unchecked
+            out.append(Finding(rule=rule.id, name=rule.name, severity="error", file=doc.file, path=(),
+                               message=f"plinkdocs could not apply this rule to the design "
+                                       f"({type(e).__name__}: {e}); the other rules ran",
+                               fix="this is a bug in plinkdocs: report it with the design"))
+            continue
+        for v in violations:
             line, col, eline, ecol = doc.span(v.path)
             out.append(Finding(rule=rule.id, name=rule.name, severity="", message=v.message, file=doc.file,
                                line=line, column=col, end_line=eline, end_column=ecol, path=tuple(v.path),
