@@ -66,11 +66,12 @@ def _help(rule) -> tuple[str, str]:
     for title in ("What it does", "Why is this bad?"):
         if title in secs:
             text += [title, unwrap(secs[title]), ""]
-    text += [f"Fix: {rule.fix}", f"Source: {rule.source}"]
+    text += [f"Fix: {rule.fix}", f"Source: {rule.source_text()}"]
     md = [f"**{rule.id} {rule.name}**: {rule.summary}", ""]
     for title, body in secs.items():
         md += [f"## {title}", "", body.strip(), ""]
-    md += [f"**Fix:** {rule.fix}", "", f"Source: [{rule.source}]({rule.source})"]
+    md += [f"**Fix:** {rule.fix}", "", f"Source: {rule.source_text()}" if rule.source_is_page
+           else f"Source: [{rule.source}]({rule.source})"]
     return "\n".join(text), "\n".join(md)
 
 

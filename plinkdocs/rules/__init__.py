@@ -79,6 +79,14 @@ class Rule:
         self.check = getattr(module, "check", None)
 
     @property
+    def source_is_page(self) -> bool:
+        """SOURCE is a page of this documentation (`format.md#top-level`), not an outside address."""
+        return not self.source.startswith("https://")
+
+    def source_text(self) -> str:
+        return f"docs/{self.source}" if self.source_is_page else self.source
+
+    @property
     def stage(self) -> str:
         return "model" if self.check else "load"
 

@@ -121,7 +121,7 @@ def terminal_doc(rule) -> str:
     from plinkdocs.rules import Rule  # noqa: F401  (the type)
 
     head = f"{rule.id} {rule.name} ({rule.severity})\n{rule.summary}\n"
-    meta = f"Fix: {rule.fix}\nSource: {rule.source}\nTags: {', '.join(rule.tags)}\n"
+    meta = f"Fix: {rule.fix}\nSource: {rule.source_text()}\nTags: {', '.join(rule.tags)}\n"
     if rule.options:
         meta += "Options: " + ", ".join(f"{k} (default {v})" for k, v in rule.options.items()) + "\n"
     body = ""

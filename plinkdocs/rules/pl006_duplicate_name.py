@@ -5,7 +5,7 @@ NAME = "duplicate-name"
 SEVERITY = "error"
 SUMMARY = "Two designs checked together have the same `name`, which must be unique: it is the page's URL."
 FIX = "Give each design its own name."
-SOURCE = "https://plinkdocs.dev/format/#top-level"
+SOURCE = "format.md#top-level"  # a page of this documentation
 TAGS = ("format",)
 EXAMPLE_KIND = "pair"
 

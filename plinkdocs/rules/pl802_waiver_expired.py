@@ -7,7 +7,7 @@ NAME = "waiver-expired"
 SEVERITY = "warning"
 SUMMARY = "A waiver has passed its `expires` date, so it no longer applies."
 FIX = "Fix what the waiver covered, or review it and set a new `expires` date."
-SOURCE = "https://plinkdocs.dev/format/#parts"
+SOURCE = "configuration.md#waivers"  # a page of this documentation
 TAGS = ("format", "waivers")
 
 DOC = """\

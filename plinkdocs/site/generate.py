@@ -491,7 +491,14 @@ class Generator:
             "marker": MARKER, "rule": rule, "sections": sections, "page": page,
             "severity": self.config.severity_of(rule), "enabled": self.config.enabled(rule.id),
             "used": used, "design_link": lambda d: self.design_page(d.slug),
+            "source_link": self._source_link(rule, page),
         }
+
+    def _source_link(self, rule, page: str):
+        if not rule.source_is_page:
+            return Markup(f"[{escape.text(rule.source)}]({rule.source})")
+        target, _, anchor = rule.source.partition("#")
+        return self._doc_link(f"the plinkdocs {target.removesuffix('.md')} reference", target, page, anchor)
 
     def _gotchas(self, rules) -> dict:
         from plinkdocs.site import gotchas

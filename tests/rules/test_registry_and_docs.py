@@ -39,7 +39,15 @@ def test_rule_metadata_and_sections(rid):
     rule = registry()[rid]
     assert re.fullmatch(r"PL\d{3}", rule.id)
     assert rule.severity in ("error", "warning", "info")
-    assert rule.summary and rule.fix and rule.source.startswith("https://") and rule.tags
+    assert rule.summary and rule.fix and rule.tags
+    if rule.source_is_page:  # a page of this documentation, with the heading the anchor names
+        page, _, anchor = rule.source.partition("#")
+        text = (Path(__file__).resolve().parents[2] / "docs" / page).read_text()
+        headings = {re.sub(r"[^a-z0-9 -]", "", h.lower()).strip().replace(" ", "-")
+                    for h in re.findall(r"^#+ (.+)$", text, re.M)}
+        assert anchor in headings, (rule.source, sorted(headings))
+    else:
+        assert rule.source.startswith("https://"), rule.source
     assert list(docs.sections(rule)) == list(docs.SECTIONS)
 
 

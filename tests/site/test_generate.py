@@ -94,7 +94,10 @@ def test_rule_pages_carry_the_rule_documentation(bundled):
         page = bundled.files[f"rules/{rid}.md"].decode()
         for title in docs.SECTIONS:
             assert f"\n## {title}\n" in page
-        assert rule.source in page
+        if rule.source_is_page:  # a page of plinkdocs' own docs: text, as the site has no such page
+            assert f"the plinkdocs {rule.source.split('.md')[0]} reference" in page
+        else:
+            assert f"]({rule.source})" in page
     index = bundled.files["rules/index.md"].decode()
     for rid in registry():
         assert f"[{rid}]({rid}.md)" in index
@@ -255,3 +258,13 @@ def test_a_rule_that_crashes_costs_one_page_its_content_not_the_site(tmp_path, m
     assert "plinkdocs could not check this design" in page and "RuntimeError&#58; boom in a rule" in page
     assert tree.problems and "boom in a rule" in tree.problems[0][1]
     assert "architectures/index.md" in tree.files
+
+
+def test_a_rule_source_in_these_docs_is_linked_when_the_site_has_the_page(tmp_path):
+    from plinkdocs.config import Config
+    from plinkdocs.site import Options, generate
+
+    (tmp_path / "d.yaml").write_text((ROOT / "plinkdocs" / "rules" / "base.yaml").read_text())
+    tree = generate([tmp_path], Config(), Options(doc_pages=frozenset({"format.md"})))
+    page = tree.files["rules/PL006.md"].decode()
+    assert "](../format.md#top-level)" in page
