@@ -26,6 +26,12 @@ def _mutations(draw, d):
         kind = draw(st.sampled_from([
             "az", "port", "cidr", "toggle", "state", "peering", "service", "traffic", "policy", "waiver",
             "text", "sg", "drop", "target", "region"]))
+        needs = {"port": ("load_balancers", "workloads"), "toggle": ("endpoints", "endpoint_services"),
+                 "state": ("endpoints",), "service": ("endpoints",), "traffic": ("endpoints",),
+                 "policy": ("endpoints", "workloads"), "sg": ("security_groups",), "target": ("load_balancers",),
+                 "region": ("endpoints",)}
+        if any(section not in d for section in needs.get(kind, ())):
+            continue  # an earlier mutation dropped what this one would change
         if kind == "az":
             v = draw(st.sampled_from(vpcs))
             sub = draw(st.sampled_from(sorted(d["vpcs"][v]["subnets"])))
@@ -97,7 +103,7 @@ def _mutations(draw, d):
             tg["targets"][0]["count"] = draw(st.integers(0, 3))
         elif kind == "region":
             d["vpcs"]["consumer"]["region"] = draw(st.sampled_from(["us-east-1", "eu-west-1"]))
-            d["endpoints"].get("app", {})["service_region"] = "us-east-1"
+            d["endpoints"].setdefault("app", {"vpc": "consumer", "service": "app"})["service_region"] = "us-east-1"
     return d
 
 
