@@ -191,13 +191,48 @@ def _worker_check(path: str) -> FileResult:
 
 
 def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None, jobs: int | None = None,
-                keep: bool = True) -> RunResult:
+                keep: bool = True, cache_dir: str | os.PathLike | None = None) -> RunResult:
     """Check every design under `paths`.
 
     With `keep=False` the results carry findings only (no node trees, no models), which lets
-    large runs use one worker process per core; `jobs` overrides the automatic choice."""
+    large runs use one worker process per core (`jobs` overrides the automatic choice) and
+    lets unchanged designs come from the result cache in `cache_dir`."""
     config = config or Config()
     files = discover(paths)
+    if keep or cache_dir is None:
+        results = _check_files(files, config, jobs, keep)
+    else:
+        results = _check_cached(files, config, jobs, cache_dir)
+    result = RunResult(results)
+    apply_unique_names(result, config)
+    return result
+
+
+def _check_cached(files: list, config: Config, jobs: int | None, cache_dir) -> list:
+    from plinkdocs.resultcache import ResultCache
+
+    cache = ResultCache(cache_dir, config)
+    results: list = [None] * len(files)
+    keys: dict[int, str] = {}
+    todo = []
+    for i, p in enumerate(files):
+        try:
+            if os.stat(p).st_size <= config.limits.max_bytes:
+                with open(p, "rb") as fh:
+                    keys[i] = cache.key(display_path(p), fh.read())
+                results[i] = cache.get(keys[i])
+        except OSError:
+            pass
+        if results[i] is None:
+            todo.append(i)
+    for i, r in zip(todo, _check_files([files[i] for i in todo], config, jobs, False)):
+        results[i] = r
+        if i in keys:
+            cache.put(keys[i], r)
+    return results
+
+
+def _check_files(files: list, config: Config, jobs: int | None, keep: bool) -> list:
     jobs = 1 if keep else (jobs or default_jobs(len(files)))
     if jobs > 1:
         import multiprocessing
@@ -212,9 +247,7 @@ def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None
         results = [check_file(p, config) for p in files]
         if not keep:
             results = [r.light() for r in results]
-    result = RunResult(results)
-    apply_unique_names(result, config)
-    return result
+    return results
 
 
 def apply_unique_names(result: RunResult, config: Config) -> None:

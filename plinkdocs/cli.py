@@ -66,7 +66,8 @@ def cmd_check(args) -> int:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or folder")
     baseline = _baseline(args)
-    result = check_paths(paths, config, jobs=args.jobs, keep=False)
+    result = check_paths(paths, config, jobs=args.jobs, keep=False,
+                         cache_dir=None if args.no_cache else args.cache_dir)
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
@@ -205,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="lowest severity that makes the exit status non-zero (default: error)")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes (default: one per core for large runs, none for a few files)")
+    p.add_argument("--cache-dir", metavar="DIR", default=".plinkdocs-cache",
+                   help="where results of unchanged designs are kept (default: .plinkdocs-cache)")
+    p.add_argument("--no-cache", action="store_true", help="check every design afresh, and keep nothing")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--baseline", metavar="FILE",
                        help="report only findings that are not in this baseline file")

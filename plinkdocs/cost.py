@@ -147,14 +147,29 @@ def dec(value) -> Decimal:
 
 
 @functools.lru_cache(maxsize=None)
-def _schema_validator():
-    import jsonschema
-
+def _price_schema() -> dict:
     from plinkdocs.schema import schemas_dir
 
     with open(schemas_dir() / "prices.schema.json", encoding="utf-8") as fh:
-        schema = json.load(fh)
-    return jsonschema.Draft202012Validator(schema)
+        return json.load(fh)
+
+
+@functools.lru_cache(maxsize=None)
+def _schema_validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_price_schema())
+
+
+@functools.lru_cache(maxsize=None)
+def _fast_check():
+    """The compiled validity check for price files (jsonschema explains the invalid ones)."""
+    from plinkdocs.fastschema import Unsupported, compile_schema
+
+    try:
+        return compile_schema(_price_schema())
+    except Unsupported:
+        return None
 
 
 def _where(path) -> str:
@@ -230,9 +245,11 @@ def read_price_file(path) -> dict:
 
     if not isinstance(data, dict):
         fail("a price file is a mapping with `version` and `region` and `prices`, or `regions`")
-    errors = sorted(_schema_validator().iter_errors(data),
-                    key=lambda e: (len(e.absolute_path) == 0, [str(p) for p in e.absolute_path],
-                                   e.validator != "additionalProperties"))
+    quick = _fast_check()
+    errors = [] if quick is not None and quick(data) else sorted(
+        _schema_validator().iter_errors(data),
+        key=lambda e: (len(e.absolute_path) == 0, [str(p) for p in e.absolute_path],
+                       e.validator != "additionalProperties"))
     if errors:
         # the deepest error says the most; the top-level oneOf only when nothing deeper is wrong
         message, at, key = _schema_problem(errors[0])

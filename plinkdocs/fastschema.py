@@ -89,9 +89,9 @@ class _Compiler:
         checks: list[Check] = []
         unknown = set(schema) - _IGNORED - {
             "type", "properties", "patternProperties", "additionalProperties", "required", "enum",
-            "const", "pattern", "minimum", "maximum", "minItems", "maxItems", "minLength",
-            "maxLength", "uniqueItems", "items", "propertyNames", "anyOf", "oneOf", "$ref", "format",
-            "$defs"}
+            "const", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "minLength",
+            "maxLength", "uniqueItems", "items", "propertyNames", "anyOf", "oneOf", "allOf", "not", "$ref",
+            "format", "$defs"}
         if unknown:
             raise Unsupported(", ".join(sorted(unknown)))
         if "$ref" in schema:
@@ -116,7 +116,8 @@ class _Compiler:
             checks.append(lambda v: not isinstance(v, str) or _date(v))
         elif "format" in schema:
             raise Unsupported(f"format {schema['format']!r}")
-        for kw, op in (("minimum", lambda a, b: a >= b), ("maximum", lambda a, b: a <= b)):
+        for kw, op in (("minimum", lambda a, b: a >= b), ("maximum", lambda a, b: a <= b),
+                       ("exclusiveMinimum", lambda a, b: a > b), ("exclusiveMaximum", lambda a, b: a < b)):
             if kw in schema:
                 bound = schema[kw]
                 checks.append(lambda v, bound=bound, op=op: not (isinstance(v, (int, float)) and not isinstance(v, bool))
@@ -145,6 +146,11 @@ class _Compiler:
         if "anyOf" in schema:
             subs = [self.compile(s) for s in schema["anyOf"]]
             checks.append(lambda v: any(f(v) for f in subs))
+        if "allOf" in schema:
+            checks.extend(self.compile(s) for s in schema["allOf"])
+        if "not" in schema:
+            negated = self.compile(schema["not"])
+            checks.append(lambda v: not negated(v))
         if "oneOf" in schema:
             subs = [self.compile(s) for s in schema["oneOf"]]
             checks.append(lambda v: sum(1 for f in subs if f(v)) == 1)
