@@ -243,10 +243,10 @@ def _check_files(files: list, config: Config, jobs: int | None, keep: bool) -> l
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(config,)) as pool:
             results = list(pool.map(_worker_check, [str(p) for p in files],
                                     chunksize=max(1, len(files) // (jobs * 8))))
-    else:
+    elif keep:
         results = [check_file(p, config) for p in files]
-        if not keep:
-            results = [r.light() for r in results]
+    else:  # drop each node tree and model at once: a large run must not hold them all
+        results = [check_file(p, config).light() for p in files]
     return results
 
 

@@ -54,9 +54,13 @@ class Config:
         return self.severity.get(rule.id, rule.severity)
 
     def rule_config(self, rule) -> RuleConfig:
-        opts = dict(rule.options)
-        opts.update(self.options.get(rule.id, {}))
-        return RuleConfig(opts, self.today, self.prices_file)
+        key = (rule.id, self.today, self.prices_file, repr(self.options.get(rule.id)))
+        memo = self.__dict__.setdefault("_rule_configs", {})
+        if key not in memo:
+            opts = dict(rule.options)
+            opts.update(self.options.get(rule.id, {}))
+            memo[key] = RuleConfig(opts, self.today, self.prices_file)
+        return memo[key]
 
 
 _KEYS = {"select", "ignore", "severity", "options", "limits", "site_url", "prices"}

@@ -64,6 +64,22 @@ def _date(v) -> bool:
     return len(v) == 10
 
 
+def _all_of(checks: list) -> Check:
+    """One function that is true when every check is (unrolled: this is the hot path)."""
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        a, b = checks
+        return lambda v: a(v) and b(v)
+    if len(checks) == 3:
+        a, b, c = checks
+        return lambda v: a(v) and b(v) and c(v)
+    head, rest = _all_of(checks[:3]), _all_of(checks[3:])
+    return lambda v: head(v) and rest(v)
+
+
 class _Compiler:
     def __init__(self, root: dict):
         self.root = root
@@ -134,7 +150,15 @@ class _Compiler:
             checks.append(lambda v: not isinstance(v, list) or len({_key(x) for x in v}) == len(v))
         if "items" in schema:
             item = self.compile(schema["items"])
-            checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
+
+            def items(v, item=item):
+                if v.__class__ is list:
+                    for x in v:
+                        if not item(x):
+                            return False
+                return True
+
+            checks.append(items)
         if "required" in schema:
             req = tuple(schema["required"])
             checks.append(lambda v: not isinstance(v, dict) or all(k in v for k in req))
@@ -154,10 +178,7 @@ class _Compiler:
         if "oneOf" in schema:
             subs = [self.compile(s) for s in schema["oneOf"]]
             checks.append(lambda v: sum(1 for f in subs if f(v)) == 1)
-        if len(checks) == 1:
-            return checks[0]
-        checks_t = tuple(checks)
-        return lambda v: all(f(v) for f in checks_t)
+        return _all_of(checks)
 
     def object(self, schema) -> Check:
         props = {k: self.compile(s) for k, s in (schema.get("properties") or {}).items()}

@@ -331,7 +331,13 @@ class _Builder:
         if node.__class__ is yaml.SequenceNode:
             if node.tag != SEQ:
                 self.tag_problem(node)
-            value = [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+            value = []
+            for i, child in enumerate(node.value):
+                if child.__class__ is yaml.ScalarNode:  # the common case, without a call and a path
+                    self.total += 1
+                    value.append(self.scalar(child))
+                else:
+                    value.append(self.build(child, path + (i,), depth + 1))
         else:
             if node.tag != MAP:
                 self.tag_problem(node)
@@ -367,7 +373,11 @@ class _Builder:
                                  knode.start_mark.line + 1, knode.start_mark.column + 1, path + (k,),
                                  fix=f"remove one of the two `{k}` keys")
             seen[k] = knode
-            out[k] = self.build(vnode, path + (k,), depth + 1)
+            if vnode.__class__ is yaml.ScalarNode:
+                self.total += 1
+                out[k] = self.scalar(vnode)
+            else:
+                out[k] = self.build(vnode, path + (k,), depth + 1)
         if merged:
             for k, v in merged.items():
                 out.setdefault(k, v)
@@ -381,7 +391,7 @@ class _Builder:
         tag, value = node.tag, node.value
         if tag is PLAIN:
             tag = _plain_tag(value)
-        if tag == STR:
+        if tag is STR or tag == STR:
             return value
         if tag == INT:
             try:

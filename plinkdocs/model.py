@@ -394,6 +394,10 @@ def _parse_net(text):
     return ipaddress.ip_network(text, strict=False)
 
 
+_ANY_V4 = ipaddress.ip_network("0.0.0.0/0")
+_ANY_V6 = ipaddress.ip_network("::/0")
+
+
 def _net(text):
     return _parse_net(text) if text else None
 
@@ -430,8 +434,7 @@ def build(data: dict, file: str = "") -> Architecture:
         sgs[k] = SecurityGroup(
             k, g["vpc"], _rules(g.get("ingress"), p + ("ingress",)),
             _rules(egress, p + ("egress",)) if egress is not None
-            else (SgRule("all", None, ipaddress.ip_network("0.0.0.0/0"), None, p),
-                  SgRule("all", None, ipaddress.ip_network("::/0"), None, p)),
+            else (SgRule("all", None, _ANY_V4, None, p), SgRule("all", None, _ANY_V6, None, p)),
             egress is None, p)
     lbs = {}
     for k, lb in (data.get("load_balancers") or {}).items():

@@ -8,6 +8,7 @@ import ipaddress
 
 from plinkdocs.findings import format_path, parse_path
 from plinkdocs.load import Document
+from plinkdocs.model import _parse_net
 
 
 class _Refs:
@@ -56,7 +57,7 @@ class _Refs:
 
     def cidr(self, path, text):
         try:
-            ipaddress.ip_network(text, strict=False)
+            _parse_net(text)
         except ValueError as e:
             self.report("PL003", path, f"`{text}` is not a valid CIDR block: {e}")
 

@@ -182,3 +182,22 @@ def test_two_vpcs_with_no_endpoint_yet_are_weighed_as_a_pair():
     d = decision(fragment)
     assert cell(d, "connectivity", "vpc-peering").text == "network-based, layer 3: `provider` <-> `consumer`"
     assert d.recommendation == "vpc-peering"
+
+
+def test_overlap_shortcut_in_pl602_agrees_with_the_decision():
+    """PL602 skips the decision when CIDRs overlap; the decision must then never prefer
+    peering or Transit Gateway, whatever else the design says."""
+    import copy
+
+    from plinkdocs import decide as _decide
+    from plinkdocs.rules import docs as _docs
+    from tests.helpers import run_design
+
+    for direction in ("consumer-to-provider", "bidirectional"):
+        for full in (True, False):
+            data = copy.deepcopy(_docs.base_data())
+            data["requirements"] = {"direction": direction, "full_network_access": full, "consumer_vpcs": 2}
+            data["endpoints"]["app"]["traffic"] = {"gb_per_month": 10**6}
+            r = run_design(text=_docs.dump(data))
+            assert any(_decide._overlap(r.model, a, b) for a, b in _decide.topology(r.model).pairs)
+            assert _decide.decide(r.model).recommendation in (None, "privatelink")

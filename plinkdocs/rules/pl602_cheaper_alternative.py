@@ -101,6 +101,8 @@ def check(model, config):
             f"interface endpoint `{ep.id}` to `{ep.service}` costs {cost.money(usd)} a month{unknown}; a gateway "
             f"endpoint for {name} in VPC `{ep.vpc}` is free and serves the same callers in that VPC",
             f"make `{ep.id}` a gateway endpoint (`type: gateway`, no subnets or security groups)")
+    if any(decide._overlap(model, a, b) for a, b in decide.topology(model).pairs):
+        return  # overlapping CIDRs rule peering and Transit Gateway out: the decision cannot prefer them
     d = decide.decide(model, book, share)
     if d.recommendation in (None, "privatelink"):
         return
