@@ -167,6 +167,23 @@ def check_text(text: str, config: Config | None = None, display: str = "<string>
     return check_document(load_bytes(text.encode("utf-8"), display, config.limits), config)
 
 
+def split_loaded(result: RunResult) -> tuple[list, list, list]:
+    """For commands that work on models: (results with a model, the skipped files with their
+    error findings as dicts, the lines that say why each was skipped)."""
+    from plinkdocs.report.text import line as finding_line
+
+    loaded, skipped, errors = [], [], []
+    for r in result.files:
+        if r.model is not None:
+            loaded.append(r)
+            continue
+        bad = [f for f in r.findings if f.severity == "error" and f.waived is None] or r.findings
+        skipped.append({"file": r.file, "findings": [f.to_dict() for f in bad]})
+        errors.extend(finding_line(f) for f in bad)
+        errors.append(f"{r.file}: skipped: the design has errors")
+    return loaded, skipped, errors
+
+
 def default_jobs(files: int) -> int:
     """Worker processes worth starting for `files` files: one per core, none for a few files."""
     if files < 64:

@@ -969,24 +969,15 @@ def render_text(est: Estimate, alts: tuple) -> str:
 def run(paths, config, fmt: str = "text", prices_file=None) -> tuple[str, str, int]:
     """`plinkdocs cost`: (standard output, standard error, exit status). Designs that do not load
     are skipped, with their errors on standard error and exit status 2."""
-    from plinkdocs.check import check_paths
-    from plinkdocs.report.text import line as finding_line
+    from plinkdocs.check import check_paths, split_loaded
 
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown format {fmt!r}; choose from text, json")
     if prices_file is not None:
         config.prices_file = os.fspath(prices_file)
     book = price_book(config.prices_file)
-    result = check_paths(paths, config)
-    designs, skipped, errors = [], [], []
-    for r in result.files:
-        if r.model is None:
-            bad = [f for f in r.findings if f.severity == "error" and f.waived is None] or r.findings
-            skipped.append({"file": r.file, "findings": [f.to_dict() for f in bad]})
-            errors.extend(finding_line(f) for f in bad)
-            errors.append(f"{r.file}: skipped: the design has errors")
-            continue
-        designs.append((estimate(r.model, book), alternatives(r.model, book)))
+    loaded, skipped, errors = split_loaded(check_paths(paths, config))
+    designs = [(estimate(r.model, book), alternatives(r.model, book)) for r in loaded]
     if fmt == "json":
         body = {"designs": [dict(e.to_dict(), alternatives=[a.to_dict() for a in alts]) for e, alts in designs],
                 "skipped": skipped}

@@ -486,25 +486,16 @@ def render_markdown(d: Decision, heading: str = "##") -> str:
 
 def run(paths, config, fmt: str = "text", prices_file=None) -> tuple[str, str, int]:
     """`plinkdocs decide`: (standard output, standard error, exit status), as `cost.run`."""
-    from plinkdocs.check import check_paths
+    from plinkdocs.check import check_paths, split_loaded
     from plinkdocs.config import ConfigError
-    from plinkdocs.report.text import line as finding_line
 
     if fmt not in ("text", "json", "markdown"):
         raise ConfigError(f"unknown format {fmt!r}; choose from text, json, markdown")
     if prices_file is not None:
         config.prices_file = str(prices_file)
     book = cost.price_book(config.prices_file)
-    result = check_paths(paths, config)
-    decisions, skipped, errors = [], [], []
-    for r in result.files:
-        if r.model is None:
-            bad = [f for f in r.findings if f.severity == "error" and f.waived is None] or r.findings
-            skipped.append({"file": r.file, "findings": [f.to_dict() for f in bad]})
-            errors.extend(finding_line(f) for f in bad)
-            errors.append(f"{r.file}: skipped: the design has errors")
-            continue
-        decisions.append(decide(r.model, book))
+    loaded, skipped, errors = split_loaded(check_paths(paths, config))
+    decisions = [decide(r.model, book) for r in loaded]
     if fmt == "json":
         text = json.dumps({"decisions": [d.to_dict() for d in decisions], "skipped": skipped}, indent=2) + "\n"
     elif fmt == "markdown":
