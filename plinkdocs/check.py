@@ -29,6 +29,15 @@ class FileResult:
     name: str | None = None  # the design's name, once it passed the schema and the references
     name_finding: Finding | None = None  # the PL006 finding this file gets if its name is taken
 
+    def slim(self) -> "FileResult":
+        """The same result with the document's data and text but not its node tree: what a
+        worker process sends back when the model is needed (the site)."""
+        doc = self.document
+        if doc is not None:
+            doc = Document(file=doc.file, text=doc.text, data=doc.data, findings=list(doc.findings),
+                           disabled=dict(doc.disabled), loaded=doc.loaded)
+        return FileResult(self.file, doc, self.model, self.findings, self.name, self.name_finding)
+
     def light(self) -> "FileResult":
         """The same result without the node tree and the model: cheap to send between processes."""
         return FileResult(self.file, None, None, self.findings, self.name, self.name_finding)
@@ -249,17 +258,26 @@ def _check_cached(files: list, config: Config, jobs: int | None, cache_dir) -> l
     return results
 
 
+def map_files(func, items: list, config: Config, jobs: int) -> list:
+    """`func(item)` for every item, in worker processes (forked, one per job) that each have
+    `config` as the module's `_WORKER_CONFIG`; results come back in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _rules.registry()  # import every rule once, before the workers fork
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(config,)) as pool:
+        return list(pool.map(func, items, chunksize=max(1, len(items) // (jobs * 8))))
+
+
+def worker_config() -> Config:
+    return _WORKER_CONFIG
+
+
 def _check_files(files: list, config: Config, jobs: int | None, keep: bool) -> list:
     jobs = 1 if keep else (jobs or default_jobs(len(files)))
     if jobs > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        _rules.registry()  # import every rule once, before the workers fork
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(config,)) as pool:
-            results = list(pool.map(_worker_check, [str(p) for p in files],
-                                    chunksize=max(1, len(files) // (jobs * 8))))
+        results = map_files(_worker_check, [str(p) for p in files], config, jobs)
     elif keep:
         results = [check_file(p, config) for p in files]
     else:  # drop each node tree and model at once: a large run must not hold them all

@@ -212,23 +212,26 @@ class Generator:
 
     # -- the run ------------------------------------------------------------------------
     def check(self, paths: Iterable) -> tuple[RunResult, dict]:
+        from plinkdocs.check import default_jobs, map_files
+
         root = Path(self.options.root)
         files = discover(paths)
         result = RunResult()
         where = {}
         self._crashed: dict = {}
+        items = []
         for p in files:
             try:
                 shown = Path(os.path.abspath(p)).relative_to(os.path.abspath(root)).as_posix()
             except ValueError:
                 shown = Path(p).as_posix()
-            try:
-                r = check_file(p, self.config, display=shown)
-            except Exception as e:  # a bug in a rule must not take the whole site down
-                from plinkdocs.load import load_file
-
-                r = FileResult(shown, load_file(p, shown, self.config.limits), None, [])
-                self._crashed[shown] = f"plinkdocs failed while checking it ({type(e).__name__}: {_reason(e)})"
+            items.append((str(p), shown))
+        jobs = default_jobs(len(items)) if self.options.jobs is None else min(self.options.jobs, len(items) // 32 or 1)
+        checked = map_files(_check_one, items, self.config, jobs) if jobs > 1 else \
+            [_check_one(item, self.config) for item in items]
+        for (p, shown), (r, crash) in zip(items, checked):
+            if crash:
+                self._crashed[shown] = crash
             result.files.append(r)
             where[r.file] = p
         apply_unique_names(result, self.config)
@@ -518,6 +521,24 @@ class Generator:
             error, options = _reason(e), []
         return {"marker": MARKER, "guide": guide, "options": options, "error": error,
                 "section_index": f"../{self.section}/index.md"}
+
+
+def _check_one(item: tuple, config: Config | None = None) -> tuple:
+    """(result, crash message or None) for one design; in a worker process, a slim result."""
+    from plinkdocs.check import worker_config
+
+    path, shown = item
+    in_worker = config is None
+    config = config or worker_config()
+    try:
+        r = check_file(path, config, display=shown)
+        return (r.slim() if in_worker else r), None
+    except Exception as e:  # a bug in plinkdocs must not take the whole site down
+        from plinkdocs.load import load_file
+
+        r = FileResult(shown, load_file(path, shown, config.limits), None, [])
+        return (r.slim() if in_worker else r), \
+            f"plinkdocs failed while checking it ({type(e).__name__}: {_reason(e)})"
 
 
 def _reason(e: Exception) -> str:

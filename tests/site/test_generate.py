@@ -268,3 +268,20 @@ def test_a_rule_source_in_these_docs_is_linked_when_the_site_has_the_page(tmp_pa
     tree = generate([tmp_path], Config(), Options(doc_pages=frozenset({"format.md"})))
     page = tree.files["rules/PL006.md"].decode()
     assert "](../format.md#top-level)" in page
+
+
+def test_checking_in_worker_processes_gives_the_same_site(tmp_path):
+    from plinkdocs.config import Config
+    from plinkdocs.rules import docs as rule_docs
+    from plinkdocs.site import Options, generate
+
+    for i in range(70):
+        text = rule_docs.base_text().replace("name: example-service", f"name: svc-{i:02d}")
+        if i % 9 == 0:
+            text = text.replace("flow_logs: true", "flow_logs: false", 1)
+        if i == 5:
+            text = "version: 1\nname: [broken\n"
+        (tmp_path / f"d{i:02d}.yaml").write_text(text)
+    serial = generate([tmp_path], Config(), Options(jobs=1, diagrams=False, cache_dir=None))
+    parallel = generate([tmp_path], Config(), Options(jobs=2, diagrams=False, cache_dir=None))
+    assert serial.files == parallel.files
