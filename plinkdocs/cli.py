@@ -66,6 +66,9 @@ def cmd_check(args) -> int:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or folder")
     baseline = _baseline(args)
+    import gc
+
+    gc.freeze()  # what is imported lives to the end: keep the collector from walking it again and again
     result = check_paths(paths, config, jobs=args.jobs, keep=False,
                          cache_dir=None if args.no_cache else args.cache_dir)
     if getattr(args, "create_baseline", None):
