@@ -6,7 +6,6 @@ import datetime as _dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from plinkdocs.load import Limits, load_file
 

@@ -347,9 +347,9 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     if na:
         peer_c = na
     elif n > PEERING_QUOTA_MAX:
-        peer_c = Cell("ruled out: " + peer_text + f", beyond the most the quota can be raised to", "ruled-out")
+        peer_c = Cell("ruled out: " + peer_text + ", beyond the most the quota can be raised to", "ruled-out")
     elif n > PEERING_QUOTA:
-        peer_c = Cell(peer_text + f"; over the default quota, so it needs an increase", "against")
+        peer_c = Cell(peer_text + "; over the default quota, so it needs an increase", "against")
     elif n > manageable_peerings:
         peer_c = Cell(peer_text + f"; more than {manageable_peerings} peerings, each with routes on both sides, "
                                   "to keep in step", "against")

@@ -61,7 +61,6 @@ class _Loader(_BaseLoader):
         return SEQ if kind is yaml.SequenceNode else MAP
 
 
-_TRUE = {"true", "True", "TRUE"}
 _DISABLE = re.compile(r"#\s*plinkdocs:\s*disable=([A-Za-z0-9_,\s-]+)")
 
 
@@ -391,7 +390,7 @@ class _Builder:
         tag, value = node.tag, node.value
         if tag is PLAIN:
             tag = _plain_tag(value)
-        if tag is STR or tag == STR:
+        if tag == STR:
             return value
         if tag == INT:
             try:
@@ -415,7 +414,7 @@ class _Builder:
                                node, fix="write a number")
             return f
         if tag == BOOL:
-            return value in _TRUE
+            return _BOOLS.get(value, False)
         if tag == NULL:
             return None
         if tag == TIMESTAMP:  # an explicit !!timestamp: keep the text, the schema checks dates

@@ -390,7 +390,7 @@ class Architecture:
 # -- building -------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=4096)
-def _parse_net(text):
+def parse_net(text):
     return ipaddress.ip_network(text, strict=False)
 
 
@@ -399,7 +399,7 @@ _ANY_V6 = ipaddress.ip_network("::/0")
 
 
 def _net(text):
-    return _parse_net(text) if text else None
+    return parse_net(text) if text else None
 
 
 def _rules(items, base):
@@ -407,10 +407,6 @@ def _rules(items, base):
         SgRule(protocol=r["protocol"], ports=port_range(r.get("ports")), cidr=_net(r.get("cidr")),
                security_group=r.get("security_group"), path=base + (i,))
         for i, r in enumerate(items or ()))
-
-
-def _policy_freeze(value):
-    return value  # policies stay plain data: they are read, never changed
 
 
 def build(data: dict, file: str = "") -> Architecture:
@@ -477,7 +473,7 @@ def build(data: dict, file: str = "") -> Architecture:
         endpoints[k] = Endpoint(
             k, e["vpc"], e.get("type", "interface"), svc, kind, name, e.get("service_region"),
             tuple(e.get("subnets") or ()), tuple(e.get("security_groups") or ()), e.get("private_dns", True),
-            _policy_freeze(e.get("policy")), e.get("state", "available"),
+            e.get("policy"), e.get("state", "available"),
             Traffic(t.get("gb_per_month"), t.get("peak_gbps")), ("endpoints", k),
             private_dns_set="private_dns" in e)
     workloads = {}

@@ -4,11 +4,9 @@ port range: PL003). Runs on schema-valid data, before the model is built."""
 
 from __future__ import annotations
 
-import ipaddress
-
 from plinkdocs.findings import format_path, parse_path
 from plinkdocs.load import Document
-from plinkdocs.model import _parse_net
+from plinkdocs.model import parse_net
 
 
 class _Refs:
@@ -57,7 +55,7 @@ class _Refs:
 
     def cidr(self, path, text):
         try:
-            _parse_net(text)
+            parse_net(text)
         except ValueError as e:
             self.report("PL003", path, f"`{text}` is not a valid CIDR block: {e}")
 

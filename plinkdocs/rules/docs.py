@@ -118,8 +118,6 @@ def example_documents(rule, section: str) -> list[tuple[str, str]]:
 
 
 def terminal_doc(rule) -> str:
-    from plinkdocs.rules import Rule  # noqa: F401  (the type)
-
     head = f"{rule.id} {rule.name} ({rule.severity})\n{rule.summary}\n"
     meta = f"Fix: {rule.fix}\nSource: {rule.source_text()}\nTags: {', '.join(rule.tags)}\n"
     if rule.options:
