@@ -9,9 +9,9 @@ rule that meets an unknown stays silent rather than guess.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Iterable, Optional
 
+from plinkdocs import net as _net
 from plinkdocs.model import Architecture, EndpointService, LoadBalancer, Subnet, Target, TargetGroup
 
 LB_KIND = {"network": "NLB", "gateway": "GWLB", "application": "ALB", "classic": "CLB"}
@@ -156,8 +156,7 @@ def target_nets(model: Architecture, lb: LoadBalancer, t: Target) -> tuple:
 
 def covered(net, cidrs: Iterable) -> bool:
     """Whether every address of `net` lies in the union of `cidrs` (IPv4 and IPv6 never mix)."""
-    same = [c for c in cidrs if c.version == net.version]
-    return any(net.subnet_of(c) for c in ipaddress.collapse_addresses(same)) if same else False
+    return _net.covered(net, cidrs)
 
 
 def admits(model: Architecture, sg_ids: Iterable[str], direction: str, protocol: str, port: int,

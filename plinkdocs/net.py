@@ -43,13 +43,43 @@ def _collapsed(cidrs: Iterable[IPNetwork], version: int) -> list[IPNetwork]:
     return list(ipaddress.collapse_addresses(c for c in cidrs if c.version == version))
 
 
+def span(network: IPNetwork) -> tuple[int, int, int]:
+    """(IP version, first address, last address) as integers: containment and overlap by
+    comparison, which the rules ask thousands of times a run."""
+    return network.version, int(network.network_address), int(network.broadcast_address)
+
+
+def _merged(cidrs: Iterable[IPNetwork], version: int) -> list[tuple[int, int]]:
+    """The union of `cidrs` of one IP version as sorted, disjoint (first, last) ranges."""
+    ranges = sorted(s[1:] for s in map(span, cidrs) if s[0] == version)
+    out: list[tuple[int, int]] = []
+    for first, last in ranges:
+        if out and first <= out[-1][1] + 1:
+            if last > out[-1][1]:
+                out[-1] = (out[-1][0], last)
+        else:
+            out.append((first, last))
+    return out
+
+
 def covered(network: IPNetwork, cidrs: Iterable[IPNetwork]) -> bool:
     """Whether every address of `network` lies in the union of `cidrs` (same IP version only)."""
-    return any(network.subnet_of(c) for c in _collapsed(cidrs, network.version))
+    version, first, last = span(network)
+    return any(a <= first and last <= b for a, b in _merged(cidrs, version))
+
+
+def overlaps(a: IPNetwork, b: IPNetwork) -> bool:
+    """Whether `a` and `b` share an address (never across IP versions)."""
+    va, fa, la = span(a)
+    vb, fb, lb = span(b)
+    return va == vb and fa <= lb and fb <= la
 
 
 def uncovered_parts(network: IPNetwork, cidrs: Iterable[IPNetwork]) -> list[IPNetwork]:
     """The parts of `network` outside the union of `cidrs`, as a sorted list of networks."""
+    cidrs = list(cidrs)
+    if covered(network, cidrs):  # the common case, answered without building networks
+        return []
     parts = [network]
     for c in _collapsed(cidrs, network.version):
         nxt = []
@@ -269,12 +299,18 @@ def evaluate(model: Architecture, group_ids: Iterable[str], direction: str, prot
         cidrs = [r.cidr for r in cidr_rules]
         if peer.networks:
             left = []
+            merged: dict = {}
             for n in peer.networks:
-                left.extend(uncovered_parts(n, cidrs))
+                version, first, last = span(n)
+                ranges = merged.get(version)
+                if ranges is None:
+                    ranges = merged[version] = _merged(cidrs, version)
+                if not any(a <= first and last <= b for a, b in ranges):
+                    left.extend(uncovered_parts(n, cidrs))
             uncovered = tuple(left)
             if not uncovered:
                 matched = [r for r in cidr_rules
-                           if any(n.version == r.cidr.version and n.overlaps(r.cidr) for n in peer.networks)]
+                           if any(overlaps(n, r.cidr) for n in peer.networks)]
         else:
             uncovered = ()
     allowed = bool(matched)

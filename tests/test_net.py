@@ -262,3 +262,24 @@ def test_call_sites_follow_the_file_order():
     assert [(s.workload.id, s.endpoint.id, s.path) for s in net.call_sites(m)] == [
         ("client", "app", ("workloads", "client", "calls", 0)),
         ("batch", "app", ("workloads", "batch", "calls", 0))]
+
+
+_small_nets = st.builds(lambda a, p: ipaddress.ip_network(f"10.0.{a}.0/{p}", strict=False),
+                        st.integers(0, 7), st.integers(21, 26))
+_v6_nets = st.builds(lambda a, p: ipaddress.ip_network(f"2600:1f18:0:{a:x}::/{p}", strict=False),
+                     st.integers(0, 7), st.integers(61, 66))
+
+
+@settings(max_examples=300)
+@given(st.one_of(_small_nets, _v6_nets), st.lists(st.one_of(_small_nets, _v6_nets), max_size=6))
+def test_covered_overlaps_and_uncovered_parts_agree_with_ipaddress(network, cidrs):
+    """The integer-range answers are the ones the standard library gives, on any mix of
+    adjacent, nested, overlapping and other-version CIDRs."""
+    same = [c for c in cidrs if c.version == network.version]
+    expected = any(network.subnet_of(c) for c in ipaddress.collapse_addresses(same)) if same else False
+    assert net.covered(network, cidrs) is expected
+    assert (net.uncovered_parts(network, cidrs) == []) is expected
+    for part in net.uncovered_parts(network, cidrs):  # inside the network, outside every CIDR
+        assert part.subnet_of(network) and not any(part.overlaps(c) for c in same)
+    for c in cidrs:
+        assert net.overlaps(network, c) is (c.version == network.version and network.overlaps(c))
