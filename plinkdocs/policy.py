@@ -219,6 +219,8 @@ def wildcard_match(pattern: str, value: str, fold: bool = False) -> bool:
     """Does the IAM wildcard `pattern` match the literal `value`?"""
     if fold:
         pattern, value = pattern.lower(), value.lower()
+    if "*" not in pattern and "?" not in pattern:  # most patterns are literal: no regex to build
+        return pattern == value
     return _regex(pattern).fullmatch(value) is not None
 
 

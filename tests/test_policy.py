@@ -281,3 +281,12 @@ def test_large_policies_answer_quickly_or_uncertain():
     for need in ("s3:GetObject", "s3:*", "s3:Get*Acl", "*", "s3:?e*"):
         assert verdict(stmts, need) in (P.ALLOW, P.IMPLICIT_DENY, P.UNCERTAIN)
     assert time.perf_counter() - start < 5
+
+
+@settings(max_examples=300)
+@given(st.text("ab*?:-", max_size=6), st.text("ab:-", max_size=6), st.booleans())
+def test_wildcard_match_literal_shortcut_agrees_with_the_pattern(pattern, value, fold):
+    """A pattern without `*` or `?` is compared as text; the answer is the one the wildcard
+    pattern gives."""
+    p, v = (pattern.lower(), value.lower()) if fold else (pattern, value)
+    assert P.wildcard_match(pattern, value, fold) is (P._regex(p).fullmatch(v) is not None)
