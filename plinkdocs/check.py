@@ -118,15 +118,24 @@ def _waive(findings: list[Finding], model: Architecture | None, config: Config) 
     return out
 
 
+def _plan(config: Config) -> list:
+    """The enabled model-stage rules with their settings, worked out once per configuration
+    (not once per design)."""
+    key = (config.select, config.ignore, config.today, config.prices_file, repr(config.options))
+    memo = config.__dict__.get("_rule_plan")
+    if memo is None or memo[0] != key:
+        plan = [(rule, config.rule_config(rule)) for rule in _rules.registry().values()
+                if rule.check is not None and config.enabled(rule.id)]
+        memo = config.__dict__["_rule_plan"] = (key, plan)
+    return memo[1]
+
+
 def run_rules(model: Architecture, doc: Document, config: Config) -> list[Finding]:
     """Every enabled model-stage rule on `model`; findings located in `doc`."""
     out = []
-    for rule in _rules.registry().values():
-        if rule.check is None or not config.enabled(rule.id):
-            continue
+    for rule, rule_config in _plan(config):
         try:
-            violations = [v if isinstance(v, Violation) else Violation(*v)
-                          for v in rule.check(model, config.rule_config(rule))]
+            violations = [v if isinstance(v, Violation) else Violation(*v) for v in rule.check(model, rule_config)]
         except Exception as e:  # a bug in a rule must not hide the others, nor pass a design unchecked
             out.append(Finding(rule=rule.id, name=rule.name, severity="error", file=doc.file, path=(),
                                message=f"plinkdocs could not apply this rule to the design "

@@ -340,6 +340,7 @@ def money(value: Optional[Decimal]) -> str:
     return "unknown" if value is None else f"${value:,.2f}"
 
 
+@functools.lru_cache(maxsize=1024)
 def rate(value: Decimal) -> str:
     """$0.01, $0.0035, $0.045: as precise as the figure, at least to the cent."""
     text = format(value.normalize(), "f")
