@@ -609,8 +609,12 @@ def estimate(model, book: PriceBook | None = None, traffic: Mapping | None = Non
     """The monthly estimate of `model` (or of the endpoints in `only`), at the declared traffic
     unless `traffic` (endpoint id -> GB) says otherwise."""
     book = book if book is not None else price_book()
-    if traffic is None and only is None:
-        return model.derived(("estimate",), lambda: _estimate(model, book, None, None), owner=book)
+    if traffic is None:  # the declared traffic: computed once per model (and per subset of endpoints)
+        if only is not None:
+            only = tuple(dict.fromkeys(only))
+            if set(only) >= model.endpoints.keys():
+                only = None
+        return model.derived(("estimate", only), lambda: _estimate(model, book, None, only), owner=book)
     return _estimate(model, book, traffic, only)
 
 
@@ -703,10 +707,18 @@ def _gb_of(traffic, eps) -> Optional[Decimal]:
     return None if any(v is None for v in values) else sum(values, Decimal(0))
 
 
+class _Declared(dict):
+    """The declared traffic, marked as such so that estimates of it can come from the model's memo."""
+
+
+def _estimate_at(model, book, traffic, only) -> "Estimate":
+    return estimate(model, book, None if isinstance(traffic, _Declared) else traffic, only=only)
+
+
 def _option(key, model, book, traffic, replaced, kept, own_lines, pricer, assumptions, note_if_none, summary=""):
     if not replaced:
         return Alternative(key, OPTIONS[key], None, False, (), tuple(e.id for e in kept), (), (), note_if_none)
-    kept_est = estimate(model, book, traffic, only=[e.id for e in kept]) if kept else None
+    kept_est = _estimate_at(model, book, traffic, [e.id for e in kept]) if kept else None
     lines = tuple(own_lines) + (kept_est.lines if kept_est else ())
     total, complete = _sum(lines)
     extra = list(assumptions)
@@ -875,7 +887,7 @@ def _privatelink(model, book, traffic):
     if not conn:
         return Alternative("privatelink", OPTIONS["privatelink"], None, False, (), (), (), (),
                            "no interface or resource endpoint in this design")
-    est = estimate(model, book, traffic, only=[e.id for e in conn])
+    est = _estimate_at(model, book, traffic, [e.id for e in conn])
     az_hours = sum((li.quantity for li in est.lines if li.unit == "AZ-hours"), Decimal(0))
     return Alternative("privatelink", OPTIONS["privatelink"], est.total_usd, est.complete,
                        tuple(e.id for e in conn), (), est.lines,
@@ -896,7 +908,7 @@ def alternatives(model, book: PriceBook | None = None, traffic: Mapping | None =
 
 
 def _alternatives(model, book, traffic, cross_az_share) -> tuple:
-    traffic = declared_traffic(model) if traffic is None else dict(traffic)
+    traffic = _Declared(declared_traffic(model)) if traffic is None else dict(traffic)
     share = dec(cross_az_share)
     return (_privatelink(model, book, traffic), _peering(model, book, traffic, share), _transit(model, book, traffic),
             _nat(model, book, traffic), _gateway(model, book, traffic))

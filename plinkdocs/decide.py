@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from plinkdocs import cost
+from plinkdocs.net import overlaps
 
 OPTIONS = ("privatelink", "vpc-peering", "transit-gateway")
 LABELS = {"privatelink": "PrivateLink", "vpc-peering": "VPC peering", "transit-gateway": "Transit Gateway"}
@@ -111,6 +112,10 @@ class Topology:
 def topology(model) -> Topology:
     """The endpoints' consumer and provider VPCs; with no endpoint at all, every VPC of the design
     (the question is then how to join them); with endpoints to AWS or partner services only, nothing."""
+    return model.derived(("topology",), lambda: _topology(model))
+
+
+def _topology(model) -> Topology:
     conn = cost.connectivity_endpoints(model)
     local = [e for e in conn if e.service_kind == "local" and cost.provider_vpc(model, e)]
     if local:
@@ -131,7 +136,7 @@ def _overlap(model, a: str, b: str) -> list:
     out = []
     for x in model.vpc_cidrs(a):
         for y in model.vpc_cidrs(b):
-            if x.version == y.version and x.overlaps(y):
+            if overlaps(x, y):
                 out.append((x, y))
     return out
 
