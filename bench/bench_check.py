@@ -17,13 +17,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import write  # noqa: E402
+from measure import ENV, rounds, run  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SCHEMA = ROOT / "schemas" / "architecture.schema.json"
@@ -47,21 +47,6 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_m
 """
 
 
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as users run it: with .pyc
-
-
-def timed(cmd, repeat=3) -> float:
-    """Best wall time of `repeat` runs (the least disturbed by the rest of the machine)."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
-        times.append(time.perf_counter() - t)
-        if proc.returncode != 0:
-            raise SystemExit(f"{cmd[0]} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
-    return min(times)
-
-
 def peak(cmd) -> tuple[float, float]:
     out = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True, check=True, env=ENV)
     seconds, mb, code = out.stdout.split()
@@ -70,53 +55,54 @@ def peak(cmd) -> tuple[float, float]:
     return float(seconds), float(mb)
 
 
-def row(label: str, seconds: float) -> None:
-    print(f"{label:44} {seconds:8.2f} s")
+def row(label: str, seconds: float, note: str = "") -> None:
+    print(f"{label:50} {seconds:8.2f} s  {note}".rstrip())
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--large", type=int, default=10000, help="0 to skip the 10,000-design run")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=7, help="rounds of the side-by-side comparisons")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="plinkdocs-bench-"))
     plinkdocs = str(BIN / "plinkdocs")
     try:
         files = [str(p) for p in write(work / "designs", args.count)]
         lines = sum(Path(p).read_text().count("\n") for p in files)
-        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        print(f"machine: {len(os.sched_getaffinity(0))} cores, Python {sys.version.split()[0]}")
         print(f"{args.count} designs, {lines / args.count:.0f} lines on average\n")
-        subprocess.run([plinkdocs, "--version"], env=ENV, stdout=subprocess.DEVNULL)  # compile once
+        run([plinkdocs, "--version"])  # compile the bytecode once, as an installed package has it
 
         designs = str(work / "designs")
         cache = str(work / "cache")
-        t_cold = timed([plinkdocs, "check", "--no-cache", designs], args.repeat)
-        t_one_core = timed([plinkdocs, "check", "--no-cache", "--jobs", "1", designs], 1)
-        subprocess.run([plinkdocs, "check", "--cache-dir", cache, designs], env=ENV, stdout=subprocess.DEVNULL)
-        t_warm = timed([plinkdocs, "check", "--cache-dir", cache, designs], args.repeat)
-        t_floor = timed([sys.executable, "-c", FLOOR, *files], args.repeat)
-        row("plinkdocs check, every rule, cold (no cache)", t_cold)
-        row("  the same on one core (--jobs 1)", t_one_core)
-        row("plinkdocs check, unchanged designs (cache)", t_warm)
-        row("floor: start Python, libyaml-parse the bytes", t_floor)
+        run([plinkdocs, "check", "--cache-dir", cache, designs])  # fill the result cache
+        r = rounds({
+            "cold": {"cmd": [plinkdocs, "check", "--no-cache", designs]},
+            "one core": {"cmd": [plinkdocs, "check", "--no-cache", "--jobs", "1", designs]},
+            "cached": {"cmd": [plinkdocs, "check", "--cache-dir", cache, designs]},
+            "floor": {"cmd": [sys.executable, "-c", FLOOR, *files]},
+        }, args.rounds)
+        print(f"medians of {args.rounds} rounds, each running the four commands one after the other:")
+        row("plinkdocs check, every rule, cold (no cache)", r.median("cold"))
+        row("  the same on one core (--jobs 1)", r.median("one core"))
+        row("plinkdocs check, unchanged designs (cache)", r.median("cached"))
+        row("floor: start Python, libyaml-parse the bytes", r.median("floor"))
         cj = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
         if cj:
-            t_cj = timed([cj, "--schemafile", str(SCHEMA), *files], 1)
-            row("check-jsonschema, the schema alone", t_cj)
-            print(f"\nratio cold / check-jsonschema:  {t_cold / t_cj:.3f}   (target <= 0.2)")
+            t_cj = run([cj, "--schemafile", str(SCHEMA), *files])
+            row("check-jsonschema, the schema alone (one run)", t_cj)
+            print(f"\nratio cold / check-jsonschema:  {r.median('cold') / t_cj:.3f}   (target <= 0.2)")
         else:
             print("\ncheck-jsonschema is not installed: pip install -e '.[bench]'")
-        print(f"ratio cold / floor:             {t_cold / t_floor:.3f}   (target <= 2)")
-        print(f"ratio cached / floor:           {t_warm / t_floor:.3f}")
+        print(f"ratio cold / floor:             {r.ratio('cold', 'floor'):.3f}   (target <= 2; "
+              f"{r.spread('cold', 'floor')})")
+        print(f"ratio one core / floor:         {r.ratio('one core', 'floor'):.3f}   ({r.spread('one core', 'floor')})")
+        print(f"ratio cached / floor:           {r.ratio('cached', 'floor'):.3f}   ({r.spread('cached', 'floor')})")
 
         one = [plinkdocs, "check", "--no-cache", files[0]]
-        singles = []
-        for _ in range(max(5, args.repeat)):
-            t = time.perf_counter()
-            subprocess.run(one, stdout=subprocess.DEVNULL, check=True, env=ENV)
-            singles.append(time.perf_counter() - t)
-        t_py = timed([sys.executable, "-c", "pass"], 5)
+        singles = [run(one) for _ in range(7)]
+        t_py = min(run([sys.executable, "-c", "pass"]) for _ in range(5))
         imp = subprocess.run([sys.executable, "-X", "importtime", "-c", "import plinkdocs.cli, plinkdocs.check"],
                              capture_output=True, text=True, env=ENV).stderr.splitlines()
         heavy = {"diagrams", "jinja2", "mkdocs", "graphviz", "material", "jsonschema"}
@@ -127,15 +113,18 @@ def main() -> None:
               f"heavy modules imported: {', '.join(loaded) or 'none'}")
 
         if args.large:
+            large = str(work / "large")
             write(work / "large", args.large)
-            # the same method for both sizes, best of two runs each, one after the other
-            t_small = min(peak([plinkdocs, "check", "--no-cache", "--jobs", "1", designs])[0] for _ in range(2))
-            runs = [peak([plinkdocs, "check", "--no-cache", "--jobs", "1", str(work / "large")]) for _ in range(2)]
-            t_big, mb_big = min(r[0] for r in runs), max(r[1] for r in runs)
-            print(f"\n{args.large} designs on one core: {t_big:.2f} s, peak {mb_big:.0f} MB   (target < 300 MB)")
-            print(f"ratio {args.large}/{args.count} time: {t_big / t_small:.2f}   "
-                  f"(linear is {args.large / args.count:.0f}; target <= {1.1 * args.large / args.count:.0f})")
-            t_par, mb_par = peak([plinkdocs, "check", "--no-cache", str(work / "large")])
+            one_core = ["check", "--no-cache", "--jobs", "1"]
+            lr = rounds({"small": {"cmd": [plinkdocs, *one_core, designs]},
+                         "large": {"cmd": [plinkdocs, *one_core, large]}}, 2)
+            _, mb_big = peak([plinkdocs, *one_core, large])
+            print(f"\n{args.large} designs on one core: {lr.median('large'):.2f} s, peak {mb_big:.0f} MB   "
+                  "(target < 300 MB)")
+            print(f"ratio {args.large}/{args.count} time: {lr.ratio('large', 'small'):.2f}   "
+                  f"(linear is {args.large / args.count:.0f}; target <= {1.1 * args.large / args.count:.0f}; "
+                  f"{lr.spread('large', 'small')})")
+            t_par, mb_par = peak([plinkdocs, "check", "--no-cache", large])
             print(f"{args.large} designs on all cores: {t_par:.2f} s, largest process {mb_par:.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -12,43 +12,24 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import write  # noqa: E402
+from measure import ENV, rounds, run  # noqa: E402
 
 BIN = Path(sys.executable).parent
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-ENV["NO_MKDOCS_2_WARNING"] = "1"
-
-
-def run(cmd, cwd) -> float:
-    t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{proc.stderr.decode()[-2000:]}")
-    return time.perf_counter() - t
-
-
-def best(cmd, cwd, repeat, before=None) -> float:
-    times = []
-    for _ in range(repeat):
-        if before:
-            before()
-        times.append(run(cmd, cwd))
-    return min(times)
+SITE_ENV = dict(ENV, NO_MKDOCS_2_WARNING="1")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--count", type=int, default=200)
-    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the side-by-side comparisons")
     args = ap.parse_args()
     cores = len(os.sched_getaffinity(0))
     work = Path(tempfile.mkdtemp(prefix="plinkdocs-site-bench-"))
@@ -65,14 +46,15 @@ def main() -> None:
 
         mkdocs, plinkdocs = str(BIN / "mkdocs"), str(BIN / "plinkdocs")
         diagrams = [plinkdocs, "diagram", "architectures", "-o", str(work / "svg"), "--no-cache"]
-        t_dia_1 = best(diagrams + ["--jobs", "1"], project, 1)
-        t_dia_n = best(diagrams + ["--jobs", str(cores)], project, 1)
-        print(f"{'diagrams, one Graphviz at a time':46} {t_dia_1:7.2f} s")
-        print(f"{f'diagrams, {cores} at a time (all cores)':46} {t_dia_n:7.2f} s   speed-up {t_dia_1 / t_dia_n:.2f}x")
+        d = rounds({"one": {"cmd": diagrams + ["--jobs", "1"], "cwd": project, "env": SITE_ENV},
+                    "all": {"cmd": diagrams + ["--jobs", str(cores)], "cwd": project, "env": SITE_ENV}}, 2)
+        print(f"{'diagrams, one Graphviz at a time':46} {d.median('one'):7.2f} s")
+        print(f"{f'diagrams, {cores} at a time (all cores)':46} {d.median('all'):7.2f} s   "
+              f"speed-up {d.ratio('one', 'all'):.2f}x ({d.spread('one', 'all')})")
 
         cache = project / ".plinkdocs-cache"
         shutil.rmtree(cache, ignore_errors=True)
-        t_cold = run([mkdocs, "build", "-q", "-d", str(work / "site")], project)
+        t_cold = run([mkdocs, "build", "-q", "-d", str(work / "site")], project, env=SITE_ENV)
         print(f"\n{'mkdocs build with the plugin, cold cache':46} {t_cold:7.2f} s")
 
         changed = {"n": 0}
@@ -84,14 +66,18 @@ def main() -> None:
                          if changed["n"] == 1 else p.read_text().replace(f"Edit {changed['n'] - 1} of",
                                                                           f"Edit {changed['n']} of", 1))
 
-        t_warm = best([mkdocs, "build", "-q", "-d", str(work / "site")], project, args.repeat, touch_one)
-        print(f"{'warm rebuild after one design changed':46} {t_warm:7.2f} s")
-
-        run([plinkdocs, "site", "--out", str(work / "plain"), "--architectures", "architectures"], project)
-        t_plain = best([mkdocs, "build", "-q", "-f", str(work / "plain" / "mkdocs.yml"), "-d", str(work / "site2")],
-                       project, args.repeat)
-        print(f"{'plain mkdocs build of the generated pages':46} {t_plain:7.2f} s")
-        print(f"\nratio warm rebuild / plain build: {t_warm / t_plain:.2f}   (target <= 1.3)")
+        run([plinkdocs, "site", "--out", str(work / "plain"), "--architectures", "architectures"], project,
+            env=SITE_ENV)
+        b = rounds({
+            "warm": {"cmd": [mkdocs, "build", "-q", "-d", str(work / "site")], "cwd": project, "before": touch_one,
+                     "env": SITE_ENV},
+            "plain": {"cmd": [mkdocs, "build", "-q", "-f", str(work / "plain" / "mkdocs.yml"), "-d",
+                              str(work / "site2")], "cwd": project, "env": SITE_ENV},
+        }, args.rounds)
+        print(f"{'warm rebuild after one design changed':46} {b.median('warm'):7.2f} s")
+        print(f"{'plain mkdocs build of the generated pages':46} {b.median('plain'):7.2f} s")
+        print(f"\nratio warm rebuild / plain build: {b.ratio('warm', 'plain'):.2f}   (target <= 1.3; "
+              f"{b.spread('warm', 'plain')})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,0 +1,61 @@
+"""Side-by-side timing for the benchmarks.
+
+A shared machine's speed drifts within a run (other tenants, frequency changes), so a ratio
+of two commands timed minutes apart can be off by half. `rounds` runs the commands to be
+compared one after the other, round after round, rotating which goes first; each round
+gives ratios taken seconds apart, and the median over the rounds is the figure reported,
+with the spread beside it."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as users run it: with .pyc
+
+
+def run(cmd, cwd=None, before=None, env=None) -> float:
+    """Wall time of one run of `cmd`; a failing command ends the benchmark with its error."""
+    if before:
+        before()
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{proc.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+class Rounds:
+    """Seconds of each named command in each round."""
+
+    def __init__(self, times: dict):
+        self.times = times
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.times[name])
+
+    def ratios(self, a: str, b: str) -> list:
+        return [x / y for x, y in zip(self.times[a], self.times[b])]
+
+    def ratio(self, a: str, b: str) -> float:
+        """The median of the rounds' ratios of `a` to `b`: robust to a round the machine disturbed."""
+        return statistics.median(self.ratios(a, b))
+
+    def spread(self, a: str, b: str) -> str:
+        r = sorted(self.ratios(a, b))
+        return f"{r[0]:.2f} to {r[-1]:.2f} over {len(r)} rounds"
+
+
+def rounds(commands: dict, count: int) -> Rounds:
+    """Run every command (name -> keyword arguments of `run`) once per round, `count` rounds,
+    starting each round one command further along."""
+    names = list(commands)
+    times: dict = {n: [] for n in names}
+    for i in range(count):
+        k = i % len(names)
+        for name in names[k:] + names[:k]:
+            times[name].append(run(**commands[name]))
+    return Rounds(times)

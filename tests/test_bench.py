@@ -1,0 +1,60 @@
+"""The benchmarks run on a fresh machine and measure what they say: realistic designs that
+pass every rule. No timing is asserted here; only the benchmarks print figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plinkdocs.check import check_paths
+from plinkdocs.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(BENCH))
+from generate import write  # noqa: E402
+from measure import Rounds  # noqa: E402
+
+
+def test_generated_designs_are_realistic_and_pass_every_rule(tmp_path):
+    paths = write(tmp_path, 40)
+    lines = [p.read_text().count("\n") for p in paths]
+    assert 150 <= min(lines) and max(lines) <= 300
+    texts = [p.read_text() for p in paths]
+    assert any("service: aws:" in t for t in texts) and any("service: aws:" not in t for t in texts)
+    assert any("10.1.0.0/16" in t for t in texts) and any("10.1.0.0/16" not in t for t in texts)
+    result = check_paths([tmp_path], Config())
+    assert [f.rule for f in result.findings] == []
+    assert len(result.files) == 40
+
+
+def test_rounds_report_the_median_of_paired_ratios():
+    r = Rounds({"a": [2.0, 9.0, 2.2], "b": [1.0, 1.0, 1.1]})
+    assert r.ratios("a", "b") == [2.0, 9.0, 2.0]
+    assert r.ratio("a", "b") == 2.0  # the disturbed round does not move it
+    assert r.median("b") == 1.0
+    assert r.spread("a", "b") == "2.00 to 9.00 over 3 rounds"
+
+
+def _bench(script: str, *args: str) -> str:
+    proc = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_check_benchmark_runs_and_prints_its_ratios():
+    out = _bench("bench_check.py", "--count", "70", "--large", "140", "--rounds", "1")
+    for expected in ("ratio cold / floor:", "ratio cached / floor:", "one file, cold:",
+                     "heavy modules imported: none", "140 designs on one core:", "ratio 140/70 time:"):
+        assert expected in out, out
+
+
+@pytest.mark.slow
+def test_site_benchmark_runs_and_prints_its_ratios():
+    out = _bench("bench_site.py", "--count", "3", "--rounds", "1")
+    assert "ratio warm rebuild / plain build:" in out, out
+    assert "speed-up" in out, out
