@@ -238,11 +238,64 @@ def decide(model, book: cost.PriceBook | None = None, cross_az_share: Decimal = 
                          lambda: _decide(model, book, cross_az_share, manageable_peerings), owner=book)
 
 
+def requirement_rows(model, manageable_peerings: int = MANAGEABLE_PEERINGS) -> tuple:
+    """Every row of the table but the monthly cost: what the requirements and the design's
+    facts say of each option, before any price."""
+    return model.derived(("decision-rows", manageable_peerings),
+                         lambda: tuple(_requirement_rows(model, manageable_peerings)))
+
+
+def settled_before_prices(model, manageable_peerings: int = MANAGEABLE_PEERINGS) -> tuple[bool, Optional[str]]:
+    """(True, the recommendation) when the requirement rows decide it whatever the prices: no
+    option is left, or one has fewer points against it than every other option left (prices
+    only break ties, and the cost row never rules out nor weighs against). (False, None)
+    when the prices decide."""
+    rows = requirement_rows(model, manageable_peerings)
+    left = [k for k in OPTIONS if not any(r.cell(k).verdict == "ruled-out" for r in rows)]
+    if not left:
+        return True, None
+    against = {k: sum(1 for r in rows if r.cell(k).verdict == "against") for k in left}
+    fewest = min(against.values())
+    best = [k for k in left if against[k] == fewest]
+    return (True, best[0]) if len(best) == 1 else (False, None)
+
+
 def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     req = model.requirements
     topo = topology(model)
     alts = cost.alternatives(model, book, cross_az_share=cross_az_share)
     by_key = {a.key: a for a in alts}
+    rows = list(requirement_rows(model, manageable_peerings))
+
+    # monthly cost
+    total = cost.declared_total(model)
+    priced = {k: by_key[k] for k in OPTIONS}
+    candidates = [k for k in OPTIONS if not any(r.cell(k).verdict == "ruled-out" for r in rows)]
+    known = [k for k in candidates if priced[k].applicable and priced[k].complete]
+    cheapest = min(known, key=lambda k: (priced[k].monthly_usd, OPTIONS.index(k))) if known else None
+    cost_cells = []
+    for k in OPTIONS:
+        a = priced[k]
+        if not a.applicable:
+            cost_cells.append(Cell(f"n/a: {a.note}", "neutral"))
+            continue
+        text = cost.money(a.monthly_usd) + ("" if a.complete else " or more (some figures unknown)") + \
+            f" a month ({a.summary})"
+        cost_cells.append(Cell(text, "good" if k == cheapest else "neutral"))
+    traffic_text = f"{cost.qty(total)} GB a month declared" if total is not None else "no traffic declared"
+    cost_note = ""
+    if req.consumer_vpcs is not None and req.consumer_vpcs != len(topo.consumers) and topo.from_endpoints:
+        cost_note = (f"Priced for the design as drawn ({len(topo.consumers)} consumer VPC"
+                     f"{'s' if len(topo.consumers) != 1 else ''}); the requirements expect {req.consumer_vpcs}.")
+    rows.append(_row("monthly_cost", "Monthly cost", traffic_text, *cost_cells, note=cost_note))
+
+    recommendation, reasons = _recommend(rows, priced, total)
+    return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts)
+
+
+def _requirement_rows(model, manageable_peerings) -> list:
+    req = model.requirements
+    topo = topology(model)
     na = _na(topo)
     rows = []
 
@@ -364,30 +417,7 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
                        "a Transit Gateway takes thousands", "good")
     rows.append(_row("scale", "Scale", scale_req, pl_cell, peer_c, tgw_c))
 
-    # monthly cost
-    total = cost.declared_total(model)
-    priced = {k: by_key[k] for k in OPTIONS}
-    candidates = [k for k in OPTIONS if not any(r.cell(k).verdict == "ruled-out" for r in rows)]
-    known = [k for k in candidates if priced[k].applicable and priced[k].complete]
-    cheapest = min(known, key=lambda k: (priced[k].monthly_usd, OPTIONS.index(k))) if known else None
-    cost_cells = []
-    for k in OPTIONS:
-        a = priced[k]
-        if not a.applicable:
-            cost_cells.append(Cell(f"n/a: {a.note}", "neutral"))
-            continue
-        text = cost.money(a.monthly_usd) + ("" if a.complete else " or more (some figures unknown)") + \
-            f" a month ({a.summary})"
-        cost_cells.append(Cell(text, "good" if k == cheapest else "neutral"))
-    traffic_text = f"{cost.qty(total)} GB a month declared" if total is not None else "no traffic declared"
-    cost_note = ""
-    if req.consumer_vpcs is not None and req.consumer_vpcs != len(topo.consumers) and topo.from_endpoints:
-        cost_note = (f"Priced for the design as drawn ({len(topo.consumers)} consumer VPC"
-                     f"{'s' if len(topo.consumers) != 1 else ''}); the requirements expect {req.consumer_vpcs}.")
-    rows.append(_row("monthly_cost", "Monthly cost", traffic_text, *cost_cells, note=cost_note))
-
-    recommendation, reasons = _recommend(rows, priced, total)
-    return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts)
+    return rows
 
 
 def _recommend(rows, priced, total) -> tuple[Optional[str], list]:

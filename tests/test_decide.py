@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plinkdocs import cli, decide
 from tests.test_cost import interface, merged, model_of
@@ -201,3 +203,51 @@ def test_overlap_shortcut_in_pl602_agrees_with_the_decision():
             r = run_design(text=_docs.dump(data))
             assert any(_decide._overlap(r.model, a, b) for a, b in _decide.topology(r.model).pairs)
             assert _decide.decide(r.model).recommendation in (None, "privatelink")
+
+
+_REQUIREMENTS = st.fixed_dictionaries({}, optional={
+    "direction": st.sampled_from(["consumer-to-provider", "bidirectional"]),
+    "consumer_vpcs": st.integers(1, 140),
+    "full_network_access": st.booleans(),
+    "cross_region": st.booleans(),
+    "on_premises_clients": st.booleans(),
+})
+
+
+@settings(max_examples=150, deadline=None)
+@given(_REQUIREMENTS, st.booleans(), st.integers(1, 200_000))
+def test_a_recommendation_settled_before_prices_is_the_one_the_prices_give(requirements, apart, gb):
+    """PL602 skips pricing the alternatives when the requirement rows alone decide; that
+    shortcut must never disagree with the full decision, whatever the requirements and the
+    traffic."""
+    fragments = [{"requirements": requirements or None},
+                 {"endpoints": {"app": {"traffic": {"gb_per_month": gb}}}}]
+    if apart:
+        fragments.append(NO_OVERLAP)
+    model = model_of(merged(*fragments))
+    settled, recommendation = decide.settled_before_prices(model)
+    if settled:
+        assert decide.decide(model).recommendation == recommendation
+
+
+def test_every_bundled_and_fixture_design_agrees_with_the_settled_shortcut():
+    import yaml
+
+    from plinkdocs.check import check_paths, check_text
+    from plinkdocs.config import Config
+    from tests.helpers import design_text
+
+    models = [r.model for r in check_paths([ROOT / "architectures"], Config()).files]
+    for f in sorted((ROOT / "tests" / "rules" / "fixtures").glob("*.yaml")):
+        for case in yaml.safe_load(f.read_text(encoding="utf-8"))["cases"].values():
+            if "text" not in case:  # the raw-text cases are about loading, not about decisions
+                models.append(check_text(design_text(case.get("design"))).model)
+    models = [m for m in models if m is not None]
+    assert len(models) > 100
+    settled_count = 0
+    for model in models:
+        settled, recommendation = decide.settled_before_prices(model)
+        if settled:
+            settled_count += 1
+            assert decide.decide(model).recommendation == recommendation, model.file
+    assert 0 < settled_count < len(models)  # both paths are exercised

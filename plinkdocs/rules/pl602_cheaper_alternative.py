@@ -103,6 +103,9 @@ def check(model, config):
             f"make `{ep.id}` a gateway endpoint (`type: gateway`, no subnets or security groups)")
     if any(decide._overlap(model, a, b) for a, b in decide.topology(model).pairs):
         return  # overlapping CIDRs rule peering and Transit Gateway out: the decision cannot prefer them
+    settled, recommendation = decide.settled_before_prices(model)
+    if settled and recommendation in (None, "privatelink"):
+        return  # the requirements alone keep PrivateLink: no price can change the recommendation
     d = decide.decide(model, book, share)
     if d.recommendation in (None, "privatelink"):
         return
