@@ -45,8 +45,13 @@ def _collapsed(cidrs: Iterable[IPNetwork], version: int) -> list[IPNetwork]:
 
 def span(network: IPNetwork) -> tuple[int, int, int]:
     """(IP version, first address, last address) as integers: containment and overlap by
-    comparison, which the rules ask thousands of times a run."""
-    return network.version, int(network.network_address), int(network.broadcast_address)
+    comparison, which the rules ask thousands of times a run. Kept on the network object,
+    which the model shares between every rule that looks at the same CIDR."""
+    cached = network.__dict__.get("_plinkdocs_span")
+    if cached is None:
+        cached = network.__dict__["_plinkdocs_span"] = (
+            network.version, int(network.network_address), int(network.broadcast_address))
+    return cached
 
 
 def _merged(cidrs: Iterable[IPNetwork], version: int) -> list[tuple[int, int]]:
