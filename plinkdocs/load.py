@@ -60,6 +60,13 @@ class _Loader(_BaseLoader):
             return PLAIN if implicit[0] else STR
         return SEQ if kind is yaml.SequenceNode else MAP
 
+    # The composer calls these two hooks around every node, for path-based resolvers, which
+    # plinkdocs does not use. Builtins that accept the same arguments and do nothing save a
+    # Python call each per node: `slice(parent, index)` builds a throwaway slice, and
+    # `tuple()` an empty tuple.
+    descend_resolver = staticmethod(slice)
+    ascend_resolver = staticmethod(tuple)
+
 
 _DISABLE = re.compile(r"#\s*plinkdocs:\s*disable=([A-Za-z0-9_,\s-]+)")
 
@@ -189,13 +196,17 @@ def load_file(path: str | os.PathLike, display: str | None = None, limits: Limit
     display = display if display is not None else str(path)
     doc = Document(file=display)
     try:
-        size = os.stat(path).st_size
-        if size > limits.max_bytes:
-            doc.problem("PL005", f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes",
-                        fix="split the design, or raise limits.max_bytes in .plinkdocs.yaml")
-            return doc
         with open(path, "rb") as fh:
-            raw = fh.read(limits.max_bytes + 1)
+            size = os.fstat(fh.fileno()).st_size
+            if size > limits.max_bytes:
+                doc.problem("PL005", f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes",
+                            fix="split the design, or raise limits.max_bytes in .plinkdocs.yaml")
+                return doc
+            # a buffer the file's size (asking for the limit would allocate megabytes per file);
+            # a file that grew since is read on, up to the limit, and load_bytes bounds it
+            raw = fh.read(size + 1)
+            if len(raw) > size:
+                raw += fh.read(limits.max_bytes + 1 - len(raw))
     except OSError as e:
         doc.problem("PL001", f"cannot read the file: {e.strerror or e}")
         return doc
