@@ -107,3 +107,71 @@ def test_agrees_on_random_mutations(data):
     elif isinstance(node, dict):
         del node[key]
     assert agree(d)
+
+
+def _same_as_jsonschema(schema_, instances):
+    import jsonschema
+
+    check = compile_schema(schema_)
+    validator = jsonschema.Draft202012Validator(schema_, format_checker=jsonschema.FormatChecker())
+    for instance in instances:
+        assert check(instance) == validator.is_valid(instance), (schema_, instance, check.source)
+
+
+_ANY = [None, True, False, 0, 1, 1.0, 1.5, -3, "", "a", "2026-01-31", "2026-02-30", [], [1], ["a", "a"], {},
+        {"a": 1}, {"x-a": "y"}]
+
+
+@pytest.mark.parametrize("schema_,extra", [
+    ({"type": "object"}, []), ({"type": "array"}, []), ({"type": "string"}, []), ({"type": "boolean"}, []),
+    ({"type": "null"}, []), ({"type": "integer"}, [2.0, 2.5, True]), ({"type": "number"}, [True, 3]),
+    ({"type": ["string", "integer"]}, []),
+    ({"enum": ["a", "b"]}, ["b", "c"]), ({"enum": [1, "a", None, True]}, [1.0, True, 1]),
+    ({"const": 1}, [1.0, True]), ({"const": "a"}, []),
+    ({"pattern": "^a+$"}, ["aa", "ab", 7]), ({"type": "string", "pattern": "b"}, ["abc"]),
+    ({"format": "date"}, ["2026-1-3", 5]),
+    ({"minimum": 1}, [0.5, 1, True]), ({"maximum": 1}, [2, 1]), ({"exclusiveMinimum": 1}, [1, 1.01]),
+    ({"exclusiveMaximum": 1}, [1, 0.99]),
+    ({"minLength": 2}, ["ab", "a"]), ({"maxLength": 1}, ["ab", "é"]),
+    ({"minItems": 1}, [[1]]), ({"maxItems": 1}, [[1, 2]]),
+    ({"uniqueItems": True}, [[1, 1.0], [1, True], [{"a": 1}, {"a": 1}], [[1], [2]]]),
+    ({"items": {"type": "string"}}, [["a", 1]]), ({"items": {"description": "anything"}}, [[1, "a"]]),
+    ({"type": "array", "items": {"type": "integer", "minimum": 0}}, [[0, 1], [-1]]),
+    ({"required": ["a"]}, [{"a": None}, {"b": 1}]),
+    ({"propertyNames": {"pattern": "^[a-z]+$"}}, [{"ab": 1}, {"A": 1}]),
+    ({"properties": {"a": {"type": "string"}}}, [{"a": "x"}, {"a": 1}]),
+    ({"properties": {"a": {"description": "free"}}, "additionalProperties": False}, [{"a": 1}, {"b": 1}]),
+    ({"properties": {"a": True}, "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": False},
+     [{"x-a": 1}, {"a": 1, "x-b": "s"}, {"b": 1}]),
+    ({"properties": {"x-a": {"type": "string"}}, "patternProperties": {"^x-": {"minLength": 2}}},
+     [{"x-a": "s"}, {"x-a": "st"}]),  # a named property also meets the patterns its name matches
+    ({"additionalProperties": {"type": "integer"}}, [{"a": 1, "b": "2"}]),
+    ({"patternProperties": {"a": {"type": "integer"}, "b": {"minimum": 3}}}, [{"ab": 2}, {"ab": 3}, {"c": "x"}]),
+    ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, []),
+    ({"oneOf": [{"type": "integer"}, {"minimum": 2}]}, [3, 1, 2.5]),
+    ({"allOf": [{"type": "integer"}, {"minimum": 2}]}, [3, 1]),
+    ({"not": {"type": "string"}}, []),
+    (True, []), (False, []), ({}, []),
+    ({"$defs": {"node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}},
+                         "additionalProperties": False}}, "$ref": "#/$defs/node"},
+     [{"next": {"next": {}}}, {"next": {"next": {"bad": 1}}}]),
+    ({"$defs": {"id": {"type": "string", "pattern": "^[a-z]+$"}}, "properties": {"a": {"$ref": "#/$defs/id"}}},
+     [{"a": "ok"}, {"a": "NO"}]),
+])
+def test_each_keyword_agrees_with_jsonschema(schema_, extra):
+    _same_as_jsonschema(schema_, _ANY + extra)
+
+
+def test_schema_text_never_becomes_code():
+    """Property names, patterns and enums travel as values: quotes, newlines and code in them
+    are just text."""
+    evil = "a'] or True or ['\n\"\"\" import os"
+    schema_ = {"type": "object", "properties": {evil: {"enum": [evil, "x\\"]}},
+               "patternProperties": {"^\\'": {"const": evil}}, "required": [evil], "additionalProperties": False}
+    _same_as_jsonschema(schema_, [{evil: evil}, {evil: "y"}, {}, {evil: "x\\"}, {evil: evil, "'q": evil},
+                                  {evil: evil, "'q": 1}, {evil: evil, "b": 1}])
+
+
+def test_the_compiled_source_is_readable():
+    source = compile_schema({"type": "object", "properties": {"name": {"type": "string"}}}).source
+    assert source.startswith("def ") and "isinstance" in source
