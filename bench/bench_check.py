@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import write  # noqa: E402
-from measure import ENV, rounds, run  # noqa: E402
+from measure import ENV, parallel_ceiling, rounds, run  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SCHEMA = ROOT / "schemas" / "architecture.schema.json"
@@ -97,6 +97,9 @@ def main() -> None:
             print("\ncheck-jsonschema is not installed: pip install -e '.[bench]'")
         print(f"ratio cold / floor:             {r.ratio('cold', 'floor'):.3f}   (target <= 2; "
               f"{r.spread('cold', 'floor')})")
+        cores = len(os.sched_getaffinity(0))
+        print(f"  all cores vs one: plinkdocs {r.ratio('one core', 'cold'):.2f}x; the machine's own ceiling for "
+              f"{cores} busy processes {parallel_ceiling(cores):.2f}x")
         print(f"ratio one core / floor:         {r.ratio('one core', 'floor'):.3f}   ({r.spread('one core', 'floor')})")
         print(f"ratio cached / floor:           {r.ratio('cached', 'floor'):.3f}   ({r.spread('cached', 'floor')})")
 

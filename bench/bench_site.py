@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import write  # noqa: E402
-from measure import ENV, rounds, run  # noqa: E402
+from measure import ENV, parallel_ceiling, rounds, run  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SITE_ENV = dict(ENV, NO_MKDOCS_2_WARNING="1")
@@ -51,6 +51,8 @@ def main() -> None:
         print(f"{'diagrams, one Graphviz at a time':46} {d.median('one'):7.2f} s")
         print(f"{f'diagrams, {cores} at a time (all cores)':46} {d.median('all'):7.2f} s   "
               f"speed-up {d.ratio('one', 'all'):.2f}x ({d.spread('one', 'all')})")
+        print(f"{'  the machine: busy processes, all cores vs one':46} {'':7}     "
+              f"speed-up {parallel_ceiling(cores):.2f}x (the most a parallel run can gain here)")
 
         cache = project / ".plinkdocs-cache"
         shutil.rmtree(cache, ignore_errors=True)

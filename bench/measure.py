@@ -59,3 +59,24 @@ def rounds(commands: dict, count: int) -> Rounds:
         for name in names[k:] + names[:k]:
             times[name].append(run(**commands[name]))
     return Rounds(times)
+
+
+_SPIN = "import sys\ns = 0\nfor i in range(int(sys.argv[1])):\n    s += i * i\n"
+
+
+def parallel_ceiling(processes: int, loops: int = 20_000_000) -> float:
+    """How much faster `processes` busy Python processes get through the same work than one:
+    the most any parallel run can gain on this machine (below `processes` where its cores
+    share a physical core, or other tenants use them)."""
+    import sys
+
+    def together(n: int) -> float:
+        t = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", _SPIN, str(loops // n)]) for _ in range(n)]
+        for p in procs:
+            p.wait()
+        return time.perf_counter() - t
+
+    one = min(together(1) for _ in range(2))
+    many = min(together(processes) for _ in range(2))
+    return one / many
