@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import write  # noqa: E402
-from measure import ENV, parallel_ceiling, rounds, run  # noqa: E402
+from measure import ENV, parallel_ceiling, rounds, run, sandwich  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SCHEMA = ROOT / "schemas" / "architecture.schema.json"
@@ -64,6 +64,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--large", type=int, default=10000, help="0 to skip the 10,000-design run")
     ap.add_argument("--rounds", type=int, default=7, help="rounds of the side-by-side comparisons")
+    ap.add_argument("--large-rounds", type=int, default=3, help="rounds of the linearity comparison")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="plinkdocs-bench-"))
     plinkdocs = str(BIN / "plinkdocs")
@@ -119,14 +120,16 @@ def main() -> None:
             large = str(work / "large")
             write(work / "large", args.large)
             one_core = ["check", "--no-cache", "--jobs", "1"]
-            lr = rounds({"small": {"cmd": [plinkdocs, *one_core, designs]},
-                         "large": {"cmd": [plinkdocs, *one_core, large]}}, 2)
-            _, mb_big = peak([plinkdocs, *one_core, large])
-            print(f"\n{args.large} designs on one core: {lr.median('large'):.2f} s, peak {mb_big:.0f} MB   "
-                  "(target < 300 MB)")
-            print(f"ratio {args.large}/{args.count} time: {lr.ratio('large', 'small'):.2f}   "
+            walls, cpus = sandwich({"cmd": [plinkdocs, *one_core, designs]}, {"cmd": [plinkdocs, *one_core, large]},
+                                   args.large_rounds)
+            t_big, mb_big = peak([plinkdocs, *one_core, large])
+            print(f"\n{args.large} designs on one core: {t_big:.2f} s, peak {mb_big:.0f} MB   (target < 300 MB)")
+            print(f"ratio {args.large}/{args.count} time: {statistics.median(walls):.2f}   "
                   f"(linear is {args.large / args.count:.0f}; target <= {1.1 * args.large / args.count:.0f}; "
-                  f"{lr.spread('large', 'small')})")
+                  f"{min(walls):.2f} to {max(walls):.2f} over {len(walls)} rounds of {args.count}, "
+                  f"{args.large}, {args.count} designs)")
+            print(f"  the same in processor time: {statistics.median(cpus):.2f} "
+                  f"({min(cpus):.2f} to {max(cpus):.2f})")
             t_par, mb_par = peak([plinkdocs, "check", "--no-cache", large])
             print(f"{args.large} designs on all cores: {t_par:.2f} s, largest process {mb_par:.0f} MB")
     finally:

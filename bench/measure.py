@@ -29,10 +29,12 @@ def run(cmd, cwd=None, before=None, env=None) -> float:
 
 
 class Rounds:
-    """Seconds of each named command in each round."""
+    """Seconds of each named command in each round: wall time, and the processor time it
+    used (user and system, its child processes included)."""
 
-    def __init__(self, times: dict):
+    def __init__(self, times: dict, cpu: dict | None = None):
         self.times = times
+        self.cpu = cpu or {}
 
     def median(self, name: str) -> float:
         return statistics.median(self.times[name])
@@ -49,16 +51,38 @@ class Rounds:
         return f"{r[0]:.2f} to {r[-1]:.2f} over {len(r)} rounds"
 
 
-def rounds(commands: dict, count: int) -> Rounds:
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def rounds(commands: dict, count: int, rotate: bool = True) -> Rounds:
     """Run every command (name -> keyword arguments of `run`) once per round, `count` rounds,
-    starting each round one command further along."""
+    starting each round one command further along (unless `rotate` is false)."""
     names = list(commands)
     times: dict = {n: [] for n in names}
+    cpu: dict = {n: [] for n in names}
     for i in range(count):
-        k = i % len(names)
+        k = i % len(names) if rotate else 0
         for name in names[k:] + names[:k]:
+            before = _children_cpu()
             times[name].append(run(**commands[name]))
-    return Rounds(times)
+            cpu[name].append(_children_cpu() - before)
+    return Rounds(times, cpu)
+
+
+def sandwich(small: dict, large: dict, count: int) -> tuple[list, list]:
+    """`count` rounds of small, large, small: each large run against the mean of the small
+    runs just before and after it, so that a drift of the machine's speed during the long
+    run is shared by both sides. Returns (wall-time ratios, processor-time ratios)."""
+    r = rounds({"before": small, "large": large, "after": small}, count, rotate=False)
+
+    def ratios(times):
+        return [big / ((a + b) / 2) for a, big, b in zip(times["before"], times["large"], times["after"])]
+
+    return ratios(r.times), ratios(r.cpu)
 
 
 _SPIN = "import sys\ns = 0\nfor i in range(int(sys.argv[1])):\n    s += i * i\n"

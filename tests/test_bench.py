@@ -47,10 +47,10 @@ def _bench(script: str, *args: str) -> str:
 
 
 def test_check_benchmark_runs_and_prints_its_ratios():
-    out = _bench("bench_check.py", "--count", "70", "--large", "140", "--rounds", "1")
+    out = _bench("bench_check.py", "--count", "70", "--large", "140", "--rounds", "1", "--large-rounds", "1")
     for expected in ("ratio cold / floor:", "ratio cached / floor:", "one file, cold:",
                      "heavy modules imported: none", "140 designs on one core:", "ratio 140/70 time:",
-                     "the machine's own ceiling"):
+                     "the machine's own ceiling", "the same in processor time:"):
         assert expected in out, out
 
 
@@ -59,3 +59,15 @@ def test_site_benchmark_runs_and_prints_its_ratios():
     out = _bench("bench_site.py", "--count", "3", "--rounds", "1")
     assert "ratio warm rebuild / plain build:" in out, out
     assert "speed-up" in out and "the most a parallel run can gain here" in out, out
+
+
+def test_sandwich_compares_each_large_run_with_the_small_runs_around_it(monkeypatch):
+    import measure
+
+    walls = iter([1.0, 12.0, 3.0, 2.0, 20.0, 2.0])
+    clock = iter([0.0, 1.0, 1.0, 11.0, 11.0, 12.0, 12.0, 14.0, 14.0, 34.0, 34.0, 36.0])  # before and after each run
+    monkeypatch.setattr(measure, "run", lambda **kw: next(walls))
+    monkeypatch.setattr(measure, "_children_cpu", lambda: next(clock))
+    wall, cpu = measure.sandwich({"cmd": ["small"]}, {"cmd": ["large"]}, 2)
+    assert wall == [6.0, 10.0]
+    assert cpu == [10.0, 10.0]
