@@ -250,14 +250,19 @@ def settled_before_prices(model, manageable_peerings: int = MANAGEABLE_PEERINGS)
     option is left, or one has fewer points against it than every other option left (prices
     only break ties, and the cost row never rules out nor weighs against). (False, None)
     when the prices decide."""
-    rows = requirement_rows(model, manageable_peerings)
-    left = [k for k in OPTIONS if not any(r.cell(k).verdict == "ruled-out" for r in rows)]
-    if not left:
+    against = _standing(requirement_rows(model, manageable_peerings))
+    if not against:
         return True, None
-    against = {k: sum(1 for r in rows if r.cell(k).verdict == "against") for k in left}
     fewest = min(against.values())
-    best = [k for k in left if against[k] == fewest]
+    best = [k for k in against if against[k] == fewest]
     return (True, best[0]) if len(best) == 1 else (False, None)
+
+
+def _standing(rows) -> dict:
+    """option -> the number of rows that weigh against it, for the options no row rules out
+    (in OPTIONS order): what the recommendation weighs before any price."""
+    return {k: sum(1 for r in rows if r.cell(k).verdict == "against") for k in OPTIONS
+            if not any(r.cell(k).verdict == "ruled-out" for r in rows)}
 
 
 def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
@@ -270,7 +275,7 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     # monthly cost
     total = cost.declared_total(model)
     priced = {k: by_key[k] for k in OPTIONS}
-    candidates = [k for k in OPTIONS if not any(r.cell(k).verdict == "ruled-out" for r in rows)]
+    candidates = list(_standing(rows))
     known = [k for k in candidates if priced[k].applicable and priced[k].complete]
     cheapest = min(known, key=lambda k: (priced[k].monthly_usd, OPTIONS.index(k))) if known else None
     cost_cells = []
@@ -431,16 +436,17 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
         a = priced[k]
         return a.monthly_usd if (a.applicable and a.complete) else Decimal("Infinity")
 
-    candidates = [k for k in OPTIONS if not ruled(k)]
+    standing = _standing(rows)
+    candidates = list(standing)
     reasons = []
     if not candidates:
         for k in OPTIONS:
             r = ruled(k)[0]
             reasons.append(f"{LABELS[k]} is ruled out ({r.label}): {_bare(r.cell(k).text)}.")
         return None, reasons
-    best = min(candidates, key=lambda k: (len(against(k)), price(k), OPTIONS.index(k)))
-    fewest = len(against(best))
-    tied = [k for k in candidates if len(against(k)) == fewest]
+    best = min(candidates, key=lambda k: (standing[k], price(k), OPTIONS.index(k)))
+    fewest = standing[best]
+    tied = [k for k in candidates if standing[k] == fewest]
     if len(tied) > 1:
         reasons.append(f"{LABELS[best]} meets the requirements"
                        + (" with the fewest points against it" if fewest else "")
@@ -457,7 +463,7 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
         if ruled(k):
             r = ruled(k)[0]
             reasons.append(f"{LABELS[k]} is ruled out ({r.label}): {_bare(r.cell(k).text)}.")
-        elif against(k) and len(against(k)) > fewest:
+        elif standing[k] > fewest:
             reasons.append(f"{LABELS[k]} has more against it: " + "; ".join(
                 f"{r.label} ({r.cell(k).text})" for r in against(k)) + ".")
     figures = [f"{LABELS[k]} {cost.money(priced[k].monthly_usd)}" for k in OPTIONS if priced[k].applicable]
