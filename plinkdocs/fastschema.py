@@ -181,24 +181,12 @@ class _Compiler:
         if schema.get("uniqueItems"):
             line(f"if {given('list')}len({{_key(x) for x in {v}}}) != len({v}): return False")
         if "items" in schema and schema["items"] not in (True, {}):
-            x = self.fresh("x")
-            inner = depth
-            if known != "list":
-                line(f"if isinstance({v}, list):")
-                inner += 1
-            out.append("    " * inner + f"for {x} in {v}:\n")
-            self.body(schema["items"], x, out, inner + 1)
+            self.each(v, "list", known, schema["items"], out, depth)
         if "required" in schema:
             req = self.const(frozenset(schema["required"]))
             line(f"if {given('dict')}not {req} <= {v}.keys(): return False")
         if "propertyNames" in schema and schema["propertyNames"] not in (True, {}):
-            k = self.fresh("k")
-            inner = depth
-            if known != "dict":
-                line(f"if isinstance({v}, dict):")
-                inner += 1
-            out.append("    " * inner + f"for {k} in {v}:\n")
-            self.body(schema["propertyNames"], k, out, inner + 1)
+            self.each(v, "dict", known, schema["propertyNames"], out, depth)
         if {"properties", "patternProperties", "additionalProperties"} & set(schema):
             self.object(schema, v, out, depth, known == "dict")
         for s in schema.get("allOf", ()):
@@ -211,6 +199,16 @@ class _Compiler:
             line(f"if ({' + '.join(f'bool({f}({v}))' for f in subs)}) != 1: return False")
         if "not" in schema:
             line(f"if {self.function(schema['not'])}({v}): return False")
+
+    def each(self, v: str, kind: str, known, schema, out: list, depth: int) -> None:
+        """A loop checking every item of a list, or every key of a dict, against `schema`;
+        guarded by the value's type unless that is already known."""
+        x = self.fresh("x")
+        if known != kind:
+            out.append("    " * depth + f"if isinstance({v}, {kind}):\n")
+            depth += 1
+        out.append("    " * depth + f"for {x} in {v}:\n")
+        self.body(schema, x, out, depth + 1)
 
     def body(self, schema, v: str, out: list, depth: int) -> None:
         """`emit` under a block header just written: `pass` when the schema checks nothing."""
