@@ -67,10 +67,15 @@ def _merged(cidrs: Iterable[IPNetwork], version: int) -> list[tuple[int, int]]:
     return out
 
 
+def _inside(network: IPNetwork, ranges: list[tuple[int, int]]) -> bool:
+    """Whether `network` lies within one of `ranges` (from `_merged`, of its IP version)."""
+    _, first, last = span(network)
+    return any(a <= first and last <= b for a, b in ranges)
+
+
 def covered(network: IPNetwork, cidrs: Iterable[IPNetwork]) -> bool:
     """Whether every address of `network` lies in the union of `cidrs` (same IP version only)."""
-    version, first, last = span(network)
-    return any(a <= first and last <= b for a, b in _merged(cidrs, version))
+    return _inside(network, _merged(cidrs, span(network)[0]))
 
 
 def overlaps(a: IPNetwork, b: IPNetwork) -> bool:
@@ -305,12 +310,11 @@ def evaluate(model: Architecture, group_ids: Iterable[str], direction: str, prot
         if peer.networks:
             left = []
             merged: dict = {}
-            for n in peer.networks:
-                version, first, last = span(n)
-                ranges = merged.get(version)
-                if ranges is None:
-                    ranges = merged[version] = _merged(cidrs, version)
-                if not any(a <= first and last <= b for a, b in ranges):
+            for n in peer.networks:  # the rules' union worked out once per IP version
+                version = span(n)[0]
+                if version not in merged:
+                    merged[version] = _merged(cidrs, version)
+                if not _inside(n, merged[version]):
                     left.extend(uncovered_parts(n, cidrs))
             uncovered = tuple(left)
             if not uncovered:
