@@ -101,11 +101,11 @@ def check(model, config):
             f"interface endpoint `{ep.id}` to `{ep.service}` costs {cost.money(usd)} a month{unknown}; a gateway "
             f"endpoint for {name} in VPC `{ep.vpc}` is free and serves the same callers in that VPC",
             f"make `{ep.id}` a gateway endpoint (`type: gateway`, no subnets or security groups)")
-    if any(decide._overlap(model, a, b) for a, b in decide.topology(model).pairs):
-        return  # overlapping CIDRs rule peering and Transit Gateway out: the decision cannot prefer them
     settled, recommendation = decide.settled_before_prices(model)
     if settled and recommendation in (None, "privatelink"):
-        return  # the requirements alone keep PrivateLink: no price can change the recommendation
+        # the requirements alone keep PrivateLink (overlapping CIDRs, for one, rule peering and
+        # Transit Gateway out): no price can change the recommendation
+        return
     d = decide.decide(model, book, share)
     if d.recommendation in (None, "privatelink"):
         return
