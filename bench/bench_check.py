@@ -107,11 +107,11 @@ def main() -> None:
         one = [plinkdocs, "check", "--no-cache", files[0]]
         singles = [run(one) for _ in range(7)]
         t_py = min(run([sys.executable, "-c", "pass"]) for _ in range(5))
-        imp = subprocess.run([sys.executable, "-X", "importtime", "-c", "import plinkdocs.cli, plinkdocs.check"],
+        imp = subprocess.run([sys.executable, "-X", "importtime", "-c", "import plinkdocs.cli.main, plinkdocs.pipeline.check"],
                              capture_output=True, text=True, env=ENV).stderr.splitlines()
         heavy = {"diagrams", "jinja2", "mkdocs", "graphviz", "material", "jsonschema"}
         loaded = sorted({ln.split("|")[-1].strip().split(".")[0] for ln in imp if "|" in ln} & heavy)
-        total_import = max((int(ln.split("|")[1]) for ln in imp if "|" in ln and "plinkdocs.c" in ln), default=0)
+        total_import = max((int(ln.split("|")[1]) for ln in imp if "|" in ln and ln.split("|")[-1].strip() in ("plinkdocs.cli.main", "plinkdocs.pipeline.check")), default=0)
         print(f"\none file, cold: median {statistics.median(singles):.3f} s wall   (target < 0.5)")
         print(f"interpreter start {t_py:.3f} s; importing the check path {total_import / 1e6:.3f} s; "
               f"heavy modules imported: {', '.join(loaded) or 'none'}")

@@ -1,5 +1,5 @@
 import sys
 
-from plinkdocs.cli import main
+from plinkdocs.cli.main import main
 
 sys.exit(main())

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from plinkdocs.check import apply_unique_names, check_document, RunResult
-from plinkdocs.config import Config
-from plinkdocs.load import load_text
+from plinkdocs.pipeline.check import apply_unique_names, check_document, RunResult
+from plinkdocs.pipeline.config import Config
+from plinkdocs.core.load import load_text
 from plinkdocs.rules import docs
 
 

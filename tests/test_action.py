@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plinkdocs.cli import FAIL_ON
+from plinkdocs.cli.main import FAIL_ON
 from tests.helpers import design_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from plinkdocs.check import check_paths
-from plinkdocs.config import Config
+from plinkdocs.pipeline.check import check_paths
+from plinkdocs.pipeline.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"

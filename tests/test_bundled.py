@@ -8,8 +8,8 @@ import pytest
 
 import datetime as dt
 
-from plinkdocs.check import check_paths
-from plinkdocs.config import Config
+from plinkdocs.pipeline.check import check_paths
+from plinkdocs.pipeline.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 # a fixed "today": the bundled waivers expire on real dates, which must not turn the suite red

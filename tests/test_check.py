@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plinkdocs import rules
-from plinkdocs.config import Config
+from plinkdocs.pipeline.config import Config
 from tests.helpers import run_design
 
 
@@ -23,7 +23,7 @@ def test_a_failing_rule_becomes_an_error_finding(monkeypatch):
 
 
 def test_parallel_and_serial_runs_agree(tmp_path):
-    from plinkdocs.check import check_paths
+    from plinkdocs.pipeline.check import check_paths
     from plinkdocs.rules import docs
 
     for i in range(70):

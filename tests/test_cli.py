@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plinkdocs.cli import main
+from plinkdocs.cli.main import main
 from plinkdocs.rules import docs
 
 ROOT = Path(__file__).resolve().parent.parent

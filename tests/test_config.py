@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plinkdocs.config import ConfigError, find_config, load_config
-from plinkdocs.load import Limits
+from plinkdocs.pipeline.config import ConfigError, find_config, load_config
+from plinkdocs.core.load import Limits
 
 
 def write(tmp_path, text, name=".plinkdocs.yaml"):
@@ -60,7 +60,7 @@ def test_errors_point_at_the_bad_value(tmp_path, text, needle, line, col):
 
 def test_severity_override_changes_findings(tmp_path):
     from tests.helpers import run_design
-    from plinkdocs.config import Config
+    from plinkdocs.pipeline.config import Config
 
     r = run_design({"name": "Bad Name"}, config=Config(severity={"PL003": "warning"}))
     assert [f.severity for f in r.findings] == ["warning"]

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plinkdocs import cli, cost
-from plinkdocs.config import ConfigError, load_config
+from plinkdocs import cli
+from plinkdocs.analysis import cost
+from plinkdocs.pipeline.config import ConfigError, load_config
 from tests.helpers import design_text, run_design
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plinkdocs import cli, decide
+from plinkdocs import cli
+from plinkdocs.analysis import decide
 from tests.test_cost import interface, merged, model_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,7 +192,7 @@ def test_overlap_shortcut_in_pl602_agrees_with_the_decision():
     peering or Transit Gateway, whatever else the design says."""
     import copy
 
-    from plinkdocs import decide as _decide
+    from plinkdocs.analysis import decide as _decide
     from plinkdocs.rules import docs as _docs
     from tests.helpers import run_design
 
@@ -233,8 +234,8 @@ def test_a_recommendation_settled_before_prices_is_the_one_the_prices_give(requi
 def test_every_bundled_and_fixture_design_agrees_with_the_settled_shortcut():
     import yaml
 
-    from plinkdocs.check import check_paths, check_text
-    from plinkdocs.config import Config
+    from plinkdocs.pipeline.check import check_paths, check_text
+    from plinkdocs.pipeline.config import Config
     from tests.helpers import design_text
 
     models = [r.model for r in check_paths([ROOT / "architectures"], Config()).files]

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from plinkdocs import diagram
-from plinkdocs.check import check_file
-from plinkdocs.cli import main
-from plinkdocs.config import Config
-from plinkdocs.findings import Finding
+from plinkdocs.outputs import diagram
+from plinkdocs.pipeline.check import check_file
+from plinkdocs.cli.main import main
+from plinkdocs.pipeline.config import Config
+from plinkdocs.core.findings import Finding
 from tests.helpers import run_design
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -349,7 +349,7 @@ def test_svg_and_png_are_byte_identical_across_renders(tmp_path):
         second = diagram.render(model, list(reversed(findings)), fmt)
         assert first == second, fmt
     # and from a fresh process, with a cache that did not exist
-    code = ("import sys; from tests.test_diagram import pl101_design; from plinkdocs import diagram; "
+    code = ("import sys; from tests.test_diagram import pl101_design; from plinkdocs.outputs import diagram; "
             "m, f = pl101_design(); sys.stdout.buffer.write(diagram.render(m, f, 'png', cache_dir=sys.argv[1]))")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "cache")], cwd=ROOT, capture_output=True,
                          check=True).stdout
@@ -495,8 +495,8 @@ def test_without_graphviz_the_command_says_how_to_install_it(tmp_path):
 
 
 def test_check_does_not_import_diagrams():
-    code = ("import sys; from plinkdocs.cli import main; main(['check', sys.argv[1]]); "
-            "print('diagrams' in sys.modules, 'plinkdocs.diagram' in sys.modules)")
+    code = ("import sys; from plinkdocs.cli.main import main; main(['check', sys.argv[1]]); "
+            "print('diagrams' in sys.modules, 'plinkdocs.outputs.diagram' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(BASE)], cwd=ROOT, capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "False False"
 

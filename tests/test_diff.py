@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from plinkdocs.cli import main
-from plinkdocs.diff import MARKER, md_text
+from plinkdocs.cli.main import main
+from plinkdocs.outputs.diff import MARKER, md_text
 from tests.helpers import design_text
 
 SINGLE_AZ = {"endpoints": {"app": {"subnets": ["consumer-a"]}}}

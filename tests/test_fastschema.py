@@ -9,11 +9,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from plinkdocs import schema
-from plinkdocs.fastschema import Unsupported, compile_schema
-from plinkdocs.load import load_file
+from plinkdocs.core import schema
+from plinkdocs.core.fastschema import Unsupported, compile_schema
+from plinkdocs.core.load import load_file
 from tests.helpers import design_text
-from plinkdocs.load import load_text
+from plinkdocs.core.load import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

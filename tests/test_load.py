@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plinkdocs.load import Limits, load_bytes, load_file, load_text
+from plinkdocs.core.load import Limits, load_bytes, load_file, load_text
 
 
 def rules_of(doc):

@@ -1,4 +1,4 @@
-"""plinkdocs.net: address containment, security-group verdicts, listeners and DNS names."""
+"""plinkdocs.analysis.net: address containment, security-group verdicts, listeners and DNS names."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plinkdocs import net
-from plinkdocs.model import build
+from plinkdocs.analysis import net
+from plinkdocs.model.architecture import build
 from plinkdocs.rules import docs
 
 

@@ -6,7 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from plinkdocs import cost, plot
+from plinkdocs.analysis import cost
+from plinkdocs.outputs import plot
 from tests.test_cost import interface, model_of
 
 SVG = "{http://www.w3.org/2000/svg}"

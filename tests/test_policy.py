@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plinkdocs import policy as P
+from plinkdocs.analysis import policy as P
 
 ACCT = "222222222222"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from plinkdocs.check import check_paths
-from plinkdocs.config import Config
+from plinkdocs.pipeline.check import check_paths
+from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import docs
 
 
@@ -32,7 +32,7 @@ def test_hit_equals_fresh_check_and_skips_the_work(tmp_path, monkeypatch):
     _design(tmp_path, "e.yaml")  # the same name twice: PL006 is applied to cached results too
     first = _run(tmp_path)
     assert any(f.rule == "PL801" for f in first.findings) and any(f.rule == "PL006" for f in first.findings)
-    import plinkdocs.check as check
+    import plinkdocs.pipeline.check as check
 
     monkeypatch.setattr(check, "check_file", lambda *a, **k: (_ for _ in ()).throw(AssertionError("checked")))
     second = _run(tmp_path)

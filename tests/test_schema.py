@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from plinkdocs import schema
+from plinkdocs.core import schema
 from tests.helpers import run_design
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -47,7 +47,7 @@ def base_text() -> str:
 
 def _parse(text: str):
     """YAML 1.2 data, as plinkdocs reads it (so `yes` stays a string); raises ValueError."""
-    from plinkdocs.load import load_text
+    from plinkdocs.core.load import load_text
 
     doc = load_text(text)
     if doc.data is None or any(f.rule in ("PL001", "PL005") for f in doc.findings):
@@ -93,7 +93,7 @@ def dump(data) -> str:
 
 
 def _has_duplicate_keys(text: str) -> bool:
-    from plinkdocs.load import load_text
+    from plinkdocs.core.load import load_text
 
     return any(f.rule == "PL002" for f in load_text(text).findings)
 

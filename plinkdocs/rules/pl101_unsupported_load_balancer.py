@@ -1,7 +1,7 @@
 """PL101 unsupported-load-balancer: an endpoint service fronts an ALB or a CLB."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL101"
 NAME = "unsupported-load-balancer"

@@ -1,7 +1,7 @@
 """PL102 alb-target-constraints: an `alb` target group breaks the rules for an ALB behind an NLB."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL102"
 NAME = "alb-target-constraints"

@@ -1,7 +1,7 @@
 """PL103 too-many-listeners: an NLB behind an endpoint service has more listeners than PrivateLink supports."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL103"
 NAME = "too-many-listeners"

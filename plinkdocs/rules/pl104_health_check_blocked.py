@@ -1,7 +1,7 @@
 """PL104 health-check-blocked: security groups keep an NLB's health checks from reaching its targets."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL104"
 NAME = "health-check-blocked"

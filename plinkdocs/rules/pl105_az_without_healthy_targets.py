@@ -1,7 +1,7 @@
 """PL105 az-without-healthy-targets: an AZ of a service's NLB has no healthy target and cross-zone is off."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL105"
 NAME = "az-without-healthy-targets"

@@ -1,7 +1,7 @@
 """PL201 endpoint-az-not-offered: an endpoint subnet is in an AZ where the service's load balancer is not."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL201"
 NAME = "endpoint-az-not-offered"

@@ -1,7 +1,7 @@
 """PL202 single-az-endpoint: an interface endpoint has subnets in one AZ only."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL202"
 NAME = "single-az-endpoint"

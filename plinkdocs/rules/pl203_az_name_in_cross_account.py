@@ -1,7 +1,7 @@
 """PL203 az-name-in-cross-account: a design spanning accounts places a subnet by AZ name."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL203"
 NAME = "az-name-in-cross-account"

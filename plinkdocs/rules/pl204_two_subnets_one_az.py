@@ -1,7 +1,7 @@
 """PL204 two-subnets-one-az: an endpoint lists two subnets in the same AZ."""
 
-from plinkdocs import lbaz
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import lbaz
+from plinkdocs.core.findings import Violation
 
 ID = "PL204"
 NAME = "two-subnets-one-az"

@@ -1,7 +1,7 @@
 """PL301 private-dns-disabled: an interface endpoint that could answer for the service's name does not."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL301"
 NAME = "private-dns-disabled"

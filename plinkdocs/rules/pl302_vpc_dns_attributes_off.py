@@ -1,7 +1,7 @@
 """PL302 vpc-dns-attributes-off: private DNS on an endpoint in a VPC whose DNS attributes are off."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL302"
 NAME = "vpc-dns-attributes-off"

@@ -1,7 +1,7 @@
 """PL303 custom-resolver-not-forwarding: a custom resolver that never asks the Amazon resolver."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL303"
 NAME = "custom-resolver-not-forwarding"

@@ -1,6 +1,6 @@
 """PL304 private-dns-name-unverified: a provider's private DNS name without verified ownership."""
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL304"
 NAME = "private-dns-name-unverified"

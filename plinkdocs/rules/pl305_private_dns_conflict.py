@@ -1,7 +1,7 @@
 """PL305 private-dns-conflict: something else already owns the endpoint's private DNS name in the VPC."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL305"
 NAME = "private-dns-conflict"

@@ -1,7 +1,7 @@
 """PL306 private-dns-not-reachable: a caller outside the endpoint's VPC cannot resolve its private name."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL306"
 NAME = "private-dns-not-reachable"

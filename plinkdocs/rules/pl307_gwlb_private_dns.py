@@ -1,7 +1,7 @@
 """PL307 gwlb-private-dns: a Gateway Load Balancer endpoint asks for private DNS or several subnets."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL307"
 NAME = "gwlb-private-dns"

@@ -1,7 +1,7 @@
 """PL401 endpoint-sg-blocks-clients: the endpoint's security groups turn a calling workload away."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL401"
 NAME = "endpoint-sg-blocks-clients"

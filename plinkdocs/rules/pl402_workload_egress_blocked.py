@@ -1,7 +1,7 @@
 """PL402 workload-egress-blocked: the caller's own security groups do not let the call out."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL402"
 NAME = "workload-egress-blocked"

@@ -1,7 +1,7 @@
 """PL403 default-security-group: an interface endpoint left with the VPC's default group."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL403"
 NAME = "default-security-group"

@@ -1,7 +1,7 @@
 """PL404 nlb-sg-blocks-privatelink: an NLB's own security groups turn PrivateLink clients away."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL404"
 NAME = "nlb-sg-blocks-privatelink"

@@ -1,8 +1,8 @@
 """PL405 targets-unreachable: the targets' security groups (or the NLB's egress) keep the NLB out."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
-from plinkdocs.model import format_ports
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import format_ports
 
 ID = "PL405"
 NAME = "targets-unreachable"

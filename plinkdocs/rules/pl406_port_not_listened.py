@@ -1,7 +1,7 @@
 """PL406 port-not-listened: a workload calls a port the service's load balancer does not listen on."""
 
-from plinkdocs import net
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import net
+from plinkdocs.core.findings import Violation
 
 ID = "PL406"
 NAME = "port-not-listened"

@@ -1,7 +1,7 @@
 """PL501 endpoint-policy-denies: an endpoint policy does not allow an action a workload needs."""
 
-from plinkdocs import policy as P
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import policy as P
+from plinkdocs.core.findings import Violation
 
 ID = "PL501"
 NAME = "endpoint-policy-denies"

@@ -1,7 +1,7 @@
 """PL502 endpoint-policy-too-broad: an endpoint policy to an AWS service allows everything."""
 
-from plinkdocs import policy as P
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import policy as P
+from plinkdocs.core.findings import Violation
 
 ID = "PL502"
 NAME = "endpoint-policy-too-broad"

@@ -1,6 +1,6 @@
 """PL503 endpoint-policy-ignored: a policy on an endpoint to a custom or partner service."""
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL503"
 NAME = "endpoint-policy-ignored"

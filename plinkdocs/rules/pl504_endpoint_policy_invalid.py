@@ -1,7 +1,7 @@
 """PL504 endpoint-policy-invalid: an endpoint policy has no Principal, or is too long."""
 
-from plinkdocs import policy as P
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import policy as P
+from plinkdocs.core.findings import Violation
 
 ID = "PL504"
 NAME = "endpoint-policy-invalid"

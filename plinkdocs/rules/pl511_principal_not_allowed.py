@@ -1,7 +1,7 @@
 """PL511 principal-not-allowed: the consumer's account is not among the service's allowed principals."""
 
-from plinkdocs import policy as P
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import policy as P
+from plinkdocs.core.findings import Violation
 
 ID = "PL511"
 NAME = "principal-not-allowed"

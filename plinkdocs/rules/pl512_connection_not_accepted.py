@@ -1,6 +1,6 @@
 """PL512 connection-not-accepted: an endpoint's state is not `available`."""
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL512"
 NAME = "connection-not-accepted"

@@ -1,7 +1,7 @@
 """PL513 service-open-to-all: a service allows principal `*` and accepts connections automatically."""
 
-from plinkdocs import policy as P
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import policy as P
+from plinkdocs.core.findings import Violation
 
 ID = "PL513"
 NAME = "service-open-to-all"

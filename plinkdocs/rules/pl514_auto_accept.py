@@ -1,7 +1,7 @@
 """PL514 auto-accept: a service shared across accounts accepts connections without review."""
 
-from plinkdocs import policy as P
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import policy as P
+from plinkdocs.core.findings import Violation
 from plinkdocs.rules.pl511_principal_not_allowed import provider_accounts
 
 ID = "PL514"

@@ -1,7 +1,7 @@
 """PL601 over-budget: the design's monthly estimate exceeds its budget."""
 
-from plinkdocs import cost
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import cost
+from plinkdocs.core.findings import Violation
 
 ID = "PL601"
 NAME = "over-budget"

@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-from plinkdocs import cost, decide
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import cost
+from plinkdocs.analysis import decide
+from plinkdocs.core.findings import Violation
 
 ID = "PL602"
 NAME = "cheaper-alternative"

@@ -1,6 +1,6 @@
 """PL603 endpoint-quota: a VPC holds more interface and GWLB endpoints than its quota."""
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL603"
 NAME = "endpoint-quota"

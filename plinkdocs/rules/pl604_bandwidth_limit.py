@@ -2,8 +2,8 @@
 
 from decimal import ROUND_CEILING
 
-from plinkdocs import cost
-from plinkdocs.findings import Violation
+from plinkdocs.analysis import cost
+from plinkdocs.core.findings import Violation
 
 ID = "PL604"
 NAME = "bandwidth-limit"

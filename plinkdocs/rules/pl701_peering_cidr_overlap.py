@@ -1,6 +1,6 @@
 """PL701 peering-cidr-overlap: a peering joins VPCs whose CIDRs overlap."""
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL701"
 NAME = "peering-cidr-overlap"

@@ -1,6 +1,6 @@
 """PL702 cross-region-not-supported: an endpoint in another region than its service, unsupported."""
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL702"
 NAME = "cross-region-not-supported"

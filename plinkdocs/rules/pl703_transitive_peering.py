@@ -2,7 +2,7 @@
 
 from collections import deque
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL703"
 NAME = "transitive-peering"

@@ -1,6 +1,6 @@
 """PL801 flow-logs-off: a VPC in the design has flow logs off."""
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL801"
 NAME = "flow-logs-off"

@@ -1,6 +1,6 @@
 """PL802 waiver-expired: a waiver has passed its expiry date."""
 
-from plinkdocs.findings import Violation
+from plinkdocs.core.findings import Violation
 
 ID = "PL802"
 NAME = "waiver-expired"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from plinkdocs.load import load_text
+from plinkdocs.core.load import load_text
 from plinkdocs.rules.docs import dump
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,7 +240,7 @@ def hostile():
 
 def _still_bad(cases):
     """Generated mutations that happen to leave a valid design (an optional key removed) are not bad input."""
-    from plinkdocs import schema
+    from plinkdocs.core import schema
 
     out = []
     for c in cases:

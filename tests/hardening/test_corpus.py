@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from plinkdocs.cli import main
+from plinkdocs.cli.main import main
 from tests.hardening.corpus import corpus
 
 CASES = corpus()
@@ -61,7 +61,7 @@ def test_bad_input_gives_a_located_finding(tmp_path, case, capsys):
 _RUNNER = """
 import json, sys, time
 t = time.perf_counter()
-from plinkdocs.cli import main
+from plinkdocs.cli.main import main
 code = main(["check", "--format", "json", sys.argv[1]])
 # VmHWM is this process's own peak; ru_maxrss would carry the parent's peak across fork and exec
 peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024

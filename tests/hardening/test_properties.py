@@ -7,8 +7,10 @@ import copy
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from plinkdocs import cost, decide, diagram
-from plinkdocs.config import Config
+from plinkdocs.analysis import cost
+from plinkdocs.analysis import decide
+from plinkdocs.outputs import diagram
+from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import docs
 from tests.helpers import run_design
 
@@ -138,7 +140,7 @@ def test_check_cost_decide_diagram_never_crash_and_are_deterministic(data):
                                                                   HealthCheck.function_scoped_fixture])
 @given(designs())
 def test_pages_never_crash_and_are_deterministic(tmp_path_factory, data):
-    from plinkdocs.site import generate
+    from plinkdocs.outputs.site import generate
 
     folder = tmp_path_factory.mktemp("designs")
     (folder / "design.yaml").write_text(docs.dump(data))

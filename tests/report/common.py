@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from plinkdocs.check import RunResult
-from plinkdocs.config import Config
+from plinkdocs.pipeline.check import RunResult
+from plinkdocs.pipeline.config import Config
 from tests.helpers import design_text, run_texts
 
 TODAY = dt.date(2026, 6, 1)

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from plinkdocs.cli import exit_status, main
-from plinkdocs.findings import Finding
-from plinkdocs.report import FORMATS
+from plinkdocs.cli.main import exit_status, main
+from plinkdocs.core.findings import Finding
+from plinkdocs.outputs.report import FORMATS
 from tests.report.common import AZ_NAME, SINGLE_AZ, TWO_IN_ONE_AZ, WAIVED
 from tests.helpers import design_text
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from plinkdocs.cli import main
-from plinkdocs.findings import Finding
-from plinkdocs.report import render
-from plinkdocs.report.github import annotation, escape_data, escape_property
+from plinkdocs.cli.main import main
+from plinkdocs.core.findings import Finding
+from plinkdocs.outputs.report import render
+from plinkdocs.outputs.report.github import annotation, escape_data, escape_property
 from tests.helpers import design_text
 from tests.report.common import config, mixed
 

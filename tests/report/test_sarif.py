@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from plinkdocs.findings import Finding
-from plinkdocs.report import render
-from plinkdocs.report.sarif import artifact_location, rule_page_url
+from plinkdocs.core.findings import Finding
+from plinkdocs.outputs.report import render
+from plinkdocs.outputs.report.sarif import artifact_location, rule_page_url
 from plinkdocs.rules import registry
 from plinkdocs.rules.docs import sections
 from tests.helpers import design_text, run_texts
@@ -72,7 +72,7 @@ def test_rules_are_those_that_fired_with_their_documentation():
 
 
 def test_help_uri_is_the_page_the_site_generator_writes():
-    from plinkdocs.site.generate import Generator
+    from plinkdocs.outputs.site.generate import Generator
 
     page = Generator.rule_page("PL204")
     assert page.endswith(".md")
@@ -163,7 +163,7 @@ def test_uris_are_escaped_and_absolute_paths_become_file_uris():
 
 
 def test_cli_writes_sarif_to_a_file(tmp_path, monkeypatch, capsys):
-    from plinkdocs.cli import main
+    from plinkdocs.cli.main import main
 
     (tmp_path / "architectures").mkdir()
     (tmp_path / "architectures" / "a.yaml").write_text(design_text({"endpoints": {"app": {"subnets": ["consumer-a"]}}}))
@@ -178,7 +178,7 @@ def test_cli_writes_sarif_to_a_file(tmp_path, monkeypatch, capsys):
 
 
 def test_paths_are_relative_to_the_repository_from_a_subfolder(tmp_path, monkeypatch, capsys):
-    from plinkdocs.cli import main
+    from plinkdocs.cli.main import main
 
     (tmp_path / ".git").mkdir()
     sub = tmp_path / "infra" / "architectures"

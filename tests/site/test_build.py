@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from plinkdocs.cli import main
+from plinkdocs.cli.main import main
 from tests.site.samples import write_project
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from plinkdocs.config import Config
+from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import registry
-from plinkdocs.site import MARKER, Generator, Options, SiteError
-from plinkdocs.site import checklist
-from plinkdocs.site.progress import Progress
+from plinkdocs.outputs.site import MARKER, Generator, Options, SiteError
+from plinkdocs.outputs.site import checklist
+from plinkdocs.outputs.site.progress import Progress
 from tests.helpers import design_text, run_design
 from tests.site.samples import write_designs
 
@@ -190,7 +190,7 @@ def test_links_to_hand_written_pages_only_when_the_site_has_them(tmp_path):
 
 
 def test_the_cache_redoes_only_the_design_that_changed(tmp_path, monkeypatch):
-    from plinkdocs import diagram
+    from plinkdocs.outputs import diagram
 
     folder = write_designs(tmp_path / "designs", hostile=False, bad=False)
     (folder / "other.yaml").write_text(design_text({"name": "other", "title": "Other"}), encoding="utf-8")
@@ -242,7 +242,7 @@ def test_progress_bar_only_in_a_terminal():
 
 
 def test_a_rule_that_crashes_costs_one_page_its_content_not_the_site(tmp_path, monkeypatch):
-    import plinkdocs.check as check_mod
+    import plinkdocs.pipeline.check as check_mod
 
     folder = write_designs(tmp_path / "designs", hostile=False, bad=False)
     real = check_mod.check_document
@@ -261,8 +261,8 @@ def test_a_rule_that_crashes_costs_one_page_its_content_not_the_site(tmp_path, m
 
 
 def test_a_rule_source_in_these_docs_is_linked_when_the_site_has_the_page(tmp_path):
-    from plinkdocs.config import Config
-    from plinkdocs.site import Options, generate
+    from plinkdocs.pipeline.config import Config
+    from plinkdocs.outputs.site import Options, generate
 
     (tmp_path / "d.yaml").write_text((ROOT / "plinkdocs" / "rules" / "base.yaml").read_text())
     tree = generate([tmp_path], Config(), Options(doc_pages=frozenset({"format.md"})))
@@ -271,9 +271,9 @@ def test_a_rule_source_in_these_docs_is_linked_when_the_site_has_the_page(tmp_pa
 
 
 def test_checking_in_worker_processes_gives_the_same_site(tmp_path):
-    from plinkdocs.config import Config
+    from plinkdocs.pipeline.config import Config
     from plinkdocs.rules import docs as rule_docs
-    from plinkdocs.site import Options, generate
+    from plinkdocs.outputs.site import Options, generate
 
     for i in range(70):
         text = rule_docs.base_text().replace("name: example-service", f"name: svc-{i:02d}")

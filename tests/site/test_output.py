@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from plinkdocs.site import output
-from plinkdocs.site.output import MANIFEST, OutputError, write_tree
+from plinkdocs.outputs.site import output
+from plinkdocs.outputs.site.output import MANIFEST, OutputError, write_tree
 
 
 def tree_of(folder):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from plinkdocs.mkdocs_plugin import add_unlisted, generated_nav
-from plinkdocs.site import Generator, Options
-from plinkdocs.config import Config
+from plinkdocs.mkdocs_plugin.plugin import add_unlisted, generated_nav
+from plinkdocs.outputs.site import Generator, Options
+from plinkdocs.pipeline.config import Config
 
 SECTIONS = {"architectures/index.md": ["architectures/index.md", "architectures/a.md", "architectures/b.md"],
             "rules/index.md": ["rules/index.md", "rules/PL001.md"]}

@@ -1,0 +1,577 @@
+"""The decision table: PrivateLink, VPC peering or Transit Gateway, from each design's own facts.
+
+`decide(model)` fills one row per question (the seed blog's five rows, then direction,
+cross-region, scale and monthly cost), each cell from the design: the overlapping CIDRs and
+their VPCs, the number of consumer VPCs, the requirements, the priced alternatives. A cell's
+verdict is `good`, `neutral`, `against` or `ruled-out`; the recommendation is the option
+with nothing ruled out and the fewest `against` cells, the cheaper on a tie, with its reasons.
+
+`load_guide()` reads the generic guide (`plinkdocs/data/decision-guide.yaml`: the seed's
+table corrected by the facts) for the site.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+from plinkdocs.analysis import cost
+from plinkdocs.analysis.net import overlaps
+
+OPTIONS = ("privatelink", "vpc-peering", "transit-gateway")
+LABELS = {"privatelink": "PrivateLink", "vpc-peering": "VPC peering", "transit-gateway": "Transit Gateway"}
+VERDICTS = ("good", "neutral", "against", "ruled-out")
+PEERING_QUOTA = 50  # active peerings per VPC, by default
+PEERING_QUOTA_MAX = 125  # the most it can be raised to
+MANAGEABLE_PEERINGS = 10  # beyond this many peerings per VPC, plinkdocs counts peering as weighing against
+GUIDE_PATH = Path(__file__).resolve().parent.parent / "data" / "decision-guide.yaml"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    verdict: str = "neutral"  # good, neutral, against, ruled-out
+    seed: Optional[str] = None  # what the seed blog said, where the guide corrects it
+
+    def to_dict(self) -> dict:
+        out = {"text": self.text, "verdict": self.verdict}
+        if self.seed is not None:
+            out["seed"] = self.seed
+        return out
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    requirement: str  # what the design asks for on this row, or "" when nothing
+    cells: tuple  # one Cell per option, in OPTIONS order
+    note: str = ""
+
+    def cell(self, option: str) -> Cell:
+        return self.cells[OPTIONS.index(option)]
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "requirement": self.requirement,
+                "cells": {o: c.to_dict() for o, c in zip(OPTIONS, self.cells)}, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Decision:
+    design: str
+    title: str
+    file: str
+    rows: tuple
+    recommendation: Optional[str]  # an option key, or None when no option meets the requirements
+    reasons: tuple
+    alternatives: tuple  # cost.Alternative, all five options, at the declared traffic
+    options: tuple = OPTIONS
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.recommendation] if self.recommendation else "none of the three"
+
+    def ruled_out(self, option: str) -> list:
+        return [r for r in self.rows if r.cell(option).verdict == "ruled-out"]
+
+    def against(self, option: str) -> list:
+        return [r for r in self.rows if r.cell(option).verdict == "against"]
+
+    def alternative(self, key: str):
+        return next((a for a in self.alternatives if a.key == key), None)
+
+    def to_dict(self) -> dict:
+        return {"design": self.design, "title": self.title, "file": self.file,
+                "options": [{"key": o, "label": LABELS[o]} for o in self.options],
+                "rows": [r.to_dict() for r in self.rows], "recommendation": self.recommendation,
+                "recommendation_label": self.label, "reasons": list(self.reasons),
+                "alternatives": [a.to_dict() for a in self.alternatives]}
+
+
+# -- facts of the design ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Topology:
+    """What peering or a Transit Gateway would connect."""
+
+    consumers: tuple  # consumer VPC ids, in file order
+    providers: tuple  # provider VPC ids
+    pairs: tuple  # (consumer, provider) peerings
+    services: tuple  # (endpoint id, service id) pairs the network options would replace
+    from_endpoints: bool  # False: no local service, every VPC of the design taken instead
+
+    @property
+    def vpcs(self) -> tuple:
+        return tuple(dict.fromkeys(self.consumers + self.providers))
+
+
+def topology(model) -> Topology:
+    """The endpoints' consumer and provider VPCs; with no endpoint at all, every VPC of the design
+    (the question is then how to join them); with endpoints to AWS or partner services only, nothing."""
+    return model.derived(("topology",), lambda: _topology(model))
+
+
+def _topology(model) -> Topology:
+    conn = cost.connectivity_endpoints(model)
+    local = [e for e in conn if e.service_kind == "local" and cost.provider_vpc(model, e)]
+    if local:
+        consumers = tuple(dict.fromkeys(e.vpc for e in local))
+        providers = tuple(dict.fromkeys(cost.provider_vpc(model, e) for e in local))
+        pairs = tuple(dict.fromkeys((e.vpc, cost.provider_vpc(model, e)) for e in local
+                                    if e.vpc != cost.provider_vpc(model, e)))
+        return Topology(consumers, providers, pairs, tuple((e.id, e.service_name) for e in local), True)
+    vpcs = tuple(model.vpcs)
+    if conn or len(vpcs) < 2:
+        return Topology((), (), (), (), False)
+    pairs = tuple((a, b) for i, a in enumerate(vpcs) for b in vpcs[i + 1:])
+    return Topology(vpcs, (), pairs, (), False)
+
+
+def _overlap(model, a: str, b: str) -> list:
+    """[(cidr of a, cidr of b)] that overlap; IPv4 against IPv6 never does."""
+    out = []
+    for x in model.vpc_cidrs(a):
+        for y in model.vpc_cidrs(b):
+            if overlaps(x, y):
+                out.append((x, y))
+    return out
+
+
+def _say_overlap(a, b, pairs) -> str:
+    x, y = pairs[0]
+    more = f" (and {len(pairs) - 1} more)" if len(pairs) > 1 else ""
+    return f"`{a}` {x} overlaps `{b}` {y}{more}"
+
+
+def peering_conflicts(model, topo: Topology) -> list:
+    """Overlaps that stop peering: within a peered pair, or between two peers of one VPC
+    (its route table cannot send the same addresses to both)."""
+    out = []
+    for a, b in topo.pairs:
+        ov = _overlap(model, a, b)
+        if ov:
+            out.append(_say_overlap(a, b, ov))
+    peers: dict = {}
+    for a, b in topo.pairs:
+        peers.setdefault(a, []).append(b)
+        peers.setdefault(b, []).append(a)
+    seen = set()
+    for hub, ps in peers.items():
+        for i, a in enumerate(ps):
+            for b in ps[i + 1:]:
+                key = frozenset((a, b))
+                ov = _overlap(model, a, b)
+                if ov and key not in seen and frozenset((a, b)) not in {frozenset(p) for p in topo.pairs}:
+                    seen.add(key)
+                    out.append(_say_overlap(a, b, ov) + f", and `{hub}` peers with both")
+    return out
+
+
+def transit_conflicts(model, topo: Topology) -> list:
+    """Overlaps between any two attached VPCs: the Transit Gateway cannot route between them."""
+    vpcs = topo.vpcs
+    out = []
+    for i, a in enumerate(vpcs):
+        for b in vpcs[i + 1:]:
+            ov = _overlap(model, a, b)
+            if ov:
+                out.append(_say_overlap(a, b, ov))
+    return out
+
+
+def _list(ids, limit: int = 4) -> str:
+    ids = list(ids)
+    shown = ", ".join(f"`{i}`" for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _cross_region(model) -> list:
+    """Why the design is cross-region: [reason, ...]."""
+    reasons = []
+    if model.requirements.cross_region:
+        reasons.append("the requirements say so")
+    for e in model.endpoints.values():
+        if e.service_region and e.service_region != model.endpoint_region(e):
+            reasons.append(f"endpoint `{e.id}` in {model.endpoint_region(e)} reaches a service in {e.service_region}")
+    regions = sorted({v.region for v in model.vpcs.values()})
+    if len(regions) > 1 and not reasons:
+        reasons.append(f"its VPCs are in {', '.join(regions)}")
+    return reasons
+
+
+def _on_premises(model) -> list:
+    out = []
+    if model.requirements.on_premises_clients:
+        out.append("the requirements name on-premises clients")
+    out.extend(f"workload `{w.id}` is on premises" for w in model.workloads.values() if w.on_premises)
+    return out
+
+
+def _listener_ports(model) -> list:
+    ports = set()
+    for svc in model.endpoint_services.values():
+        for lb in model.service_load_balancers(svc):
+            ports.update(li.port for li in lb.listeners)
+    return sorted(ports)
+
+
+# -- the rows -------------------------------------------------------------------------------
+
+def _row(key, label, requirement, pl, peering, tgw, note="") -> Row:
+    return Row(key, label, requirement, (pl, peering, tgw), note)
+
+
+def _na(topo: Topology) -> Optional[Cell]:
+    if topo.vpcs:
+        return None
+    return Cell("n/a", "neutral")
+
+
+def decide(model, book: cost.PriceBook | None = None, cross_az_share: Decimal = cost.DEFAULT_CROSS_AZ_SHARE,
+           manageable_peerings: int = MANAGEABLE_PEERINGS) -> Decision:
+    book = book if book is not None else cost.price_book()
+    return model.derived(("decision", str(cross_az_share), manageable_peerings),
+                         lambda: _decide(model, book, cross_az_share, manageable_peerings), owner=book)
+
+
+def requirement_rows(model, manageable_peerings: int = MANAGEABLE_PEERINGS) -> tuple:
+    """Every row of the table but the monthly cost: what the requirements and the design's
+    facts say of each option, before any price."""
+    return model.derived(("decision-rows", manageable_peerings),
+                         lambda: tuple(_requirement_rows(model, manageable_peerings)))
+
+
+def settled_before_prices(model, manageable_peerings: int = MANAGEABLE_PEERINGS) -> tuple[bool, Optional[str]]:
+    """(True, the recommendation) when the requirement rows decide it whatever the prices: no
+    option is left, or one has fewer points against it than every other option left (prices
+    only break ties, and the cost row never rules out nor weighs against). (False, None)
+    when the prices decide."""
+    against = _standing(requirement_rows(model, manageable_peerings))
+    if not against:
+        return True, None
+    fewest = min(against.values())
+    best = [k for k in against if against[k] == fewest]
+    return (True, best[0]) if len(best) == 1 else (False, None)
+
+
+def _standing(rows) -> dict:
+    """option -> the number of rows that weigh against it, for the options no row rules out
+    (in OPTIONS order): what the recommendation weighs before any price."""
+    return {k: sum(1 for r in rows if r.cell(k).verdict == "against") for k in OPTIONS
+            if not any(r.cell(k).verdict == "ruled-out" for r in rows)}
+
+
+def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
+    req = model.requirements
+    topo = topology(model)
+    alts = cost.alternatives(model, book, cross_az_share=cross_az_share)
+    by_key = {a.key: a for a in alts}
+    rows = list(requirement_rows(model, manageable_peerings))
+
+    # monthly cost
+    total = cost.declared_total(model)
+    priced = {k: by_key[k] for k in OPTIONS}
+    candidates = list(_standing(rows))
+    known = [k for k in candidates if priced[k].applicable and priced[k].complete]
+    cheapest = min(known, key=lambda k: (priced[k].monthly_usd, OPTIONS.index(k))) if known else None
+    cost_cells = []
+    for k in OPTIONS:
+        a = priced[k]
+        if not a.applicable:
+            cost_cells.append(Cell(f"n/a: {a.note}", "neutral"))
+            continue
+        text = cost.money(a.monthly_usd) + ("" if a.complete else " or more (some figures unknown)") + \
+            f" a month ({a.summary})"
+        cost_cells.append(Cell(text, "good" if k == cheapest else "neutral"))
+    traffic_text = f"{cost.qty(total)} GB a month declared" if total is not None else "no traffic declared"
+    cost_note = ""
+    if req.consumer_vpcs is not None and req.consumer_vpcs != len(topo.consumers) and topo.from_endpoints:
+        cost_note = (f"Priced for the design as drawn ({len(topo.consumers)} consumer VPC"
+                     f"{'s' if len(topo.consumers) != 1 else ''}); the requirements expect {req.consumer_vpcs}.")
+    rows.append(_row("monthly_cost", "Monthly cost", traffic_text, *cost_cells, note=cost_note))
+
+    recommendation, reasons = _recommend(rows, priced, total)
+    return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts)
+
+
+def _requirement_rows(model, manageable_peerings) -> list:
+    req = model.requirements
+    topo = topology(model)
+    na = _na(topo)
+    rows = []
+
+    # connectivity
+    services = topo.services or tuple((e.id, e.service) for e in cost.connectivity_endpoints(model))
+    pl_text = ("service-based: " + ", ".join(f"endpoint `{e}` to `{s}`" for e, s in services[:4])
+               + (f" and {len(services) - 4} more" if len(services) > 4 else "")) if services else \
+        "service-based: one endpoint per service (the design has none yet)"
+    if na:
+        peer_c = tgw_c = Cell("not applicable: nothing to connect (the design reaches AWS or partner services "
+                              "only)", "ruled-out")
+    else:
+        peer_c = Cell("network-based, layer 3: " + ", ".join(f"`{a}` <-> `{b}`" for a, b in topo.pairs[:4])
+                      + (f" and {len(topo.pairs) - 4} more" if len(topo.pairs) > 4 else ""))
+        tgw_c = Cell(f"network-based through a hub: attachments for {_list(topo.vpcs)}")
+    rows.append(_row("connectivity", "Connectivity", "", Cell(pl_text, "neutral"), peer_c, tgw_c))
+
+    # CIDR overlap
+    pc, tc = peering_conflicts(model, topo), transit_conflicts(model, topo)
+    all_overlaps = tc or pc
+    if na:
+        pl_cell = Cell("allowed: PrivateLink does not route between the VPCs", "good")
+        peer_c = tgw_c = na
+    else:
+        pl_cell = Cell(("allowed: " + "; ".join(all_overlaps) + " - PrivateLink does not mind") if all_overlaps
+                       else "allowed, and none here", "good")
+        peer_c = (Cell("ruled out: " + "; ".join(pc), "ruled-out") if pc
+                  else Cell(f"no overlap between {_list(topo.vpcs)}", "good"))
+        tgw_c = (Cell("ruled out, no routing between overlapping CIDRs: " + "; ".join(tc), "ruled-out") if tc
+                 else Cell(f"no overlap between {_list(topo.vpcs)}", "good"))
+    rows.append(_row("cidr_overlap", "CIDR overlap", "overlapping CIDRs" if all_overlaps else "", pl_cell, peer_c,
+                     tgw_c))
+
+    # access granularity
+    full = bool(req.full_network_access)
+    pl_cell = (Cell("one service per endpoint: no access to the rest of the provider's network, which the "
+                    "requirements ask for", "ruled-out") if full
+               else Cell("one service per endpoint, as needed", "good"))
+    net = "the whole VPC: every address of " + (_list(topo.vpcs) if topo.vpcs else "the connected VPCs")
+    peer_c = na or Cell(net, "good" if full else "neutral")
+    tgw_c = na or Cell(net + ", per route table", "good" if full else "neutral")
+    rows.append(_row("access_granularity", "Access granularity",
+                     "full network access" if full else ("one service" if req.full_network_access is False else ""),
+                     pl_cell, peer_c, tgw_c))
+
+    # transitive routing (and on-premises clients, which need edge-to-edge routing)
+    onprem = _on_premises(model)
+    pl_cell = Cell("not a routing matter: endpoints answer over peering, Transit Gateway, VPN and Direct Connect"
+                   + (" (on-premises clients reach them)" if onprem else ""), "good")
+    if na:
+        peer_c = tgw_c = na
+    else:
+        peer_c = (Cell("ruled out: no transitive or edge-to-edge routing, so on-premises clients cannot reach the "
+                       "provider through a peering (" + "; ".join(onprem) + ")", "ruled-out") if onprem
+                  else Cell("none: every pair of VPCs needs its own peering", "neutral"))
+        tgw_c = Cell("yes: routes between attachments, VPN and Direct Connect", "good")
+    rows.append(_row("transitive_routing", "Transitive routing", "on-premises clients" if onprem else "",
+                     pl_cell, peer_c, tgw_c))
+
+    # security exposure
+    bidirectional = req.direction == "bidirectional"
+    need_network = full or bidirectional
+    ports = _listener_ports(model)
+    pl_cell = Cell("minimal: consumers reach only the service's listeners"
+                   + (f" (ports {', '.join(map(str, ports))})" if ports else "")
+                   + "; the provider cannot open connections into consumer VPCs", "good")
+    exposure = ("larger: whole VPCs open to each other, limited only by security groups and network ACLs"
+                + ("" if need_network else "; far more than one service needs"))
+    peer_c = na or Cell(exposure, "neutral" if need_network else "against")
+    tgw_c = na or Cell(exposure.replace("whole VPCs open to each other, limited only by",
+                                        "every attached VPC open to the others, limited only by route tables,"),
+                       "neutral" if need_network else "against")
+    rows.append(_row("security_exposure", "Security exposure", "", pl_cell, peer_c, tgw_c))
+
+    # direction
+    direction = req.direction or ""
+    pl_cell = (Cell("consumer to provider only: the other direction needs a second endpoint service, with its own "
+                    "load balancer, in each consumer VPC", "against") if bidirectional
+               else Cell("consumer to provider" + (", as required" if direction else ""), "good"))
+    peer_c = na or Cell("both ways", "good" if bidirectional else "neutral")
+    tgw_c = na or Cell("both ways", "good" if bidirectional else "neutral")
+    rows.append(_row("direction", "Direction", direction, pl_cell, peer_c, tgw_c))
+
+    # cross-region
+    cross = _cross_region(model)
+    req_text = "cross-region (" + "; ".join(cross) + ")" if cross else ""
+    pl_cell = Cell("supported since November 2024: the provider lists the consumer's region in "
+                   "`supported_regions`" + ("" if cross else " (not needed here)"), "good" if cross else "neutral")
+    peer_c = na or Cell("inter-region peering works; inter-region data transfer is charged on top"
+                        + ("" if cross else " (not needed here)"), "neutral")
+    tgw_c = na or (Cell("regional: one Transit Gateway per region and a peering attachment between them", "against")
+                   if cross else Cell("regional; enough here", "neutral"))
+    rows.append(_row("cross_region", "Cross-region", req_text, pl_cell, peer_c, tgw_c))
+
+    # scale
+    n = req.consumer_vpcs if req.consumer_vpcs is not None else len(topo.consumers)
+    p = max(len(topo.providers), 1)
+    mesh = n * (n - 1) // 2
+    scale_req = f"{n} consumer VPC{'s' if n != 1 else ''}" + (" (requirements)" if req.consumer_vpcs is not None
+                                                              else " (in the design)")
+    pl_cell = Cell(f"{n} interface endpoint{'s' if n != 1 else ''}, one in each consumer VPC, to one endpoint "
+                   "service per service", "good")
+    peer_text = (f"{n} peering{'s' if n != 1 else ''} on the provider VPC (quota {PEERING_QUOTA} active per VPC, "
+                 f"adjustable to {PEERING_QUOTA_MAX})")
+    if n >= 2:
+        peer_text += f"; a full mesh of the {n} consumer VPCs would need n(n-1)/2 = {mesh}"
+    if na:
+        peer_c = na
+    elif n > PEERING_QUOTA_MAX:
+        peer_c = Cell("ruled out: " + peer_text + ", beyond the most the quota can be raised to", "ruled-out")
+    elif n > PEERING_QUOTA:
+        peer_c = Cell(peer_text + "; over the default quota, so it needs an increase", "against")
+    elif n > manageable_peerings:
+        peer_c = Cell(peer_text + f"; more than {manageable_peerings} peerings, each with routes on both sides, "
+                                  "to keep in step", "against")
+    else:
+        peer_c = Cell(peer_text, "good")
+    tgw_c = na or Cell(f"{n + p} attachments ({n} consumer VPC{'s' if n != 1 else ''} and {p} provider); "
+                       "a Transit Gateway takes thousands", "good")
+    rows.append(_row("scale", "Scale", scale_req, pl_cell, peer_c, tgw_c))
+
+    return rows
+
+
+def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
+    def ruled(k):
+        return [r for r in rows if r.cell(k).verdict == "ruled-out"]
+
+    def against(k):
+        return [r for r in rows if r.cell(k).verdict == "against"]
+
+    def price(k):
+        a = priced[k]
+        return a.monthly_usd if (a.applicable and a.complete) else Decimal("Infinity")
+
+    standing = _standing(rows)
+    candidates = list(standing)
+    reasons = []
+    if not candidates:
+        for k in OPTIONS:
+            r = ruled(k)[0]
+            reasons.append(f"{LABELS[k]} is ruled out ({r.label}): {_bare(r.cell(k).text)}.")
+        return None, reasons
+    best = min(candidates, key=lambda k: (standing[k], price(k), OPTIONS.index(k)))
+    fewest = standing[best]
+    tied = [k for k in candidates if standing[k] == fewest]
+    if len(tied) > 1:
+        reasons.append(f"{LABELS[best]} meets the requirements"
+                       + (" with the fewest points against it" if fewest else "")
+                       + f" and is the cheapest of {', '.join(LABELS[k] for k in tied)} at the declared traffic.")
+    elif fewest:
+        reasons.append(f"{LABELS[best]} meets the requirements with the fewest points against it.")
+    else:
+        reasons.append(f"{LABELS[best]} meets the requirements with nothing against it.")
+    for r in against(best):
+        reasons.append(f"Against {LABELS[best]} ({r.label}): {r.cell(best).text}.")
+    for k in OPTIONS:
+        if k == best:
+            continue
+        if ruled(k):
+            r = ruled(k)[0]
+            reasons.append(f"{LABELS[k]} is ruled out ({r.label}): {_bare(r.cell(k).text)}.")
+        elif standing[k] > fewest:
+            reasons.append(f"{LABELS[k]} has more against it: " + "; ".join(
+                f"{r.label} ({r.cell(k).text})" for r in against(k)) + ".")
+    figures = [f"{LABELS[k]} {cost.money(priced[k].monthly_usd)}" for k in OPTIONS if priced[k].applicable]
+    if figures:
+        at = f"the declared {cost.qty(total)} GB a month" if total is not None else "no declared traffic"
+        reasons.append(f"At {at}: " + ", ".join(figures) + ".")
+    return best, reasons
+
+
+def _bare(text: str) -> str:
+    """A cell's text without its leading `ruled out`, for a sentence that already says so."""
+    for prefix in ("ruled out: ", "ruled out, "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+# -- output ----------------------------------------------------------------------------------
+
+_MARK = {"good": "+", "neutral": " ", "against": "-", "ruled-out": "x"}
+
+
+def render_text(d: Decision) -> str:
+    out = [f"{d.design}: {d.title}" + (f" ({d.file})" if d.file else "")]
+    for r in d.rows:
+        out.append(f"  {r.label}" + (f" [{r.requirement}]" if r.requirement else ""))
+        for o, c in zip(OPTIONS, r.cells):
+            out.append(f"    {_MARK[c.verdict]} {LABELS[o]}: {c.text}")
+        if r.note:
+            out.append(f"      {r.note}")
+    out.append(f"  Recommendation: {d.label}")
+    out.extend(f"    - {x}" for x in d.reasons)
+    out.append("  (+ for, - against, x ruled out)")
+    return "\n".join(out) + "\n"
+
+
+def md_escape(text: str) -> str:
+    """Text safe inside a Markdown table cell: no HTML, no broken pipes, one line."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+_MD_MARK = {"good": "✅ ", "neutral": "", "against": "⚠️ ", "ruled-out": "❌ "}
+
+
+def render_markdown(d: Decision, heading: str = "##") -> str:
+    out = [f"{heading} {md_escape(d.title)}", "",
+           "| | requirement | " + " | ".join(LABELS[o] for o in OPTIONS) + " |",
+           "|---|---|" + "---|" * len(OPTIONS)]
+    for r in d.rows:
+        cells = " | ".join(_MD_MARK[c.verdict] + md_escape(c.text) for c in r.cells)
+        out.append(f"| **{md_escape(r.label)}** | {md_escape(r.requirement)} | {cells} |")
+    notes = [r.note for r in d.rows if r.note]
+    out.append("")
+    out.extend(f"_{md_escape(n)}_\n" for n in notes)
+    out.append(f"**Recommendation: {md_escape(d.label)}**")
+    out.append("")
+    out.extend(f"- {md_escape(x)}" for x in d.reasons)
+    return "\n".join(out) + "\n"
+
+
+def run(paths, config, fmt: str = "text", prices_file=None) -> tuple[str, str, int]:
+    """`plinkdocs decide`: (standard output, standard error, exit status), as `cost.run`."""
+    from plinkdocs.pipeline.check import check_paths, split_loaded
+    from plinkdocs.pipeline.config import ConfigError
+
+    if fmt not in ("text", "json", "markdown"):
+        raise ConfigError(f"unknown format {fmt!r}; choose from text, json, markdown")
+    if prices_file is not None:
+        config.prices_file = str(prices_file)
+    book = cost.price_book(config.prices_file)
+    loaded, skipped, errors = split_loaded(check_paths(paths, config))
+    decisions = [decide(r.model, book) for r in loaded]
+    if fmt == "json":
+        text = json.dumps({"decisions": [d.to_dict() for d in decisions], "skipped": skipped}, indent=2) + "\n"
+    elif fmt == "markdown":
+        text = "\n".join(render_markdown(d) for d in decisions)
+    else:
+        text = "\n".join(render_text(d) for d in decisions)
+    return text, "".join(e + "\n" for e in errors), 2 if skipped else 0
+
+
+# -- the generic guide ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Guide:
+    """The generic decision guide: the seed's table, corrected by the facts, for the site."""
+
+    title: str
+    intro: str
+    rows: tuple  # Row, with Cell.seed where the seed said otherwise
+    sources: tuple = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "intro": self.intro, "rows": [r.to_dict() for r in self.rows],
+                "sources": list(self.sources)}
+
+
+@functools.lru_cache(maxsize=1)
+def load_guide() -> Guide:
+    from plinkdocs.core.load import load_file
+
+    doc = load_file(GUIDE_PATH, "plinkdocs/data/decision-guide.yaml")
+    if doc.findings or not isinstance(doc.data, dict):  # pragma: no cover - the shipped file is tested
+        raise ValueError(f"the decision guide does not load: {[f.message for f in doc.findings]}")
+    data = doc.data
+    rows = []
+    for r in data["rows"]:
+        cells = tuple(Cell(r[o]["text"], r[o].get("verdict", "neutral"), r[o].get("seed")) for o in OPTIONS)
+        rows.append(Row(r["key"], r["label"], "", cells, r.get("note", "")))
+    return Guide(data["title"], data.get("intro", ""), tuple(rows), tuple(data.get("sources") or ()))

@@ -1,0 +1,308 @@
+"""The command line: parses arguments, then hands over to the core. No logic lives here.
+
+Exit status (``plinkdocs check``): a bit set of what was found at or above ``--fail-on``:
+2 error findings, 4 warning findings, 8 info findings; 0 when none; 1 for a usage or
+configuration error. With the default ``--fail-on error`` the status is 0 or 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from plinkdocs import __version__
+
+EXIT_USAGE = 1
+SEVERITY_BITS = {"error": 2, "warning": 4, "info": 8}
+FAIL_ON = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info"), "none": ()}
+
+
+class UsageError(Exception):
+    pass
+
+
+def exit_status(findings, fail_on: str = "error") -> int:
+    status = 0
+    for f in findings:
+        if f.waived is None and f.severity in FAIL_ON[fail_on]:
+            status |= SEVERITY_BITS[f.severity]
+    return status
+
+
+def _write(text: str, out: str | None) -> None:
+    if out and out != "-":
+        from plinkdocs.core.fsutil import write_atomic
+
+        write_atomic(out, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _config(args):
+    from plinkdocs.pipeline.config import load_config
+
+    return load_config(getattr(args, "config", None))
+
+
+def _default_paths(paths):
+    if paths:
+        return paths
+    if os.path.isdir("architectures"):
+        return ["architectures"]
+    raise UsageError("no PATH given and no architectures/ folder here")
+
+
+def cmd_check(args) -> int:
+    from plinkdocs.pipeline.check import check_paths
+    from plinkdocs.outputs.report import FORMATS, render
+
+    config = _config(args)
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    paths = _default_paths(args.paths)
+    for p in paths:
+        if not os.path.exists(p):
+            raise UsageError(f"{p}: no such file or folder")
+    baseline = _baseline(args)
+    import gc
+
+    gc.freeze()  # what is imported lives to the end: keep the collector from walking it again and again
+    result = check_paths(paths, config, jobs=args.jobs, keep=False,
+                         cache_dir=None if args.no_cache else args.cache_dir)
+    if getattr(args, "create_baseline", None):
+        return _create_baseline(args.create_baseline, result)
+    if baseline is not None:
+        from plinkdocs.pipeline.baseline import apply
+
+        applied = apply(result, baseline)
+        note = f"{applied.matched} finding(s) in the baseline {baseline.file} not reported"
+        if applied.stale:
+            note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
+                    " (recreate it with --create-baseline to drop them)"
+        print(f"plinkdocs check: {note}", file=sys.stderr)
+    _write(render(fmt, result, config), args.output)
+    return exit_status(result.findings, args.fail_on)
+
+
+def _baseline(args):
+    """The baseline named by --baseline, read before the check so that a bad file fails fast."""
+    if not getattr(args, "baseline", None):
+        return None
+    from plinkdocs.pipeline.baseline import BaselineError, load
+
+    try:
+        return load(args.baseline)
+    except BaselineError as e:
+        raise UsageError(str(e)) from None
+
+
+def _create_baseline(path: str, result) -> int:
+    from plinkdocs.pipeline.baseline import write
+
+    try:
+        n = write(path, result.findings)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write the baseline: {e.strerror or e}") from None
+    print(f"plinkdocs check: wrote {n} finding(s) to the baseline {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from plinkdocs.outputs.diff import DiffError, diff_git, diff_paths, render
+
+    config = _config(args)
+    try:
+        if args.git is not None:
+            d = diff_git(args.git, _default_paths(args.paths), config)
+        elif len(args.paths) != 2:
+            raise UsageError("give BASE and HEAD (two files or two folders), or --git REF [PATH...]")
+        else:
+            d = diff_paths(args.paths[0], args.paths[1], config)
+    except DiffError as e:
+        raise UsageError(str(e)) from None
+    _write(render(d, args.format, config), args.output)
+    return 0
+
+
+def cmd_cost(args) -> int:
+    from plinkdocs.analysis.cost import run
+
+    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
+    sys.stderr.write(err)
+    _write(out, args.output)
+    return status
+
+
+def cmd_decide(args) -> int:
+    from plinkdocs.analysis.decide import run
+
+    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
+    sys.stderr.write(err)
+    _write(out, args.output)
+    return status
+
+
+def cmd_rules(args) -> int:
+    from plinkdocs.rules import registry
+
+    config = _config(args)
+    rows = [(r.id, r.name, config.severity_of(r), r.summary) for r in registry().values()
+            if config.enabled(r.id) or args.all]
+    w1 = max(len(r[1]) for r in rows)
+    for rid, name, sev, summary in rows:
+        print(f"{rid}  {name:<{w1}}  {sev:<7}  {summary}")
+    return 0
+
+
+def cmd_rule(args) -> int:
+    from plinkdocs.rules import by_name_or_id
+    from plinkdocs.rules.docs import terminal_doc
+
+    rule = by_name_or_id(args.rule)
+    if rule is None:
+        raise UsageError(f"no rule {args.rule!r}; `plinkdocs rules` lists them")
+    sys.stdout.write(terminal_doc(rule))
+    return 0
+
+
+def cmd_diagram(args) -> int:
+    from plinkdocs.outputs.diagram import DiagramError, diagram_paths, parse_formats
+
+    try:
+        return diagram_paths(_default_paths(args.paths), args.output, parse_formats(args.format), _config(args),
+                             jobs=args.jobs, cache_dir=None if args.no_cache else args.cache_dir)
+    except DiagramError as e:
+        raise UsageError(str(e)) from None
+
+
+def cmd_site(args) -> int:
+    from plinkdocs.outputs.site import SiteError
+    from plinkdocs.outputs.site.output import OutputError
+    from plinkdocs.outputs.site.project import run
+
+    try:
+        return run(args.out, args.architectures, _config(args), args.mkdocs_config, args.section,
+                   cache_dir=None if args.no_cache else args.cache_dir, jobs=args.jobs)
+    except (SiteError, OutputError) as e:
+        raise UsageError(str(e)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plinkdocs", description="Validate, document and publish AWS PrivateLink designs.")
+    parser.add_argument("--version", action="version", version=f"plinkdocs {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name, func, help_text):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("check", cmd_check, "Check designs against the schema and the rules.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("--format", "-f", default=None,
+                   help="text (default), json, sarif, github (default under GitHub Actions) or junit")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+    p.add_argument("--fail-on", choices=list(FAIL_ON), default="error",
+                   help="lowest severity that makes the exit status non-zero (default: error)")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="worker processes (default: one per core for large runs, none for a few files)")
+    p.add_argument("--cache-dir", metavar="DIR", default=".plinkdocs-cache",
+                   help="where results of unchanged designs are kept (default: .plinkdocs-cache)")
+    p.add_argument("--no-cache", action="store_true", help="check every design afresh, and keep nothing")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--baseline", metavar="FILE",
+                       help="report only findings that are not in this baseline file")
+    group.add_argument("--create-baseline", metavar="FILE",
+                       help="write today's findings to a baseline file and exit 0, without a report")
+
+    p = add("diff", cmd_diff, "Compare two versions of the designs: what changed, the findings introduced and "
+                              "resolved, and the monthly cost before and after.")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="BASE HEAD: two files or two folders; with --git, the files or folders of the working tree "
+                        "(default: architectures/)")
+    p.add_argument("--git", metavar="REF", help="compare the working tree with git revision REF (read, not checked out)")
+    p.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown",
+                   help="markdown (default; ready to post as a pull-request comment) or json")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+
+    p = add("cost", cmd_cost, "Estimate each design's monthly cost, line by line, with the alternatives priced "
+                              "for the same traffic.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text (default) or json")
+    p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+
+    p = add("decide", cmd_decide, "Weigh PrivateLink, VPC peering and Transit Gateway for each design, from its "
+                                  "own facts, and recommend one.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text",
+                   help="text (default), json or markdown")
+    p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+
+    p = add("rules", cmd_rules, "List the rule catalog.")
+    p.add_argument("--config", "-c", metavar="FILE")
+    p.add_argument("--all", action="store_true", help="include rules the configuration turns off")
+
+    p = add("rule", cmd_rule, "Show one rule's documentation.")
+    p.add_argument("rule", metavar="RULE", help="a rule id (PL201) or name (endpoint-az-not-offered)")
+
+    p = add("diagram", cmd_diagram, "Draw each design as a self-contained SVG or PNG with its findings marked.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("--output", "-o", metavar="DIR", required=True, help="folder to write <name>.svg (and .png) into")
+    p.add_argument("--format", "-f", default="svg", help="comma-separated: svg (default), png, dot")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="Graphviz runs at once (default: the number of cores)")
+    p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
+                   help="where drawn diagrams are kept for reuse (default: .plinkdocs-cache)")
+    p.add_argument("--no-cache", action="store_true", help="draw every diagram again")
+
+    p = add("site", cmd_site, "Write the documentation site's pages for every design, as a folder that MkDocs "
+                              "and Zensical build (mkdocs.yml and docs/).")
+    p.add_argument("--out", "-o", metavar="DIR", required=True,
+                   help="the folder to write (replaced as a whole; files plinkdocs did not write are kept)")
+    p.add_argument("--architectures", "-a", metavar="DIR",
+                   help="the designs (default: the plinkdocs plugin's folder in mkdocs.yml, else architectures/)")
+    p.add_argument("--section", metavar="NAME", help="the folder of the design pages (default: architectures)")
+    p.add_argument("--mkdocs-config", metavar="FILE",
+                   help="the site configuration to start from (default: ./mkdocs.yml when there is one)")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="Graphviz runs at once (default: the number of cores)")
+    p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
+                   help="where pages and diagrams are kept for reuse (default: .plinkdocs-cache)")
+    p.add_argument("--no-cache", action="store_true", help="render every design again")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from plinkdocs.pipeline.config import ConfigError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on a usage error; 2 means error findings here
+        return EXIT_USAGE if e.code not in (0, None) else 0
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except (UsageError, ConfigError) as e:
+        print(f"plinkdocs {args.command}: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,433 @@
+"""YAML -> plain data with positions.
+
+One parse with libyaml (compose), then one walk that builds plain Python data from the
+node tree and keeps the tree, so that any model path can be mapped back to a line and a
+column. The walk is where the loader's deliberate choices live:
+
+* YAML 1.2 core scalars: only ``true``/``false`` are booleans (``yes``, ``on`` and ``no``
+  stay strings, and the schema then says so), there are no sexagesimal or YAML 1.1
+  octal integers, and dates stay strings (``2026-01-31``), checked by the schema.
+* Mapping keys are strings, as written. Merge keys (``<<: *defaults``) are supported.
+* No tags beyond the core ones; no Python objects, ever.
+* Bounds: file size, nesting depth and the number of nodes after alias expansion, each
+  configurable; crossing one is a finding (PL005), not a hang or a crash.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from plinkdocs.core.findings import Finding, Path
+
+try:  # libyaml's parser; the pure-Python one is the fallback
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - libyaml is part of the PyYAML wheels
+    from yaml import SafeLoader as _BaseLoader
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
+MERGE = "tag:yaml.org,2002:merge"
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+BINARY = "tag:yaml.org,2002:binary"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 5_000_000
+    max_depth: int = 50
+    max_nodes: int = 500_000
+
+
+PLAIN = "?plain"  # an untagged plain scalar: resolved by the builder, YAML 1.2 core schema
+
+
+class _Loader(_BaseLoader):
+    """libyaml's parser and composer; tag resolution is left to the builder (YAML 1.2 core)."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return PLAIN if implicit[0] else STR
+        return SEQ if kind is yaml.SequenceNode else MAP
+
+    # The composer calls these two hooks around every node, for path-based resolvers, which
+    # plinkdocs does not use. Builtins that accept the same arguments and do nothing save a
+    # Python call each per node: `slice(parent, index)` builds a throwaway slice, and
+    # `tuple()` an empty tuple.
+    descend_resolver = staticmethod(slice)
+    ascend_resolver = staticmethod(tuple)
+
+
+_DISABLE = re.compile(r"#\s*plinkdocs:\s*disable=([A-Za-z0-9_,\s-]+)")
+
+
+class _Problem(Exception):
+    def __init__(self, rule: str, message: str, node=None, mark=None, fix: str = ""):
+        super().__init__(message)
+        self.rule, self.message, self.fix = rule, message, fix
+        mark = mark or (node.start_mark if node is not None else None)
+        self.line = mark.line + 1 if mark else 1
+        self.column = mark.column + 1 if mark else 1
+
+
+@dataclass
+class Document:
+    """One loaded file: its data (None when it could not be loaded), node tree and findings."""
+
+    file: str
+    text: str = ""
+    data: Any = None
+    root: Any = None
+    findings: list = field(default_factory=list)
+    disabled: dict = field(default_factory=dict)  # line -> set of rule ids
+    loaded: bool = False  # the YAML was read into `data` (which may be None for an empty document)
+
+    @property
+    def ok(self) -> bool:
+        return self.loaded
+
+    def problem(self, rule: str, message: str, line: int = 1, column: int = 1,
+                path: Path = (), fix: str = "") -> Finding:
+        f = Finding(rule=rule, name="", severity="", message=message, file=self.file,
+                    line=line, column=column, path=tuple(path), fix=fix)
+        self.findings.append(f)
+        return f
+
+    # -- positions -------------------------------------------------------------
+    def node_at(self, path: Path, key: bool = False):
+        """The deepest node on `path` (the key node of the last segment if `key`)."""
+        node = self.root
+        if node is None:
+            return None
+        for i, seg in enumerate(path):
+            last = i == len(path) - 1
+            if isinstance(node, yaml.MappingNode):
+                found = _find_key(node, seg)
+                if found is None:
+                    return node
+                knode, vnode = found
+                if last and key:
+                    return knode
+                node = vnode
+            elif isinstance(node, yaml.SequenceNode) and isinstance(seg, int) and 0 <= seg < len(node.value):
+                node = node.value[seg]
+            else:
+                return node
+        return node
+
+    def locate(self, path: Path, key: bool = False) -> tuple[int, int]:
+        node = self.node_at(path, key)
+        if node is None:
+            return 1, 1
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def span(self, path: Path, key: bool = False) -> tuple[int, int, int, int]:
+        node = self.node_at(path, key)
+        if node is None:
+            return 1, 1, 1, 1
+        s, e = node.start_mark, node.end_mark
+        if isinstance(node, yaml.ScalarNode):
+            return s.line + 1, s.column + 1, e.line + 1, e.column + 1
+        return s.line + 1, s.column + 1, s.line + 1, s.column + 1
+
+
+def _find_key(node, seg):
+    for knode, vnode in reversed(node.value):  # the last occurrence wins, as in the data
+        if isinstance(knode, yaml.ScalarNode):
+            if _is_merge(knode):
+                continue
+            if knode.value == str(seg):
+                return knode, vnode
+    for knode, vnode in node.value:  # merged keys
+        if isinstance(knode, yaml.ScalarNode) and _is_merge(knode):
+            for src in (vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]):
+                if isinstance(src, yaml.MappingNode):
+                    found = _find_key(src, seg)
+                    if found:
+                        return found
+    return None
+
+
+def _is_merge(knode) -> bool:
+    return knode.tag == MERGE or (knode.tag == PLAIN and knode.value == "<<")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def decode(raw: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
+    """Bytes -> text. UTF-8 (a byte-order mark is allowed), or UTF-16 with its mark."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), None
+        except UnicodeDecodeError as e:
+            return None, (1, 1, f"invalid UTF-16: {e.reason}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        prefix = raw[: e.start].decode("utf-8", "replace")
+        line, col = _line_col(prefix, len(prefix))
+        return None, (line, col, f"invalid UTF-8 byte 0x{raw[e.start]:02x}; the file must be UTF-8 text")
+    bad = _CONTROL.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        return None, (line, col, f"control character U+{ord(bad.group()):04X} is not allowed in YAML")
+    return text, None
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def load_file(path: str | os.PathLike, display: str | None = None, limits: Limits = Limits()) -> Document:
+    display = display if display is not None else str(path)
+    doc = Document(file=display)
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limits.max_bytes:
+                doc.problem("PL005", f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes",
+                            fix="split the design, or raise limits.max_bytes in .plinkdocs.yaml")
+                return doc
+            # a buffer the file's size (asking for the limit would allocate megabytes per file);
+            # a file that grew since is read on, up to the limit, and load_bytes bounds it
+            raw = fh.read(size + 1)
+            if len(raw) > size:
+                raw += fh.read(limits.max_bytes + 1 - len(raw))
+    except OSError as e:
+        doc.problem("PL001", f"cannot read the file: {e.strerror or e}")
+        return doc
+    return load_bytes(raw, display, limits, doc)
+
+
+def load_text(text: str, display: str = "<string>", limits: Limits = Limits()) -> Document:
+    return load_bytes(text.encode("utf-8", "surrogatepass"), display, limits)
+
+
+def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Document | None = None) -> Document:
+    doc = doc or Document(file=display)
+    if len(raw) > limits.max_bytes:
+        doc.problem("PL005", f"the file is {len(raw):,} bytes, over the limit of {limits.max_bytes:,} bytes",
+                    fix="split the design, or raise limits.max_bytes in .plinkdocs.yaml")
+        return doc
+    text, err = decode(raw)
+    if err:
+        doc.problem("PL001", err[2], err[0], err[1], fix="save the file as UTF-8 text")
+        return doc
+    doc.text = text
+    if "plinkdocs:" in text:
+        for lineno, line in enumerate(text.splitlines(), 1):
+            m = _DISABLE.search(line)
+            if m:
+                doc.disabled[lineno] = {r.strip().upper() for r in m.group(1).split(",") if r.strip()}
+    loader = _Loader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        msg = " ".join(x for x in (e.context, e.problem) if x) or "invalid YAML"
+        rule = "PL001"
+        if "expected a single document" in (e.context or ""):
+            rule, msg = "PL005", "the file holds more than one YAML document; one file describes one design"
+        elif "maximum nesting depth" in (e.problem or ""):
+            rule = "PL005"
+            msg = "the file nests deeper than the YAML parser allows"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if mark and mark.index < len(text) and text[mark.index] == "\t":
+            msg = "a tab character here: YAML indents with spaces, never tabs"
+            doc.problem(rule, msg, line, col, fix="replace the tab with spaces")
+            return doc
+        doc.problem(rule, _clean(msg), line, col)
+        return doc
+    except yaml.YAMLError as e:  # reader errors carry no mark of this kind
+        doc.problem("PL001", _clean(str(e)))
+        return doc
+    except RecursionError:
+        doc.problem("PL005", f"the file nests deeper than {limits.max_depth} levels")
+        return doc
+    doc.root = root
+    if root is None or (isinstance(root, yaml.ScalarNode) and (
+            root.tag == NULL or (root.tag == PLAIN and _plain_tag(root.value) == NULL))):
+        doc.problem("PL003", "the file is empty; a design needs at least version, name, title, region, "
+                    "accounts and vpcs", fix="start from the example in the format reference")
+        return doc
+    builder = _Builder(doc, limits)
+    try:
+        data = builder.build(root, ())
+    except _Problem as p:
+        doc.problem(p.rule, p.message, p.line, p.column, fix=p.fix)
+        return doc
+    doc.data = data
+    doc.loaded = True
+    return doc
+
+
+def _clean(msg: str) -> str:
+    return " ".join(msg.replace("\n", " ").split())
+
+
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULLS = {"~", "null", "Null", "NULL"}
+
+
+def _plain_tag(value: str) -> str:
+    """The YAML 1.2 core schema's tag for a plain (untagged, unquoted) scalar."""
+    if not value or value in _NULLS:
+        return NULL
+    c = value[0]
+    if c in "-+0123456789.":
+        if _INT_RE.fullmatch(value):
+            return INT
+        if _FLOAT_RE.fullmatch(value):
+            return FLOAT
+    elif value in _BOOLS:
+        return BOOL
+    return STR
+
+
+class _Builder:
+    """One walk over the node tree: builds the data and enforces the depth and size bounds.
+
+    An alias is the same node object as its anchor, so its value is built once and shared;
+    its size still counts each time it is used, which is what stops alias bombs."""
+
+    def __init__(self, doc: Document, limits: Limits):
+        self.doc, self.limits = doc, limits
+        self.done: dict[int, tuple] = {}
+        self.active: set[int] = set()
+        self.total = 0
+
+    def too_many(self, node):
+        return _Problem("PL005", f"the document has more than {self.limits.max_nodes:,} nodes once aliases are "
+                        "expanded (an alias bomb?)", node, fix="write the repeated parts out, or raise limits.max_nodes")
+
+    def build(self, node, path: Path, depth: int = 0):
+        if node.__class__ is yaml.ScalarNode:
+            self.total += 1
+            return self.scalar(node)
+        key = id(node)
+        hit = self.done.get(key)
+        if hit is not None:
+            self.total += hit[1]
+            if self.total > self.limits.max_nodes:
+                raise self.too_many(node)
+            return hit[0]
+        if depth >= self.limits.max_depth:
+            raise _Problem("PL005", f"the document nests deeper than {self.limits.max_depth} levels", node,
+                           fix="flatten the structure, or raise limits.max_depth")
+        if key in self.active:
+            raise _Problem("PL005", "an alias refers to a node that contains it (a recursive alias)", node)
+        self.active.add(key)
+        before = self.total
+        self.total += 1
+        if node.__class__ is yaml.SequenceNode:
+            if node.tag != SEQ:
+                self.tag_problem(node)
+            value = []
+            for i, child in enumerate(node.value):
+                if child.__class__ is yaml.ScalarNode:  # the common case, without a call and a path
+                    self.total += 1
+                    value.append(self.scalar(child))
+                else:
+                    value.append(self.build(child, path + (i,), depth + 1))
+        else:
+            if node.tag != MAP:
+                self.tag_problem(node)
+            value = self.mapping(node, path, depth)
+        self.active.discard(key)
+        if self.total > self.limits.max_nodes:
+            raise self.too_many(node)
+        self.done[key] = (value, self.total - before)
+        return value
+
+    def mapping(self, node, path: Path, depth: int) -> dict:
+        out: dict = {}
+        seen: dict[str, Any] = {}
+        merged: dict = {}
+        for knode, vnode in node.value:
+            if knode.__class__ is not yaml.ScalarNode:
+                raise _Problem("PL005", "a mapping key must be a plain string, not a list or a mapping", knode)
+            k = knode.value
+            tag = knode.tag
+            if tag == MERGE or (tag == PLAIN and k == "<<"):
+                sources = vnode.value if vnode.__class__ is yaml.SequenceNode else [vnode]
+                for src in reversed(sources):
+                    if src.__class__ is not yaml.MappingNode:
+                        raise _Problem("PL001", "a merge key (<<) takes a mapping or a list of mappings", src)
+                    merged.update(self.build(src, path, depth + 1))
+                continue
+            if tag is not PLAIN and tag not in (STR, INT, FLOAT, BOOL, NULL):
+                self.tag_problem(knode)
+            if k in seen:
+                first = seen[k]
+                self.doc.problem("PL002", f"duplicate key `{k}`: it was first set at line {first.start_mark.line + 1}; "
+                                 "YAML loaders silently keep only the last value",
+                                 knode.start_mark.line + 1, knode.start_mark.column + 1, path + (k,),
+                                 fix=f"remove one of the two `{k}` keys")
+            seen[k] = knode
+            if vnode.__class__ is yaml.ScalarNode:
+                self.total += 1
+                out[k] = self.scalar(vnode)
+            else:
+                out[k] = self.build(vnode, path + (k,), depth + 1)
+        if merged:
+            for k, v in merged.items():
+                out.setdefault(k, v)
+        return out
+
+    def tag_problem(self, node):
+        raise _Problem("PL005", f"the tag `{node.tag}` is not allowed; plinkdocs reads plain YAML data only",
+                       node, fix="remove the tag")
+
+    def scalar(self, node):
+        tag, value = node.tag, node.value
+        if tag is PLAIN:
+            tag = _plain_tag(value)
+        if tag == STR:
+            return value
+        if tag == INT:
+            try:
+                if value.startswith("0o"):
+                    return int(value[2:], 8)
+                if value.startswith("0x"):
+                    return int(value[2:], 16)
+                if value.lstrip("+-").startswith(("0o", "0x")):
+                    raise ValueError
+                return int(value, 10)
+            except ValueError:
+                raise _Problem("PL003", f"`{value}` is not an integer", node) from None
+        if tag == FLOAT:
+            try:
+                f = float(value.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
+                          .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+            except ValueError:
+                raise _Problem("PL003", f"`{value}` is not a number", node) from None
+            if not math.isfinite(f):
+                raise _Problem("PL005", f"`{value}` is not a finite number; a design has no use for NaN or infinity",
+                               node, fix="write a number")
+            return f
+        if tag == BOOL:
+            return _BOOLS.get(value, False)
+        if tag == NULL:
+            return None
+        if tag == TIMESTAMP:  # an explicit !!timestamp: keep the text, the schema checks dates
+            return value
+        self.tag_problem(node)

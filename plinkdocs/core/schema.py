@@ -1,0 +1,224 @@
+"""The architecture JSON Schema: where it lives, and its errors as PL003 findings.
+
+The schema file is `schemas/architecture.schema.json` at the repository root; wheels carry
+that same file as `plinkdocs/schemas/` (see pyproject.toml), so there is one source.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from pathlib import Path as FsPath
+from typing import Iterator
+
+from plinkdocs.core.load import Document
+
+_HERE = FsPath(__file__).resolve().parent.parent  # the package folder
+
+
+def schemas_dir() -> FsPath:
+    packaged = _HERE / "schemas"
+    if (packaged / "architecture.schema.json").is_file():
+        return packaged
+    return _HERE.parent / "schemas"  # a source checkout or an editable install
+
+
+def schema_path() -> FsPath:
+    return schemas_dir() / "architecture.schema.json"
+
+
+@functools.lru_cache(maxsize=None)
+def load_schema() -> dict:
+    with open(schema_path(), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@functools.lru_cache(maxsize=None)
+def validator():
+    import jsonschema
+
+    cls = jsonschema.Draft202012Validator
+    return cls(load_schema(), format_checker=cls.FORMAT_CHECKER)
+
+
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+
+
+def _type_name(t) -> str:
+    names = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+             "number": "a number", "boolean": "true or false", "null": "empty"}
+    if isinstance(t, list):
+        return " or ".join(names.get(x, x) for x in t)
+    return names.get(t, str(t))
+
+
+def _show(value) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"`{text}`"
+
+
+def _key_list(keys) -> str:
+    return ", ".join(f"`{k}`" for k in keys)
+
+
+def _best(error):
+    """For anyOf/oneOf, the branch error that best explains the problem (jsonschema's relevance)."""
+    from jsonschema.exceptions import best_match, relevance
+
+    while error.context:
+        # a oneOf of `required` alternatives is a "choose exactly one" rule: say that
+        subs = error.schema.get(error.validator) if isinstance(error.schema, dict) else None
+        if isinstance(subs, list) and subs and all(set(s) == {"required"} for s in subs if isinstance(s, dict)):
+            return error
+        deeper = best_match(error.context, key=relevance)
+        if deeper is None:
+            return error
+        # keep a type mismatch at the parent when no branch even has the right type
+        if deeper.validator == "type" and len(deeper.path) == 0 and error.validator in ("anyOf", "oneOf"):
+            return error
+        error = deeper
+    return error
+
+
+def _message(error) -> tuple[str, str, bool]:
+    """(message, fix, point_at_key) for one jsonschema error."""
+    v, value, sch = error.validator, error.instance, error.schema if isinstance(error.schema, dict) else {}
+    where = ".".join(str(p) for p in error.absolute_path) or "the document"
+    desc = sch.get("description", "")
+    if v == "required":
+        missing = [k for k in error.validator_value if not isinstance(value, dict) or k not in value]
+        what = "the document" if not error.absolute_path else f"`{where}`"
+        return (f"{what} is missing the required key{'s' if len(missing) > 1 else ''} {_key_list(missing)}",
+                f"add {_key_list(missing)}", False)
+    if v == "additionalProperties":
+        allowed = sorted(sch.get("properties", {}))
+        extra = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
+        extra = [k for k in extra if not str(k).startswith("x-")] or extra
+        k = extra[0] if extra else "?"
+        close = difflib.get_close_matches(str(k), allowed, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else (
+            f"allowed here: {_key_list(allowed)}; put your own notes under an `x-` key" if allowed else
+            "put your own notes under an `x-` key")
+        return f"unknown key `{k}` in `{where}`", hint, True
+    if v == "type":
+        msg = f"{_show(value)} should be {_type_name(error.validator_value)}"
+        fix = desc
+        if isinstance(value, str) and value in _YAML11_BOOLS and "boolean" in str(error.validator_value):
+            fix = ("write true or false: plinkdocs reads YAML 1.2, where yes/no/on/off are strings, "
+                   "not booleans")
+        elif isinstance(value, str) and "integer" in str(error.validator_value) and value.strip().isdigit():
+            fix = "remove the quotes around the number"
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and error.validator_value == "string":
+            fix = "quote the value, as in \"" + str(value) + "\""
+        return msg, fix, False
+    if v == "enum":
+        allowed = error.validator_value
+        close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
+        fix = f"did you mean `{close[0]}`?" if close else f"use one of {_key_list(allowed)}"
+        if isinstance(value, str) and value in _YAML11_BOOLS:
+            fix += " (yes/no/on/off are strings in YAML 1.2)"
+        return f"{_show(value)} is not one of {_key_list(allowed)}", fix, False
+    if v == "const":
+        return f"{_show(value)} should be `{error.validator_value}`", desc, False
+    if v == "pattern":
+        return f"{_show(value)} is not a valid value here: {desc or 'it does not match ' + error.validator_value}", "", False
+    if v == "format":
+        return f"{_show(value)} is not a valid {error.validator_value} (YYYY-MM-DD)", "", False
+    if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        word = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                "exclusiveMaximum": "less than"}[v]
+        return f"{_show(value)} should be {word} {error.validator_value}", desc, False
+    if v in ("minItems", "maxItems"):
+        word = "at least" if v == "minItems" else "at most"
+        return f"`{where}` should have {word} {error.validator_value} item(s)", desc, False
+    if v in ("minLength", "maxLength"):
+        word = "at least" if v == "minLength" else "at most"
+        return f"{_show(value)} should be {word} {error.validator_value} character(s) long", desc, False
+    if v == "uniqueItems":
+        return f"`{where}` lists the same item twice", "remove the repeated item", False
+    if v == "propertyNames":
+        return f"a key in `{where}` is not a valid id: ids are lower-case letters, digits and hyphens", "", False
+    if v == "oneOf":
+        subs = error.validator_value
+        if all(isinstance(s, dict) and set(s) == {"required"} for s in subs):
+            keys = [k for s in subs for k in s["required"]]
+            present = [k for k in keys if isinstance(value, dict) and k in value]
+            if present:
+                return (f"`{where}` sets {_key_list(present)}; it takes exactly one of them",
+                        f"keep one of {_key_list(keys)}", False)
+            return f"`{where}` needs one of {_key_list(keys)}", f"add one of {_key_list(keys)}", False
+    if v in ("anyOf", "oneOf"):
+        return f"{_show(value)} is not valid here: {desc or error.message}", "", False
+    return error.message, desc, False
+
+
+@functools.lru_cache(maxsize=None)
+def fast_check():
+    """The compiled validity check, or None when the schema uses a keyword it does not know."""
+    from plinkdocs.core.fastschema import Unsupported, compile_schema
+
+    try:
+        return compile_schema(load_schema())
+    except Unsupported:
+        return None
+
+
+def validate(doc: Document) -> list:
+    """PL003 findings for `doc.data`, at the offending nodes, sorted by position.
+
+    A valid file is confirmed by the compiled check alone; `jsonschema` explains the rest."""
+    quick = fast_check()
+    if quick is not None and quick(doc.data):
+        return []
+    out = []
+    seen = set()
+    for err in validator().iter_errors(doc.data):
+        err = _best(err)
+        msg, fix, at_key = _message(err)
+        path = tuple(err.absolute_path)
+        if at_key and err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            extra = [k for k in err.instance if k not in err.schema.get("properties", {})
+                     and not str(k).startswith("x-")]
+            for k in extra:  # one finding for each unknown key
+                kpath = path + (k,)
+                line, col = doc.locate(kpath, key=True)
+                close = difflib.get_close_matches(str(k), sorted(err.schema.get("properties", {})), n=1)
+                where = ".".join(str(p) for p in path) or "the document"
+                fix_k = f"did you mean `{close[0]}`?" if close else fix
+                item = (line, col, f"unknown key `{k}` in `{where}`")
+                if item not in seen:
+                    seen.add(item)
+                    out.append(doc.problem("PL003", item[2], line, col, kpath, fix_k))
+            continue
+        line, col = doc.locate(path)
+        if (line, col, msg) in seen:
+            continue
+        seen.add((line, col, msg))
+        out.append(doc.problem("PL003", msg, line, col, path, fix))
+    return out
+
+
+def iter_property_descriptions(schema: dict | None = None) -> Iterator[tuple[str, dict]]:
+    """Every (json-pointer, property schema) in the schema; used to prove each has a description."""
+    schema = schema or load_schema()
+
+    def walk(node, ptr):
+        if isinstance(node, dict):
+            for k, sub in node.get("properties", {}).items():
+                yield f"{ptr}/properties/{k}", sub
+            for k, sub in node.items():
+                yield from walk(sub, f"{ptr}/{k}")
+        elif isinstance(node, list):
+            for i, sub in enumerate(node):
+                yield from walk(sub, f"{ptr}/{i}")
+
+    yield from walk(schema, "#")

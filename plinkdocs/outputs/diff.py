@@ -1,0 +1,662 @@
+"""`plinkdocs diff`: what a change does to the designs, for a pull-request comment.
+
+Two versions of the designs are compared: two files, two folders (designs matched by their
+`name`, so a moved file is the same design), or a git revision against the working tree
+(the revision's files are read with `git ls-tree` and `git cat-file`; nothing is checked
+out). For each design the result lists what changed in the design itself (endpoints, their
+AZs and DNS, endpoint services with their principals and acceptance, load balancers and
+listeners, security-group rules, VPCs, workloads, ...), the findings it introduces and
+resolves, and its monthly cost estimate before and after.
+
+Everything is computed from the built models, so formatting changes, comments and the order
+of keys or list items that carry no meaning (subnets, principals, rules) never show up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any, Optional
+
+from plinkdocs.pipeline.check import YAML_SUFFIXES, FileResult, RunResult, apply_unique_names, check_document, check_paths, \
+    display_path
+from plinkdocs.pipeline.config import Config
+from plinkdocs.core.findings import Finding
+from plinkdocs.model.architecture import Architecture, format_ports
+
+MARKER = "<!-- plinkdocs-diff -->"
+VERSION = 1
+
+SECTIONS = (
+    ("design", "Design"),
+    ("endpoints", "Endpoints"),
+    ("endpoint_services", "Endpoint services"),
+    ("load_balancers", "Load balancers"),
+    ("target_groups", "Target groups"),
+    ("security_groups", "Security groups"),
+    ("vpcs", "VPCs"),
+    ("workloads", "Workloads"),
+    ("hosted_zones", "Hosted zones"),
+    ("peerings", "Peerings"),
+    ("accounts", "Accounts"),
+    ("waivers", "Waivers"),
+)
+SINGULAR = {"design": "design", "endpoints": "endpoint", "endpoint_services": "endpoint service",
+            "load_balancers": "load balancer", "target_groups": "target group", "security_groups": "security group",
+            "vpcs": "VPC", "workloads": "workload", "hosted_zones": "hosted zone", "peerings": "peering",
+            "accounts": "account", "waivers": "waiver"}
+OPAQUE = {"policy"}  # fields shown as "changed", not as their whole value
+
+
+class DiffError(Exception):
+    """A usage problem: paths that do not exist or do not pair up, or a git revision that cannot be read."""
+
+
+# -- what a design is made of, as comparable facets -------------------------------------
+
+def _set(items) -> frozenset:
+    return frozenset(str(i) for i in items)
+
+
+def _rule_text(rule, direction: str) -> str:
+    what = "all traffic" if rule.protocol == "all" else f"{rule.protocol} {format_ports(rule.ports)}"
+    peer = f"security group {rule.security_group}" if rule.security_group else str(rule.cidr)
+    return f"{what} {direction} {peer}"
+
+
+def _policy(value) -> Optional[str]:
+    return None if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def facets(model: Architecture) -> dict:
+    """section -> id -> {field label: value}; a value is a str, bool, number, None or frozenset of str."""
+    m = model
+    out: dict = {key: {} for key, _ in SECTIONS}
+    req, rev = m.requirements, m.review
+    out["design"][m.name] = {
+        "title": m.title, "region": m.region, "owner": m.owner, "review status": rev.status,
+        "reviewers": _set(rev.reviewers), "direction": req.direction, "consumer VPCs": req.consumer_vpcs,
+        "full network access": req.full_network_access, "cross-region": req.cross_region,
+        "on-premises clients": req.on_premises_clients, "budget (USD a month)": m.budget_monthly_usd,
+        "tags": _set(m.tags),
+    }
+    for e in m.endpoints.values():
+        out["endpoints"][e.id] = {
+            "VPC": e.vpc, "type": e.type, "service": e.service, "service region": e.service_region,
+            "subnets": _set(e.subnets), "Availability Zones": _set(m.endpoint_zones(e)),
+            "security groups": _set(e.security_groups), "private DNS": e.private_dns,
+            "policy": _policy(e.policy), "state": e.state, "traffic (GB a month)": e.traffic.gb_per_month,
+            "peak (Gbps)": e.traffic.peak_gbps,
+        }
+    for s in m.endpoint_services.values():
+        out["endpoint_services"][s.id] = {
+            "load balancers": _set(s.load_balancers), "Availability Zones": _set(m.service_zones(s)),
+            "acceptance required": s.acceptance_required, "allowed principals": _set(s.allowed_principals),
+            "private DNS name": s.private_dns_name, "private DNS verified": s.private_dns_verified,
+            "supported regions": None if s.supported_regions is None else _set(s.supported_regions),
+            "notifications": s.notifications,
+        }
+    for lb in m.load_balancers.values():
+        out["load_balancers"][lb.id] = {
+            "type": lb.type, "VPC": lb.vpc, "subnets": _set(lb.subnets), "Availability Zones": _set(m.lb_zones(lb)),
+            "cross-zone": lb.cross_zone, "security groups": _set(lb.security_groups),
+            "security groups enforced on PrivateLink traffic": lb.enforce_sg_inbound_on_privatelink,
+            "listeners": _set(f"{li.protocol} {li.port}" + (f" -> {li.target_group}" if li.target_group else "")
+                              for li in lb.listeners),
+        }
+        for tg in lb.target_groups.values():
+            hc = tg.health_check
+            targets = []
+            for t in tg.targets:
+                where = m.target_zone(lb, t) or t.subnet or "?"
+                what = f"alb {t.load_balancer}" if t.load_balancer else f"{t.count} x"
+                targets.append(f"{where}: {what}{'' if t.healthy else ' (unhealthy)'}"
+                               + (f" [{', '.join(t.security_groups)}]" if t.security_groups else ""))
+            out["target_groups"][f"{lb.id}/{tg.id}"] = {
+                "target type": tg.target_type, "protocol": tg.protocol, "port": tg.port,
+                "health check": " ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x is not None),
+                "targets": _set(targets),
+            }
+    for g in m.security_groups.values():
+        out["security_groups"][g.id] = {
+            "VPC": g.vpc, "ingress": _set(_rule_text(r, "from") for r in g.ingress),
+            "egress": _set(["all traffic (the AWS default)"]) if g.egress_default
+            else _set(_rule_text(r, "to") for r in g.egress),
+        }
+    for v in m.vpcs.values():
+        out["vpcs"][v.id] = {
+            "account": v.account, "region": v.region, "CIDRs": _set(v.cidrs), "DNS support": v.dns.support,
+            "DNS hostnames": v.dns.hostnames, "DNS resolver": v.dns.resolver,
+            "resolver forwards to Amazon": v.dns.forwards_to_amazon, "inbound resolver": v.dns.inbound_resolver,
+            "flow logs": v.flow_logs,
+            "subnets": _set(f"{s.id} ({s.zone}{', ' + str(s.cidr) if s.cidr else ''})" for s in v.subnets.values()),
+        }
+    for w in m.workloads.values():
+        out["workloads"][w.id] = {
+            "VPC": w.vpc, "on premises": w.on_premises, "subnets": _set(w.subnets),
+            "security groups": _set(w.security_groups),
+            "calls": _set(f"{c.endpoint} {c.protocol} {c.port}" + (f" ({', '.join(c.actions)})" if c.actions else "")
+                          + (f" as {c.hostname}" if c.hostname else "") for c in w.calls),
+        }
+    for z in m.hosted_zones:
+        out["hosted_zones"][z.name] = {"VPCs": _set(z.vpcs)}
+    for p in m.peerings:
+        out["peerings"][p.id] = {"requester": p.requester, "accepter": p.accepter, "status": p.status}
+    for a in m.accounts.values():
+        out["accounts"][a.id] = {"account id": a.account_id, "name": a.name}
+    for w in m.waivers:
+        out["waivers"][f"{w.rule} {w.target}"] = {
+            "reason": w.reason, "approved by": w.approved_by,
+            "expires": None if w.expires is None else w.expires.isoformat(),
+        }
+    return out
+
+
+# -- comparing ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+    @property
+    def is_set(self) -> bool:
+        return isinstance(self.before, frozenset) or isinstance(self.after, frozenset)
+
+    @property
+    def added(self) -> list:
+        if not self.is_set:
+            return []
+        return sorted((self.after or frozenset()) - (self.before or frozenset()))
+
+    @property
+    def removed(self) -> list:
+        if not self.is_set:
+            return []
+        return sorted((self.before or frozenset()) - (self.after or frozenset()))
+
+    def to_dict(self) -> dict:
+        return {"field": self.field, "before": _jsonable(self.before), "after": _jsonable(self.after),
+                "added": self.added, "removed": self.removed}
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    id: str
+    kind: str  # added, removed, changed
+    fields: tuple = ()  # FieldChange, for `changed`; the new facets for `added`
+
+    def to_dict(self) -> dict:
+        return {"section": self.section, "id": self.id, "kind": self.kind,
+                "fields": [f.to_dict() for f in self.fields]}
+
+
+def _jsonable(value):
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _empty(value) -> bool:
+    return value is None or value == frozenset() or value == ""
+
+
+def compare(before: Architecture, after: Architecture) -> list[Change]:
+    a, b = facets(before), facets(after)
+    changes = []
+    for section, _ in SECTIONS:
+        old, new = a[section], b[section]
+        if section == "design":  # one entity, whatever its name: a rename is a changed field
+            old = {"": dict(next(iter(old.values())), name=before.name)}
+            new = {"": dict(next(iter(new.values())), name=after.name)}
+        for key in sorted(set(old) | set(new)):
+            if key not in old:
+                fields = tuple(FieldChange(k, None, v) for k, v in new[key].items() if not _empty(v))
+                changes.append(Change(section, key, "added", fields))
+            elif key not in new:
+                changes.append(Change(section, key, "removed"))
+            else:
+                fields = tuple(FieldChange(k, old[key].get(k), new[key].get(k))
+                               for k in list(dict.fromkeys([*old[key], *new[key]]))
+                               if old[key].get(k) != new[key].get(k))
+                if fields:
+                    changes.append(Change(section, key, "changed", fields))
+    return changes
+
+
+def _active(findings) -> list[Finding]:
+    return [f for f in findings if f.waived is None]
+
+
+def finding_changes(before: list[Finding], after: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(introduced, resolved): active findings matched by rule, model path and message, then by
+    rule and model path alone, as baselines match them; line numbers never count."""
+    from plinkdocs.pipeline.baseline import match
+
+    def where(f):
+        return (f.rule, f.model_path)
+
+    def what(f):
+        return f.message
+
+    old, new = _active(before), _active(after)
+    introduced, _ = match(Counter((where(f), what(f)) for f in old), new, where, what)
+    resolved, _ = match(Counter((where(f), what(f)) for f in new), old, where, what)
+    return introduced, resolved
+
+
+# -- the whole comparison ---------------------------------------------------------------
+
+@dataclass
+class Cost:
+    usd: Optional[Decimal]
+    complete: bool = True
+
+    def to_dict(self) -> dict:
+        return {"usd": None if self.usd is None else str(self.usd), "complete": self.complete}
+
+
+@dataclass
+class DesignDiff:
+    name: str
+    status: str  # added, removed, changed, unchanged
+    base_file: Optional[str]
+    head_file: Optional[str]
+    changes: list = field(default_factory=list)
+    introduced: list = field(default_factory=list)
+    resolved: list = field(default_factory=list)
+    cost_before: Optional[Cost] = None
+    cost_after: Optional[Cost] = None
+    notes: list = field(default_factory=list)
+    head_counts: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name, "status": self.status, "base_file": self.base_file, "head_file": self.head_file,
+            "notes": list(self.notes),
+            "changes": [c.to_dict() for c in self.changes],
+            "findings": {"introduced": [f.to_dict() for f in self.introduced],
+                         "resolved": [f.to_dict() for f in self.resolved],
+                         "head": dict(self.head_counts)},
+            "cost": {"before": self.cost_before.to_dict() if self.cost_before else None,
+                     "after": self.cost_after.to_dict() if self.cost_after else None},
+        }
+
+
+@dataclass
+class Diff:
+    base: str
+    head: str
+    designs: list
+    cost_note: Optional[str] = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.designs if d.status == status)
+
+    @property
+    def introduced(self) -> int:
+        return sum(len(d.introduced) for d in self.designs)
+
+    @property
+    def resolved(self) -> int:
+        return sum(len(d.resolved) for d in self.designs)
+
+    def total(self, side: str) -> Optional[Cost]:
+        costs = [getattr(d, f"cost_{side}") for d in self.designs]
+        present = [c for c in costs if c is not None]
+        if not present:
+            return None
+        if any(c.usd is None for c in present):  # a design that does not load: its cost is unknown
+            return Cost(None, False)
+        return Cost(sum((c.usd for c in present), Decimal("0.00")), all(c.complete for c in present))
+
+    def to_dict(self) -> dict:
+        before, after = self.total("before"), self.total("after")
+        return {
+            "version": VERSION, "base": self.base, "head": self.head,
+            "summary": {"changed": self.count("changed"), "added": self.count("added"),
+                        "removed": self.count("removed"), "unchanged": self.count("unchanged"),
+                        "findings_introduced": self.introduced, "findings_resolved": self.resolved,
+                        "cost_before": before.to_dict() if before else None,
+                        "cost_after": after.to_dict() if after else None},
+            "cost_note": self.cost_note,
+            "designs": [d.to_dict() for d in self.designs],
+        }
+
+
+def _costs(config: Config):
+    """A function model -> Cost, or None with a note when there is no cost model."""
+    try:
+        from plinkdocs.analysis import cost
+    except ImportError:  # pragma: no cover - the cost model ships with plinkdocs
+        return None, "no cost model in this installation: the monthly cost is left out"
+    book = cost.price_book(config.prices_file)
+
+    def of(model):
+        if model is None:
+            return Cost(None, False)
+        est = cost.estimate(model, book)
+        return Cost(est.total_usd, bool(est.complete))
+
+    return of, None
+
+
+def _counts(findings) -> dict:
+    c = Counter(f.severity for f in _active(findings))
+    return {"error": c["error"], "warning": c["warning"], "info": c["info"]}
+
+
+def _design_name(r: FileResult) -> Optional[str]:
+    return r.model.name if r.model is not None else r.name
+
+
+def _keyed(results: list[FileResult], root: Optional[str]) -> dict:
+    """design name -> result; a file without a usable name (or a second file with the same name)
+    is keyed by its path under `root`."""
+    out: dict = {}
+    for r in results:
+        name = _design_name(r)
+        key = name if isinstance(name, str) and name not in out else None
+        if key is None:
+            rel = r.file
+            if root is not None:
+                try:
+                    rel = PurePosixPath(r.file).relative_to(PurePosixPath(root)).as_posix()
+                except ValueError:
+                    pass
+            key = f"file:{rel}"
+        out[key] = r
+    return out
+
+
+def pair(base: Optional[FileResult], head: Optional[FileResult], costs, name: str) -> DesignDiff:
+    d = DesignDiff(name, "changed", base.file if base else None, head.file if head else None)
+    if costs is not None:
+        d.cost_before = costs(base.model) if base else None
+        d.cost_after = costs(head.model) if head else None
+    if head is not None:
+        d.head_counts = _counts(head.findings)
+    if base is None:
+        d.status = "added"
+        d.introduced = _active(head.findings)
+        return d
+    if head is None:
+        d.status = "removed"
+        d.resolved = _active(base.findings)
+        return d
+    d.introduced, d.resolved = finding_changes(base.findings, head.findings)
+    if base.model is not None and head.model is not None:
+        d.changes = compare(base.model, head.model)
+    else:
+        for side, r in (("base", base), ("head", head)):
+            if r.model is None:
+                d.notes.append(f"the {side} version of `{r.file}` has errors that stop it from loading, "
+                               "so its design changes are not listed")
+    cost_changed = (d.cost_before and d.cost_after and
+                    (d.cost_before.usd, d.cost_before.complete) != (d.cost_after.usd, d.cost_after.complete))
+    if not (d.changes or d.introduced or d.resolved or d.notes or cost_changed):
+        d.status = "unchanged"
+    return d
+
+
+def diff_results(base: list[FileResult], head: list[FileResult], config: Config, base_label: str, head_label: str,
+                 base_root: Optional[str] = None, head_root: Optional[str] = None, paired: bool = False) -> Diff:
+    costs, note = _costs(config)
+    if paired:  # two files: one design, whatever its name
+        b, h = base[0], head[0]
+        pairs = [(_design_name(h) or _design_name(b) or h.file, b, h)]
+    else:
+        bk, hk = _keyed(base, base_root), _keyed(head, head_root)
+        pairs = [(k.removeprefix("file:"), bk.get(k), hk.get(k)) for k in sorted(set(bk) | set(hk))]
+    designs = [pair(b, h, costs, name) for name, b, h in pairs]
+    return Diff(base_label, head_label, designs, note)
+
+
+# -- reading the two sides ------------------------------------------------------------------
+
+def _check(paths, config: Config) -> list[FileResult]:
+    return check_paths(paths, config).files
+
+
+def diff_paths(base: str, head: str, config: Config) -> Diff:
+    """Two files, or two folders."""
+    for p in (base, head):
+        if not os.path.exists(p):
+            raise DiffError(f"{p}: no such file or folder")
+    if os.path.isdir(base) != os.path.isdir(head):
+        raise DiffError(f"compare a file with a file or a folder with a folder: {base} and {head} differ")
+    b, h = _check([base], config), _check([head], config)
+    if os.path.isdir(base):
+        return diff_results(b, h, config, display_path(base), display_path(head),
+                            display_path(base), display_path(head))
+    return diff_results(b, h, config, display_path(base), display_path(head), paired=True)
+
+
+def _git(args: list[str], cwd: str | None = None) -> bytes:
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    try:
+        out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, check=False)
+    except FileNotFoundError:
+        raise DiffError("git is not installed (needed for --git)") from None
+    if out.returncode != 0:
+        msg = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DiffError(f"git {args[0]} failed: {msg[-1] if msg else 'exit status ' + str(out.returncode)}")
+    return out.stdout
+
+
+def _hidden(rel: str) -> bool:
+    return any(part.startswith(".") for part in PurePosixPath(rel).parts if part not in (".", ".."))
+
+
+def git_base_files(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
+    """[(display path, bytes)] of the designs under `paths` as they are at `ref`."""
+    try:
+        top = Path(_git(["rev-parse", "--show-toplevel"]).decode().strip())
+    except DiffError:
+        raise DiffError("--git needs to run inside a git repository") from None
+    if not ref or ref.startswith("-"):
+        raise DiffError(f"`{ref}` is not a git revision")
+    try:
+        commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"]).decode().strip()
+    except DiffError:
+        raise DiffError(f"no commit `{ref}` in this repository (fetch it first?)") from None
+    specs = []
+    for p in paths:
+        rel = os.path.relpath(os.path.abspath(p), top)
+        if rel == ".." or rel.startswith(".." + os.sep):
+            raise DiffError(f"{p} is outside the repository")
+        specs.append(PurePosixPath(Path(rel).as_posix()))
+    listed = _git(["ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--",
+                   *[str(s) for s in specs]], cwd=str(top))
+    found = []
+    for name in sorted(n for n in listed.decode("utf-8", "surrogateescape").split("\0") if n):
+        if not name.endswith(YAML_SUFFIXES):
+            continue
+        under = next((s for s in specs if s == PurePosixPath(".") or PurePosixPath(name) == s
+                      or s in PurePosixPath(name).parents), None)
+        if under is None:
+            continue
+        inner = PurePosixPath(name) if under == PurePosixPath(".") else PurePosixPath(name).relative_to(under)
+        if PurePosixPath(name) != under and _hidden(str(inner)):
+            continue
+        found.append(name)
+    out = []
+    for name in found:
+        blob = _git(["cat-file", "blob", f"{commit}:{name}"], cwd=str(top))
+        shown = display_path(top / name)
+        if os.path.isabs(shown):
+            shown = Path(os.path.relpath(top / name)).as_posix()
+        out.append((shown, blob))
+    return out
+
+
+def diff_git(ref: str, paths: list[str], config: Config) -> Diff:
+    """The designs under `paths` at git revision `ref` against the working tree."""
+    from plinkdocs.core.load import load_bytes
+
+    for p in paths:
+        if not os.path.exists(p):
+            raise DiffError(f"{p}: no such file or folder")
+    base_docs = [load_bytes(blob, shown, config.limits) for shown, blob in git_base_files(ref, paths)]
+    base = RunResult([check_document(doc, config) for doc in base_docs])
+    apply_unique_names(base, config)
+    head = _check(paths, config)
+    return diff_results(base.files, head, config, ref, "working tree")
+
+
+# -- output -----------------------------------------------------------------------------------
+
+def _code(text: str) -> str:
+    text = " ".join(str(text).split())
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") or fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*_[]<>|~#"})
+
+
+def md_text(text: str) -> str:
+    """Inline Markdown for a message: its `code spans` kept, every other special character escaped."""
+    text = " ".join(str(text).split())
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: escape it too
+        return text.translate(_MD_SPECIAL).replace("`", "\\`")
+    return "`".join(p if i % 2 else p.translate(_MD_SPECIAL) for i, p in enumerate(parts))
+
+
+def _value(v) -> str:
+    if v is None:
+        return "not set"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, frozenset):
+        return ", ".join(_code(x) for x in sorted(v)) if v else "none"
+    if isinstance(v, (int, float, Decimal)):
+        return f"{v:g}" if isinstance(v, float) else str(v)
+    return _code(v)
+
+
+def _field_md(fc: FieldChange) -> str:
+    if fc.field in OPAQUE:
+        state = "added" if fc.before is None else "removed" if fc.after is None else "changed"
+        return f"{fc.field} {state}"
+    if fc.is_set and fc.before is not None and fc.after is not None:
+        parts = []
+        if fc.added:
+            parts.append("added " + ", ".join(_code(x) for x in fc.added))
+        if fc.removed:
+            parts.append("removed " + ", ".join(_code(x) for x in fc.removed))
+        return f"{fc.field}: {'; '.join(parts)}"
+    return f"{fc.field}: {_value(fc.before)} → {_value(fc.after)}"
+
+
+def _added_md(fc: FieldChange) -> str:
+    if fc.field in OPAQUE:
+        return fc.field
+    return f"{fc.field} {_value(fc.after)}"
+
+
+def _money(c: Optional[Cost]) -> str:
+    if c is None:
+        return "none"
+    if c.usd is None:
+        return "unknown"
+    return f"${c.usd:,.2f}" + ("" if c.complete else " (lower bound)")
+
+
+def _cost_md(before: Optional[Cost], after: Optional[Cost]) -> str:
+    text = f"{_money(before)} → {_money(after)}"
+    b = before.usd if before and before.usd is not None else (Decimal(0) if before is None else None)
+    a = after.usd if after and after.usd is not None else (Decimal(0) if after is None else None)
+    lower_bound = (before is not None and not before.complete) or (after is not None and not after.complete)
+    if a is not None and b is not None and not lower_bound:
+        delta = a - b
+        text += " (no change)" if delta == 0 else f" ({'+' if delta > 0 else '−'}${abs(delta):,.2f})"
+    return text
+
+
+def _finding_md(f: Finding, config: Config) -> str:
+    from plinkdocs.outputs.report.sarif import rule_page_url
+
+    url = rule_page_url(config.site_url, f.rule)
+    rule = f"[{f.rule}]({url})" if url else f.rule
+    return f"- **{f.severity}** {rule} {f.name}: {md_text(f.message)} ({_code(f'{f.file}:{f.line}')})"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_markdown(d: Diff, config: Config) -> str:
+    out = [MARKER, "### plinkdocs: design changes", ""]
+    counts = [f"{d.count(s)} {s}" for s in ("changed", "added", "removed") if d.count(s)]
+    head = (", ".join(counts) if counts else "no design changed") + \
+        f" ({_plural(len(d.designs), 'design')} compared, {d.base} → {d.head})."
+    out.append(head)
+    out.append(f"Findings: **{d.introduced} introduced**, {d.resolved} resolved.")
+    before, after = d.total("before"), d.total("after")
+    if d.cost_note:
+        out.append(f"Monthly cost: left out ({d.cost_note}).")
+    elif before is not None or after is not None:
+        out.append(f"Monthly cost estimate: {_cost_md(before, after)}.")
+    for dd in d.designs:
+        if dd.status == "unchanged":
+            continue
+        out += ["", f"#### {_code(dd.name)} {dd.status}", ""]
+        files = dd.head_file if dd.base_file in (None, dd.head_file) else (
+            dd.base_file if dd.head_file is None else f"{dd.base_file} → {dd.head_file}")
+        line = _code(files)
+        if not d.cost_note and (dd.cost_before or dd.cost_after):
+            line += f" · monthly cost {_cost_md(dd.cost_before, dd.cost_after)}"
+        if dd.head_counts:
+            c = dd.head_counts
+            line += f" · now {_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, {c['info']} info"
+        out.append(line)
+        for note in dd.notes:
+            out += ["", f"> {md_text(note)}"]
+        if dd.introduced:
+            out += ["", "**Findings introduced**", ""] + [_finding_md(f, config) for f in dd.introduced]
+        if dd.resolved:
+            out += ["", "**Findings resolved**", ""] + [_finding_md(f, config) for f in dd.resolved]
+        changes = dd.changes
+        if changes:
+            out += ["", "**Design changes**", ""]
+            for section, title in SECTIONS:
+                these = [c for c in changes if c.section == section]
+                if not these:
+                    continue
+                out.append(f"- {title}")
+                for c in these:
+                    label = "" if section == "design" else _code(c.id) + " "
+                    if c.kind == "removed":
+                        out.append(f"  - {label}removed")
+                    elif c.kind == "added":
+                        details = "; ".join(_added_md(f) for f in c.fields)
+                        out.append(f"  - {label}added" + (f": {details}" if details else ""))
+                    else:
+                        for fc in c.fields:
+                            out.append(f"  - {label}{_field_md(fc)}")
+    unchanged = d.count("unchanged")
+    if unchanged:
+        out += ["", f"{_plural(unchanged, 'design')} unchanged."]
+    return "\n".join(out) + "\n"
+
+
+def render_json(d: Diff) -> str:
+    return json.dumps(d.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(d: Diff, fmt: str, config: Config) -> str:
+    if fmt == "json":
+        return render_json(d)
+    return render_markdown(d, config)

@@ -1,0 +1,309 @@
+"""The check pipeline: load -> schema -> references -> model -> rules -> waivers.
+
+`check_paths` is what the CLI, the site and the pull-request outputs call; it never
+raises on bad input: every problem with a design is a finding.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from plinkdocs import rules as _rules
+from plinkdocs.pipeline.config import Config
+from plinkdocs.core.findings import Finding, Violation
+from plinkdocs.core.load import Document, load_bytes, load_file
+from plinkdocs.model.architecture import Architecture, build
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class FileResult:
+    file: str
+    document: Document | None  # None in a light result (from a worker process)
+    model: Architecture | None
+    findings: list  # sorted, waived ones included
+    name: str | None = None  # the design's name, once it passed the schema and the references
+    name_finding: Finding | None = None  # the PL006 finding this file gets if its name is taken
+
+    def slim(self) -> "FileResult":
+        """The same result with the document's data and text but not its node tree: what a
+        worker process sends back when the model is needed (the site)."""
+        doc = self.document
+        if doc is not None:
+            doc = Document(file=doc.file, text=doc.text, data=doc.data, findings=list(doc.findings),
+                           disabled=dict(doc.disabled), loaded=doc.loaded)
+        return FileResult(self.file, doc, self.model, self.findings, self.name, self.name_finding)
+
+    def light(self) -> "FileResult":
+        """The same result without the node tree and the model: cheap to send between processes."""
+        return FileResult(self.file, None, None, self.findings, self.name, self.name_finding)
+
+
+@dataclass
+class RunResult:
+    files: list = field(default_factory=list)
+
+    @property
+    def findings(self) -> list:
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def active(self) -> list:
+        """Findings that count: not waived."""
+        return [f for f in self.findings if f.waived is None]
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """Repository-relative with forward slashes when under the working folder, else as given."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(absolute, cwd)).as_posix()
+    return Path(path).as_posix()
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files named, and YAML files under folders named (hidden folders skipped), sorted, once each."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                        found.append(Path(root) / name)
+        else:
+            found.append(p)
+    seen, out = set(), []
+    for p in found:
+        key = os.path.normpath(p)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return sorted(out, key=lambda x: display_path(x))
+
+
+def _finalize(doc: Document, config: Config, extra: list[Finding]) -> list[Finding]:
+    """Fill in rule metadata and severity, drop disabled and deselected rules, apply waivers."""
+    registry = _rules.registry()
+    out = []
+    for f in doc.findings + extra:
+        rule = registry[f.rule]
+        if not config.enabled(rule.id) and rule.id not in ("PL001", "PL005"):
+            continue
+        if rule.id in doc.disabled.get(f.line, ()):
+            continue
+        # a finding arrives without a severity, unless plinkdocs itself failed (always an error)
+        f = f.with_(name=rule.name, severity=f.severity or config.severity_of(rule), fix=f.fix or rule.fix)
+        out.append(f)
+    return out
+
+
+def _waive(findings: list[Finding], model: Architecture | None, config: Config) -> list[Finding]:
+    if model is None or not model.waivers:
+        return findings
+    live = [w for w in model.waivers if not w.expired(config.today)]
+    out = []
+    for f in findings:
+        for w in live:
+            if w.rule == f.rule and f.path[: len(w.target_path)] == w.target_path:
+                f = f.with_(waived=w.reason)
+                break
+        out.append(f)
+    return out
+
+
+def _plan(config: Config) -> list:
+    """The enabled model-stage rules with their settings, worked out once per configuration
+    (not once per design)."""
+    key = (config.select, config.ignore, config.today, config.prices_file, repr(config.options))
+    memo = config.__dict__.get("_rule_plan")
+    if memo is None or memo[0] != key:
+        plan = [(rule, config.rule_config(rule)) for rule in _rules.registry().values()
+                if rule.check is not None and config.enabled(rule.id)]
+        memo = config.__dict__["_rule_plan"] = (key, plan)
+    return memo[1]
+
+
+def run_rules(model: Architecture, doc: Document, config: Config) -> list[Finding]:
+    """Every enabled model-stage rule on `model`; findings located in `doc`."""
+    out = []
+    for rule, rule_config in _plan(config):
+        try:
+            violations = [v if isinstance(v, Violation) else Violation(*v) for v in rule.check(model, rule_config)]
+        except Exception as e:  # a bug in a rule must not hide the others, nor pass a design unchecked
+            out.append(Finding(rule=rule.id, name=rule.name, severity="error", file=doc.file, path=(),
+                               message=f"plinkdocs could not apply this rule to the design "
+                                       f"({type(e).__name__}: {e}); the other rules ran",
+                               fix="this is a bug in plinkdocs: report it with the design"))
+            continue
+        for v in violations:
+            line, col, eline, ecol = doc.span(v.path)
+            out.append(Finding(rule=rule.id, name=rule.name, severity="", message=v.message, file=doc.file,
+                               line=line, column=col, end_line=eline, end_column=ecol, path=tuple(v.path),
+                               fix=v.fix or ""))
+    return out
+
+
+def check_document(doc: Document, config: Config) -> FileResult:
+    from plinkdocs.model import refs
+    from plinkdocs.core import schema
+
+    model = None
+    extra: list[Finding] = []
+    if doc.ok:
+        if not schema.validate(doc):
+            if not refs.check_references(doc):
+                model = build(doc.data, doc.file)
+                extra = run_rules(model, doc, config)
+    findings = _waive(_finalize(doc, config, extra), model, config)
+    findings.sort(key=Finding.sort_key)
+    name = name_finding = None
+    if model is not None:
+        name = model.name
+        if config.enabled("PL006"):
+            rule = _rules.get("PL006")
+            line, col = doc.locate(("name",))
+            if rule.id not in doc.disabled.get(line, ()):
+                (name_finding,) = _waive([Finding(rule=rule.id, name=rule.name, severity=config.severity_of(rule),
+                                                  message="", file=doc.file, line=line, column=col,
+                                                  path=("name",), fix=rule.fix)], model, config)
+    return FileResult(doc.file, doc, model, findings, name, name_finding)
+
+
+def check_file(path: str | os.PathLike, config: Config, display: str | None = None) -> FileResult:
+    doc = load_file(path, display if display is not None else display_path(path), config.limits)
+    return check_document(doc, config)
+
+
+def check_text(text: str, config: Config | None = None, display: str = "<string>") -> FileResult:
+    config = config or Config()
+    return check_document(load_bytes(text.encode("utf-8"), display, config.limits), config)
+
+
+def split_loaded(result: RunResult) -> tuple[list, list, list]:
+    """For commands that work on models: (results with a model, the skipped files with their
+    error findings as dicts, the lines that say why each was skipped)."""
+    from plinkdocs.outputs.report.text import line as finding_line
+
+    loaded, skipped, errors = [], [], []
+    for r in result.files:
+        if r.model is not None:
+            loaded.append(r)
+            continue
+        bad = [f for f in r.findings if f.severity == "error" and f.waived is None] or r.findings
+        skipped.append({"file": r.file, "findings": [f.to_dict() for f in bad]})
+        errors.extend(finding_line(f) for f in bad)
+        errors.append(f"{r.file}: skipped: the design has errors")
+    return loaded, skipped, errors
+
+
+def default_jobs(files: int) -> int:
+    """Worker processes worth starting for `files` files: one per core, none for a few files."""
+    if files < 64:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, files // 32))
+
+
+_WORKER_CONFIG: Config | None = None
+
+
+def _worker_init(config: Config) -> None:
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config
+
+
+def _worker_check(path: str) -> FileResult:
+    return check_file(path, _WORKER_CONFIG).light()
+
+
+def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None, jobs: int | None = None,
+                keep: bool = True, cache_dir: str | os.PathLike | None = None) -> RunResult:
+    """Check every design under `paths`.
+
+    With `keep=False` the results carry findings only (no node trees, no models), which lets
+    large runs use one worker process per core (`jobs` overrides the automatic choice) and
+    lets unchanged designs come from the result cache in `cache_dir`."""
+    config = config or Config()
+    files = discover(paths)
+    if keep or cache_dir is None:
+        results = _check_files(files, config, jobs, keep)
+    else:
+        results = _check_cached(files, config, jobs, cache_dir)
+    result = RunResult(results)
+    apply_unique_names(result, config)
+    return result
+
+
+def _check_cached(files: list, config: Config, jobs: int | None, cache_dir) -> list:
+    from plinkdocs.pipeline.resultcache import ResultCache
+
+    cache = ResultCache(cache_dir, config)
+    results: list = [None] * len(files)
+    keys: dict[int, str] = {}
+    todo = []
+    for i, p in enumerate(files):
+        try:
+            if os.stat(p).st_size <= config.limits.max_bytes:
+                with open(p, "rb") as fh:
+                    keys[i] = cache.key(display_path(p), fh.read())
+                results[i] = cache.get(keys[i])
+        except OSError:
+            pass
+        if results[i] is None:
+            todo.append(i)
+    for i, r in zip(todo, _check_files([files[i] for i in todo], config, jobs, False)):
+        results[i] = r
+        if i in keys:
+            cache.put(keys[i], r)
+    return results
+
+
+def map_files(func, items: list, config: Config, jobs: int) -> list:
+    """`func(item)` for every item, in worker processes (forked, one per job) that each have
+    `config` as the module's `_WORKER_CONFIG`; results come back in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _rules.registry()  # import every rule once, before the workers fork
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(config,)) as pool:
+        return list(pool.map(func, items, chunksize=max(1, len(items) // (jobs * 8))))
+
+
+def worker_config() -> Config:
+    return _WORKER_CONFIG
+
+
+def _check_files(files: list, config: Config, jobs: int | None, keep: bool) -> list:
+    jobs = 1 if keep else (jobs or default_jobs(len(files)))
+    if jobs > 1:
+        results = map_files(_worker_check, [str(p) for p in files], config, jobs)
+    elif keep:
+        results = [check_file(p, config) for p in files]
+    else:  # drop each node tree and model at once: a large run must not hold them all
+        results = [check_file(p, config).light() for p in files]
+    return results
+
+
+def apply_unique_names(result: RunResult, config: Config) -> None:
+    """PL006: a design's name must be unique across the files checked together."""
+    first: dict[str, str] = {}
+    for r in result.files:
+        name = r.name
+        if name is None:
+            continue
+        if name not in first:
+            first[name] = r.file
+        elif r.name_finding is not None:
+            f = r.name_finding.with_(message=f"the name `{name}` is already used by {first[name]}")
+            r.findings = sorted(r.findings + [f], key=Finding.sort_key)

@@ -1,0 +1,168 @@
+"""`.plinkdocs.yaml`: which rules run, at what severity, with which options and limits."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plinkdocs.core.load import Limits, load_file
+
+CONFIG_NAMES = (".plinkdocs.yaml", ".plinkdocs.yml")
+
+
+class ConfigError(Exception):
+    """A problem with the configuration file, with its position."""
+
+    def __init__(self, message: str, file: str = "", line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message, self.file, self.line, self.column = message, file, line, column
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """What a rule's `check` receives: its options, today's date, and the price overrides."""
+
+    options: dict
+    today: _dt.date
+    prices_file: str | None = None
+
+
+@dataclass
+class Config:
+    select: tuple = ()
+    ignore: tuple = ()
+    severity: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+    limits: Limits = Limits()
+    today: _dt.date = field(default_factory=_dt.date.today)
+    site_url: str | None = None
+    prices_file: str | None = None
+    file: str | None = None
+
+    def enabled(self, rule_id: str) -> bool:
+        if self.select and not any(rule_id.startswith(p) for p in self.select):
+            return False
+        return not any(rule_id.startswith(p) for p in self.ignore)
+
+    def severity_of(self, rule) -> str:
+        return self.severity.get(rule.id, rule.severity)
+
+    def rule_config(self, rule) -> RuleConfig:
+        key = (rule.id, self.today, self.prices_file, repr(self.options.get(rule.id)))
+        memo = self.__dict__.setdefault("_rule_configs", {})
+        if key not in memo:
+            opts = dict(rule.options)
+            opts.update(self.options.get(rule.id, {}))
+            memo[key] = RuleConfig(opts, self.today, self.prices_file)
+        return memo[key]
+
+
+_KEYS = {"select", "ignore", "severity", "options", "limits", "site_url", "prices"}
+
+
+def find_config(start: str | os.PathLike = ".") -> Path | None:
+    """The nearest .plinkdocs.yaml from `start` up to the repository root (the folder with .git)."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike = ".") -> Config:
+    """Read the configuration; with no path, the nearest file, or the defaults when there is none."""
+    from plinkdocs import rules
+
+    if path is None:
+        found = find_config(start)
+        if found is None:
+            return Config()
+        path = found
+    path = Path(path)
+    from plinkdocs.pipeline.check import display_path
+
+    shown = display_path(path)
+    if not path.is_file():
+        raise ConfigError(f"configuration file not found: {shown}")
+    doc = load_file(path, shown)
+    if doc.findings:
+        f = doc.findings[0]
+        raise ConfigError(f.message, shown, f.line, f.column)
+    data = doc.data or {}
+
+    def fail(msg, at=(), key=False):
+        line, col = doc.locate(at, key=key)
+        raise ConfigError(msg, shown, line, col)
+
+    if not isinstance(data, dict):
+        fail("the configuration must be a mapping")
+    for k in data:
+        if k not in _KEYS:
+            fail(f"unknown key `{k}`; known: {', '.join(sorted(_KEYS))}", (k,), key=True)
+    known = rules.registry()
+
+    def ids(key) -> tuple:
+        value = data.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            fail(f"`{key}` takes a list of rule ids or prefixes", (key,))
+        out = []
+        for i, item in enumerate(value):
+            item = str(item).upper()
+            if not any(r.startswith(item) for r in known):
+                fail(f"`{item}` matches no rule id", (key, i))
+            out.append(item)
+        return tuple(out)
+
+    severity = {}
+    for rid, sev in (data.get("severity") or {}).items():
+        if str(rid).upper() not in known:
+            fail(f"`{rid}` is not a rule id", ("severity", rid))
+        if sev not in ("error", "warning", "info"):
+            fail(f"severity `{sev}` is not one of error, warning, info", ("severity", rid))
+        severity[str(rid).upper()] = sev
+    options = {}
+    for rid, opts in (data.get("options") or {}).items():
+        rule = known.get(str(rid).upper())
+        if rule is None:
+            fail(f"`{rid}` is not a rule id", ("options", rid))
+        if not isinstance(opts, dict):
+            fail(f"options of {rid} must be a mapping", ("options", rid))
+        for k, v in opts.items():
+            if k not in rule.options:
+                fail(f"{rule.id} has no option `{k}`" + (f"; it has {', '.join(rule.options)}" if rule.options else ""),
+                     ("options", rid, k), key=True)
+            default = rule.options[k]
+            if isinstance(default, (int, float)) and not isinstance(default, bool) and (
+                    isinstance(v, bool) or not isinstance(v, (int, float))):
+                fail(f"option `{k}` of {rule.id} takes a number", ("options", rid, k))
+        options[rule.id] = dict(opts)
+    lim = data.get("limits") or {}
+    if not isinstance(lim, dict):
+        fail("`limits` takes a mapping", ("limits",))
+    defaults = Limits()
+    kw = {}
+    for k, v in lim.items():
+        if not hasattr(defaults, k):
+            fail(f"unknown limit `{k}`; known: max_bytes, max_depth, max_nodes", ("limits", k), key=True)
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+            fail(f"limit `{k}` takes a positive whole number", ("limits", k))
+        kw[k] = v
+    prices = data.get("prices")
+    if prices is not None:
+        prices = str((path.parent / str(prices)))
+        from plinkdocs.analysis.cost import check_prices_file
+
+        check_prices_file(prices)  # a PriceError (a ConfigError) with the price file's line and column
+    return Config(select=ids("select"), ignore=ids("ignore"), severity=severity, options=options,
+                  limits=Limits(**kw), site_url=data.get("site_url"), prices_file=prices, file=shown)
