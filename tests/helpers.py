@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 
-import yaml
-
-from plinkdocs.pipeline.check import apply_unique_names, check_document, RunResult
-from plinkdocs.pipeline.config import Config
 from plinkdocs.core.load import load_text
+from plinkdocs.pipeline.check import RunResult, apply_unique_names, check_document
+from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import docs
 
 

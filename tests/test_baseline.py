@@ -6,9 +6,16 @@ import json
 
 import pytest
 
-from plinkdocs.pipeline.baseline import Baseline, BaselineError, Entry, dumps, new_findings, parse
 from plinkdocs.cli.main import main
 from plinkdocs.core.findings import Finding
+from plinkdocs.pipeline.baseline import (
+    Baseline,
+    BaselineError,
+    Entry,
+    dumps,
+    new_findings,
+    parse,
+)
 from tests.helpers import design_text
 
 TWO_IN_ONE_AZ = {"vpcs": {"consumer": {"subnets": {"consumer-c": {"az_id": "use1-az1", "cidr": "10.0.3.0/24"}}}},

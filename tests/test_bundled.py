@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
-
-import datetime as dt
 
 from plinkdocs.pipeline.check import check_paths
 from plinkdocs.pipeline.config import Config

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plinkdocs.pipeline.config import ConfigError, find_config, load_config
 from plinkdocs.core.load import Limits
+from plinkdocs.pipeline.config import ConfigError, find_config, load_config
 
 
 def write(tmp_path, text, name=".plinkdocs.yaml"):
@@ -59,16 +59,16 @@ def test_errors_point_at_the_bad_value(tmp_path, text, needle, line, col):
 
 
 def test_severity_override_changes_findings(tmp_path):
-    from tests.helpers import run_design
     from plinkdocs.pipeline.config import Config
+    from tests.helpers import run_design
 
     r = run_design({"name": "Bad Name"}, config=Config(severity={"PL003": "warning"}))
     assert [f.severity for f in r.findings] == ["warning"]
 
 
 def test_inline_disable_silences_a_rule_on_its_line():
-    from tests.helpers import run_design
     from plinkdocs.rules import docs
+    from tests.helpers import run_design
 
     text = docs.base_text().replace("name: example-service", "name: Bad Name  # plinkdocs: disable=PL003")
     assert run_design(text=text).findings == []

@@ -368,7 +368,8 @@ def test_pl604_fix_names_the_azs_the_peak_needs():
 
 
 def test_pooled_shares_always_add_up_to_the_tiered_total():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     price = cost.price_book().get("us-east-1", "interface_endpoint_data")
     pricer_book = cost.price_book()

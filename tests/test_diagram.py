@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from plinkdocs.cli.main import main
+from plinkdocs.core.findings import Finding
 from plinkdocs.outputs import diagram
 from plinkdocs.pipeline.check import check_file
-from plinkdocs.cli.main import main
 from plinkdocs.pipeline.config import Config
-from plinkdocs.core.findings import Finding
 from tests.helpers import run_design
 
 ROOT = Path(__file__).resolve().parent.parent

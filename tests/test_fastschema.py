@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plinkdocs.core import schema
 from plinkdocs.core.fastschema import Unsupported, compile_schema
-from plinkdocs.core.load import load_file
+from plinkdocs.core.load import load_file, load_text
 from tests.helpers import design_text
-from plinkdocs.core.load import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

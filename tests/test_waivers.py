@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from plinkdocs.core.findings import Counts
 from plinkdocs.pipeline.check import check_text
 from plinkdocs.pipeline.config import Config
-from plinkdocs.core.findings import Counts
 from tests.helpers import design_text
 
 REASON = "flow logs arrive with the logging account migration"

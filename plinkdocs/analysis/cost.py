@@ -25,7 +25,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
-from plinkdocs.pipeline.config import ConfigError
+from plinkdocs.core.errors import ConfigError
+from plinkdocs.core.fastschema import Unsupported, compile_schema
+from plinkdocs.core.findings import format_path
+from plinkdocs.core.load import load_file
+from plinkdocs.core.schema import schemas_dir
 
 HOURS_PER_MONTH = Decimal(730)
 CENT = Decimal("0.01")
@@ -148,8 +152,6 @@ def dec(value) -> Decimal:
 
 @functools.lru_cache(maxsize=None)
 def _price_schema() -> dict:
-    from plinkdocs.core.schema import schemas_dir
-
     with open(schemas_dir() / "prices.schema.json", encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -164,8 +166,6 @@ def _schema_validator():
 @functools.lru_cache(maxsize=None)
 def _fast_check():
     """The compiled validity check for price files (jsonschema explains the invalid ones)."""
-    from plinkdocs.core.fastschema import Unsupported, compile_schema
-
     try:
         return compile_schema(_price_schema())
     except Unsupported:
@@ -173,8 +173,6 @@ def _fast_check():
 
 
 def _where(path) -> str:
-    from plinkdocs.core.findings import format_path
-
     return format_path(path) or "the file"
 
 
@@ -228,8 +226,6 @@ def _display(path) -> str:
 
 def read_price_file(path) -> dict:
     """{region: {item: Price}} from one price file; raises PriceError with file:line:col."""
-    from plinkdocs.core.load import load_file
-
     shown = _display(path)
     if not os.path.isfile(path):
         raise PriceError(f"price file not found: {shown}")
@@ -977,24 +973,3 @@ def render_text(est: Estimate, alts: tuple) -> str:
     out.extend(("    " + "  ".join([r[0].ljust(widths[0]), r[1].rjust(widths[1]), r[2].ljust(widths[2]), r[3]]))
                .rstrip() for r in arows)
     return "\n".join(out) + "\n"
-
-
-def run(paths, config, fmt: str = "text", prices_file=None) -> tuple[str, str, int]:
-    """`plinkdocs cost`: (standard output, standard error, exit status). Designs that do not load
-    are skipped, with their errors on standard error and exit status 2."""
-    from plinkdocs.pipeline.check import check_paths, split_loaded
-
-    if fmt not in ("text", "json"):
-        raise ConfigError(f"unknown format {fmt!r}; choose from text, json")
-    if prices_file is not None:
-        config.prices_file = os.fspath(prices_file)
-    book = price_book(config.prices_file)
-    loaded, skipped, errors = split_loaded(check_paths(paths, config))
-    designs = [(estimate(r.model, book), alternatives(r.model, book)) for r in loaded]
-    if fmt == "json":
-        body = {"designs": [dict(e.to_dict(), alternatives=[a.to_dict() for a in alts]) for e, alts in designs],
-                "skipped": skipped}
-        text = json.dumps(body, indent=2, sort_keys=False) + "\n"
-    else:
-        text = "\n".join(render_text(e, alts) for e, alts in designs)
-    return text, "".join(e + "\n" for e in errors), 2 if skipped else 0

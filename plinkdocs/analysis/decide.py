@@ -13,7 +13,6 @@ table corrected by the facts) for the site.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Optional
 
 from plinkdocs.analysis import cost
 from plinkdocs.analysis.net import overlaps
+from plinkdocs.core.load import load_file
 
 OPTIONS = ("privatelink", "vpc-peering", "transit-gateway")
 LABELS = {"privatelink": "PrivateLink", "vpc-peering": "VPC peering", "transit-gateway": "Transit Gateway"}
@@ -525,27 +525,6 @@ def render_markdown(d: Decision, heading: str = "##") -> str:
     return "\n".join(out) + "\n"
 
 
-def run(paths, config, fmt: str = "text", prices_file=None) -> tuple[str, str, int]:
-    """`plinkdocs decide`: (standard output, standard error, exit status), as `cost.run`."""
-    from plinkdocs.pipeline.check import check_paths, split_loaded
-    from plinkdocs.pipeline.config import ConfigError
-
-    if fmt not in ("text", "json", "markdown"):
-        raise ConfigError(f"unknown format {fmt!r}; choose from text, json, markdown")
-    if prices_file is not None:
-        config.prices_file = str(prices_file)
-    book = cost.price_book(config.prices_file)
-    loaded, skipped, errors = split_loaded(check_paths(paths, config))
-    decisions = [decide(r.model, book) for r in loaded]
-    if fmt == "json":
-        text = json.dumps({"decisions": [d.to_dict() for d in decisions], "skipped": skipped}, indent=2) + "\n"
-    elif fmt == "markdown":
-        text = "\n".join(render_markdown(d) for d in decisions)
-    else:
-        text = "\n".join(render_text(d) for d in decisions)
-    return text, "".join(e + "\n" for e in errors), 2 if skipped else 0
-
-
 # -- the generic guide ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -564,8 +543,6 @@ class Guide:
 
 @functools.lru_cache(maxsize=1)
 def load_guide() -> Guide:
-    from plinkdocs.core.load import load_file
-
     doc = load_file(GUIDE_PATH, "plinkdocs/data/decision-guide.yaml")
     if doc.findings or not isinstance(doc.data, dict):  # pragma: no cover - the shipped file is tested
         raise ValueError(f"the decision guide does not load: {[f.message for f in doc.findings]}")

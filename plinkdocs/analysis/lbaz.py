@@ -12,7 +12,14 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from plinkdocs.analysis import net as _net
-from plinkdocs.model.architecture import Architecture, EndpointService, LoadBalancer, Subnet, Target, TargetGroup
+from plinkdocs.model.architecture import (
+    Architecture,
+    EndpointService,
+    LoadBalancer,
+    Subnet,
+    Target,
+    TargetGroup,
+)
 
 LB_KIND = {"network": "NLB", "gateway": "GWLB", "application": "ALB", "classic": "CLB"}
 

@@ -20,8 +20,20 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from plinkdocs.model.architecture import (Architecture, Call, Endpoint, EndpointService, HostedZone, Listener, LoadBalancer,
-                             SecurityGroup, SgRule, Target, TargetGroup, Workload)
+from plinkdocs.model.architecture import (
+    Architecture,
+    Call,
+    Endpoint,
+    EndpointService,
+    HostedZone,
+    Listener,
+    LoadBalancer,
+    SecurityGroup,
+    SgRule,
+    Target,
+    TargetGroup,
+    Workload,
+)
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -12,6 +12,12 @@ import os
 import sys
 
 from plinkdocs import __version__
+from plinkdocs.core.errors import ConfigError
+from plinkdocs.core.fsutil import write_atomic
+from plinkdocs.outputs.report import FORMATS, render
+from plinkdocs.pipeline import baseline as baseline_
+from plinkdocs.pipeline.check import check_paths
+from plinkdocs.pipeline.config import load_config
 
 EXIT_USAGE = 1
 SEVERITY_BITS = {"error": 2, "warning": 4, "info": 8}
@@ -32,16 +38,12 @@ def exit_status(findings, fail_on: str = "error") -> int:
 
 def _write(text: str, out: str | None) -> None:
     if out and out != "-":
-        from plinkdocs.core.fsutil import write_atomic
-
         write_atomic(out, text)
     else:
         sys.stdout.write(text)
 
 
 def _config(args):
-    from plinkdocs.pipeline.config import load_config
-
     return load_config(getattr(args, "config", None))
 
 
@@ -54,9 +56,6 @@ def _default_paths(paths):
 
 
 def cmd_check(args) -> int:
-    from plinkdocs.pipeline.check import check_paths
-    from plinkdocs.outputs.report import FORMATS, render
-
     config = _config(args)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
     if fmt not in FORMATS:
@@ -74,9 +73,7 @@ def cmd_check(args) -> int:
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
-        from plinkdocs.pipeline.baseline import apply
-
-        applied = apply(result, baseline)
+        applied = baseline_.apply(result, baseline)
         note = f"{applied.matched} finding(s) in the baseline {baseline.file} not reported"
         if applied.stale:
             note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
@@ -90,19 +87,15 @@ def _baseline(args):
     """The baseline named by --baseline, read before the check so that a bad file fails fast."""
     if not getattr(args, "baseline", None):
         return None
-    from plinkdocs.pipeline.baseline import BaselineError, load
-
     try:
-        return load(args.baseline)
-    except BaselineError as e:
+        return baseline_.load(args.baseline)
+    except baseline_.BaselineError as e:
         raise UsageError(str(e)) from None
 
 
 def _create_baseline(path: str, result) -> int:
-    from plinkdocs.pipeline.baseline import write
-
     try:
-        n = write(path, result.findings)
+        n = baseline_.write(path, result.findings)
     except OSError as e:
         raise UsageError(f"{path}: cannot write the baseline: {e.strerror or e}") from None
     print(f"plinkdocs check: wrote {n} finding(s) to the baseline {path}", file=sys.stderr)
@@ -110,7 +103,12 @@ def _create_baseline(path: str, result) -> int:
 
 
 def cmd_diff(args) -> int:
-    from plinkdocs.outputs.diff import DiffError, diff_git, diff_paths, render
+    from plinkdocs.outputs.diff import (  # lazy: this command only
+        DiffError,
+        diff_git,
+        diff_paths,
+        render,
+    )
 
     config = _config(args)
     try:
@@ -127,7 +125,7 @@ def cmd_diff(args) -> int:
 
 
 def cmd_cost(args) -> int:
-    from plinkdocs.analysis.cost import run
+    from plinkdocs.cli.commands import run_cost as run  # lazy: this command only
 
     out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
     sys.stderr.write(err)
@@ -136,7 +134,7 @@ def cmd_cost(args) -> int:
 
 
 def cmd_decide(args) -> int:
-    from plinkdocs.analysis.decide import run
+    from plinkdocs.cli.commands import run_decide as run  # lazy: this command only
 
     out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
     sys.stderr.write(err)
@@ -145,7 +143,7 @@ def cmd_decide(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from plinkdocs.rules import registry
+    from plinkdocs.rules import registry  # lazy: this command only
 
     config = _config(args)
     rows = [(r.id, r.name, config.severity_of(r), r.summary) for r in registry().values()
@@ -157,8 +155,8 @@ def cmd_rules(args) -> int:
 
 
 def cmd_rule(args) -> int:
-    from plinkdocs.rules import by_name_or_id
-    from plinkdocs.rules.docs import terminal_doc
+    from plinkdocs.rules import by_name_or_id  # lazy: this command only
+    from plinkdocs.rules.docs import terminal_doc  # lazy: this command only
 
     rule = by_name_or_id(args.rule)
     if rule is None:
@@ -168,7 +166,11 @@ def cmd_rule(args) -> int:
 
 
 def cmd_diagram(args) -> int:
-    from plinkdocs.outputs.diagram import DiagramError, diagram_paths, parse_formats
+    from plinkdocs.outputs.diagram import (  # lazy: this command only
+        DiagramError,
+        diagram_paths,
+        parse_formats,
+    )
 
     try:
         return diagram_paths(_default_paths(args.paths), args.output, parse_formats(args.format), _config(args),
@@ -178,9 +180,9 @@ def cmd_diagram(args) -> int:
 
 
 def cmd_site(args) -> int:
-    from plinkdocs.outputs.site import SiteError
-    from plinkdocs.outputs.site.output import OutputError
-    from plinkdocs.outputs.site.project import run
+    from plinkdocs.outputs.site import SiteError  # lazy: this command only
+    from plinkdocs.outputs.site.output import OutputError  # lazy: this command only
+    from plinkdocs.outputs.site.project import run  # lazy: this command only
 
     try:
         return run(args.out, args.architectures, _config(args), args.mkdocs_config, args.section,
@@ -283,8 +285,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from plinkdocs.pipeline.config import ConfigError
-
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -12,6 +12,7 @@ import json
 from pathlib import Path as FsPath
 from typing import Iterator
 
+from plinkdocs.core.fastschema import Unsupported, compile_schema
 from plinkdocs.core.load import Document
 
 _HERE = FsPath(__file__).resolve().parent.parent  # the package folder
@@ -164,8 +165,6 @@ def _message(error) -> tuple[str, str, bool]:
 @functools.lru_cache(maxsize=None)
 def fast_check():
     """The compiled validity check, or None when the schema uses a keyword it does not know."""
-    from plinkdocs.core.fastschema import Unsupported, compile_schema
-
     try:
         return compile_schema(load_schema())
     except Unsupported:

@@ -33,6 +33,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from plinkdocs.analysis.cost import PriceError
+from plinkdocs.outputs.site import Generator, Options, SiteError
+from plinkdocs.outputs.site.generate import ASSETS
+from plinkdocs.outputs.site.nav import add_unlisted, generated_nav
+from plinkdocs.pipeline.config import ConfigError, find_config, load_config
+
 log = logging.getLogger("mkdocs.plugins.plinkdocs")
 
 
@@ -72,9 +78,6 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         return arch, cfg
 
     def _get_generator(self, config, doc_pages=frozenset()):
-        from plinkdocs.pipeline.config import ConfigError, load_config
-        from plinkdocs.outputs.site import Generator, Options, SiteError
-
         root = self._root(config)
         _, cfg_path = self._paths(config)
         try:
@@ -101,8 +104,6 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
 
     def on_config(self, config):
         if self.config.assets:
-            from plinkdocs.outputs.site.generate import ASSETS
-
             css, js = f"{ASSETS}/plinkdocs.css", f"{ASSETS}/plinkdocs.js"
             if css not in [str(x) for x in config.extra_css]:
                 config.extra_css.append(css)
@@ -111,9 +112,6 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        from plinkdocs.analysis.cost import PriceError
-        from plinkdocs.outputs.site.generate import ASSETS
-
         arch, _ = self._paths(config)
         if not arch.is_dir():
             raise PluginError(f"plinkdocs: the architectures folder {self.config.architectures!r} "
@@ -137,7 +135,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
                 files.remove(existing)
             files.append(File.generated(config, src_uri, content=content))
         hand_written = [f.src_uri for f in files.documentation_pages() if f.generated_by is None]
-        config.nav = add_unlisted(_expand_nav(config.nav, tree.nav), hand_written, self.config.unlisted)
+        config.nav = add_unlisted(generated_nav(config.nav, tree.nav), hand_written, self.config.unlisted)
         return files
 
     def on_serve(self, server, *, config, builder):
@@ -147,76 +145,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         if cfg is not None and cfg.exists():
             server.watch(str(cfg))
         else:
-            from plinkdocs.pipeline.config import find_config
-
             found = find_config(self._root(config))
             if found is not None:
                 server.watch(str(found))
         return server
-
-
-def _expand_nav(nav, sections: dict):
-    """A copy of `nav` where an entry naming a generated section's index page becomes the
-    whole section, its index first (Material's navigation.indexes makes it the section's page)."""
-    if nav is None:
-        return None
-
-    def expand(item):
-        if isinstance(item, str):
-            return item
-        if isinstance(item, dict):
-            out = {}
-            for title, value in item.items():
-                if isinstance(value, str) and value in sections:
-                    out[title] = list(sections[value])
-                elif isinstance(value, list):
-                    out[title] = [expand(v) for v in value]
-                else:
-                    out[title] = value
-            return out
-        if isinstance(item, list):
-            return [expand(v) for v in item]
-        return item
-
-    return [expand(v) for v in nav]
-
-
-def _listed(nav) -> set:
-    out: set = set()
-
-    def walk(item):
-        if isinstance(item, str):
-            out.add(item)
-        elif isinstance(item, dict):
-            for v in item.values():
-                walk(v)
-        elif isinstance(item, list):
-            for v in item:
-                walk(v)
-
-    walk(nav)
-    return out
-
-
-def add_unlisted(nav, pages, title: str | None):
-    """`nav` with the pages it does not name appended, sorted, to its section `title` (made at
-    the end when missing). Nothing changes without a title or without an explicit nav."""
-    if nav is None or not title:
-        return nav
-    missing = sorted(p for p in pages if p not in _listed(nav))
-    if not missing:
-        return nav
-    out = list(nav)
-    for i, item in enumerate(out):
-        if isinstance(item, dict) and title in item:
-            value = item[title]
-            items = value if isinstance(value, list) else [value]
-            out[i] = {**item, title: list(items) + missing}
-            return out
-    return out + [{title: missing}]
-
-
-def generated_nav(nav, sections: dict):
-    """The navigation of a written-out site (for `plinkdocs site`): `nav` with the sections expanded."""
-    return _expand_nav(nav, sections)
-

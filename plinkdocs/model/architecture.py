@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Mapping, Optional
 
+from plinkdocs.core.findings import parse_path
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 ALL_PORTS = (0, 65535)
@@ -487,7 +489,6 @@ def build(data: dict, file: str = "") -> Architecture:
                      for i, pr in enumerate(data.get("peerings") or ()))
     zones = tuple(HostedZone(z["name"], tuple(z.get("vpcs") or ()), ("hosted_zones", i))
                   for i, z in enumerate(data.get("hosted_zones") or ()))
-    from plinkdocs.core.findings import parse_path
 
     waivers = []
     for i, w in enumerate(data.get("waivers") or ()):

@@ -46,6 +46,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from plinkdocs.core.fsutil import write_atomic
+from plinkdocs.pipeline.check import check_paths
+
 FORMATS = ("svg", "png", "dot")
 DEFAULT_FORMATS = ("svg",)
 DEFAULT_CACHE_DIR = ".plinkdocs-cache"
@@ -1129,8 +1132,6 @@ def _render_plan(p: Plan, dot_text: str, fmt: str, cache_dir: str | os.PathLike 
     raw = _run_dot(dot_text, fmt)
     data = _finish_svg(raw.decode("utf-8"), p).encode("utf-8") if fmt == "svg" else strip_png(raw)
     if cached is not None:
-        from plinkdocs.core.fsutil import write_atomic
-
         try:
             write_atomic(cached, data)
         except OSError:
@@ -1164,8 +1165,6 @@ def render_many(items: Iterable, out_dir: str | os.PathLike, formats: Sequence[s
     after the other (it is quick); the Graphviz runs, which take the time, go to a pool of
     `jobs` threads (default: the number of cores), each waiting on its own `dot` process.
     Returns the files written, in order."""
-    from plinkdocs.core.fsutil import write_atomic
-
     for fmt in formats:
         if fmt not in FORMATS:
             raise DiagramError(f"unknown diagram format {fmt!r}; choose from {', '.join(FORMATS)}")
@@ -1211,8 +1210,6 @@ def diagram_paths(paths: Sequence[str], out_dir: str, formats: Sequence[str] = D
 
     A design that cannot be drawn (it does not load, or breaks the schema) is named on `err`
     with the reason; the status is 1 when any design was left out, else 0."""
-    from plinkdocs.pipeline.check import check_paths
-
     err = err or sys.stderr
     for path in paths:
         if not os.path.exists(path):

@@ -23,11 +23,22 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any, Optional
 
-from plinkdocs.pipeline.check import YAML_SUFFIXES, FileResult, RunResult, apply_unique_names, check_document, check_paths, \
-    display_path
-from plinkdocs.pipeline.config import Config
+from plinkdocs.analysis import cost
 from plinkdocs.core.findings import Finding
+from plinkdocs.core.load import load_bytes
 from plinkdocs.model.architecture import Architecture, format_ports
+from plinkdocs.outputs.report.sarif import rule_page_url
+from plinkdocs.pipeline.baseline import match
+from plinkdocs.pipeline.check import (
+    YAML_SUFFIXES,
+    FileResult,
+    RunResult,
+    apply_unique_names,
+    check_document,
+    check_paths,
+    display_path,
+)
+from plinkdocs.pipeline.config import Config
 
 MARKER = "<!-- plinkdocs-diff -->"
 VERSION = 1
@@ -240,8 +251,6 @@ def _active(findings) -> list[Finding]:
 def finding_changes(before: list[Finding], after: list[Finding]) -> tuple[list[Finding], list[Finding]]:
     """(introduced, resolved): active findings matched by rule, model path and message, then by
     rule and model path alone, as baselines match them; line numbers never count."""
-    from plinkdocs.pipeline.baseline import match
-
     def where(f):
         return (f.rule, f.model_path)
 
@@ -335,10 +344,6 @@ class Diff:
 
 def _costs(config: Config):
     """A function model -> Cost, or None with a note when there is no cost model."""
-    try:
-        from plinkdocs.analysis import cost
-    except ImportError:  # pragma: no cover - the cost model ships with plinkdocs
-        return None, "no cost model in this installation: the monthly cost is left out"
     book = cost.price_book(config.prices_file)
 
     def of(model):
@@ -501,8 +506,6 @@ def git_base_files(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
 
 def diff_git(ref: str, paths: list[str], config: Config) -> Diff:
     """The designs under `paths` at git revision `ref` against the working tree."""
-    from plinkdocs.core.load import load_bytes
-
     for p in paths:
         if not os.path.exists(p):
             raise DiffError(f"{p}: no such file or folder")
@@ -586,8 +589,6 @@ def _cost_md(before: Optional[Cost], after: Optional[Cost]) -> str:
 
 
 def _finding_md(f: Finding, config: Config) -> str:
-    from plinkdocs.outputs.report.sarif import rule_page_url
-
     url = rule_page_url(config.site_url, f.rule)
     rule = f"[{f.rule}]({url})" if url else f.rule
     return f"- **{f.severity}** {rule} {f.name}: {md_text(f.message)} ({_code(f'{f.file}:{f.line}')})"

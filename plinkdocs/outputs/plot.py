@@ -15,7 +15,7 @@ import math
 from decimal import Decimal
 from html import escape
 
-from plinkdocs.analysis import cost
+from plinkdocs.analysis import cost, decide
 
 # Renard R10 steps within a decade: fixed, so the samples never depend on float powers
 STEPS = ("1", "1.25", "1.6", "2", "2.5", "3.15", "4", "5", "6.3", "8")
@@ -129,8 +129,6 @@ def break_evens(model, book, keys, xs, costs) -> list:
 
 def break_even_svg(model, book: cost.PriceBook | None = None, decision=None) -> str:
     """The break-even SVG of one design (a string: UTF-8 XML, no script, no external reference)."""
-    from plinkdocs.analysis import decide
-
     book = book if book is not None else cost.price_book()
     decision = decision if decision is not None else decide.decide(model, book)
     declared = cost.declared_total(model)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from plinkdocs.core.findings import Finding
+from plinkdocs.core.fsutil import write_atomic
 
 VERSION = 1
 _FIELDS = ("file", "rule", "path", "message", "count")
@@ -123,8 +124,6 @@ def dumps(findings: Iterable[Finding]) -> str:
 
 def write(path: str | os.PathLike, findings: Iterable[Finding]) -> int:
     """Write the baseline for `findings` to `path`; returns how many findings it holds."""
-    from plinkdocs.core.fsutil import write_atomic
-
     findings = list(findings)
     text = dumps(findings)
     write_atomic(path, text)

@@ -7,86 +7,22 @@ raises on bad input: every problem with a design is a finding.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 
 from plinkdocs import rules as _rules
-from plinkdocs.pipeline.config import Config
+from plinkdocs.core import schema
 from plinkdocs.core.findings import Finding, Violation
 from plinkdocs.core.load import Document, load_bytes, load_file
+from plinkdocs.core.paths import YAML_SUFFIXES, discover, display_path
+from plinkdocs.model import refs
 from plinkdocs.model.architecture import Architecture, build
+from plinkdocs.pipeline.config import Config
+from plinkdocs.pipeline.resultcache import ResultCache
+from plinkdocs.pipeline.results import FileResult, RunResult
 
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass
-class FileResult:
-    file: str
-    document: Document | None  # None in a light result (from a worker process)
-    model: Architecture | None
-    findings: list  # sorted, waived ones included
-    name: str | None = None  # the design's name, once it passed the schema and the references
-    name_finding: Finding | None = None  # the PL006 finding this file gets if its name is taken
-
-    def slim(self) -> "FileResult":
-        """The same result with the document's data and text but not its node tree: what a
-        worker process sends back when the model is needed (the site)."""
-        doc = self.document
-        if doc is not None:
-            doc = Document(file=doc.file, text=doc.text, data=doc.data, findings=list(doc.findings),
-                           disabled=dict(doc.disabled), loaded=doc.loaded)
-        return FileResult(self.file, doc, self.model, self.findings, self.name, self.name_finding)
-
-    def light(self) -> "FileResult":
-        """The same result without the node tree and the model: cheap to send between processes."""
-        return FileResult(self.file, None, None, self.findings, self.name, self.name_finding)
-
-
-@dataclass
-class RunResult:
-    files: list = field(default_factory=list)
-
-    @property
-    def findings(self) -> list:
-        return [f for r in self.files for f in r.findings]
-
-    @property
-    def active(self) -> list:
-        """Findings that count: not waived."""
-        return [f for f in self.findings if f.waived is None]
-
-
-def display_path(path: str | os.PathLike) -> str:
-    """Repository-relative with forward slashes when under the working folder, else as given."""
-    absolute = os.path.abspath(path)
-    cwd = os.getcwd()
-    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
-        return Path(os.path.relpath(absolute, cwd)).as_posix()
-    return Path(path).as_posix()
-
-
-def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named, and YAML files under folders named (hidden folders skipped), sorted, once each."""
-    found: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                        found.append(Path(root) / name)
-        else:
-            found.append(p)
-    seen, out = set(), []
-    for p in found:
-        key = os.path.normpath(p)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return sorted(out, key=lambda x: display_path(x))
-
+__all__ = ["YAML_SUFFIXES", "FileResult", "RunResult", "apply_unique_names", "check_document", "check_file",
+           "check_paths", "check_text", "default_jobs", "discover", "display_path", "map_files", "run_rules",
+           "worker_config"]
 
 def _finalize(doc: Document, config: Config, extra: list[Finding]) -> list[Finding]:
     """Fill in rule metadata and severity, drop disabled and deselected rules, apply waivers."""
@@ -151,9 +87,6 @@ def run_rules(model: Architecture, doc: Document, config: Config) -> list[Findin
 
 
 def check_document(doc: Document, config: Config) -> FileResult:
-    from plinkdocs.model import refs
-    from plinkdocs.core import schema
-
     model = None
     extra: list[Finding] = []
     if doc.ok:
@@ -184,23 +117,6 @@ def check_file(path: str | os.PathLike, config: Config, display: str | None = No
 def check_text(text: str, config: Config | None = None, display: str = "<string>") -> FileResult:
     config = config or Config()
     return check_document(load_bytes(text.encode("utf-8"), display, config.limits), config)
-
-
-def split_loaded(result: RunResult) -> tuple[list, list, list]:
-    """For commands that work on models: (results with a model, the skipped files with their
-    error findings as dicts, the lines that say why each was skipped)."""
-    from plinkdocs.outputs.report.text import line as finding_line
-
-    loaded, skipped, errors = [], [], []
-    for r in result.files:
-        if r.model is not None:
-            loaded.append(r)
-            continue
-        bad = [f for f in r.findings if f.severity == "error" and f.waived is None] or r.findings
-        skipped.append({"file": r.file, "findings": [f.to_dict() for f in bad]})
-        errors.extend(finding_line(f) for f in bad)
-        errors.append(f"{r.file}: skipped: the design has errors")
-    return loaded, skipped, errors
 
 
 def default_jobs(files: int) -> int:
@@ -245,8 +161,6 @@ def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None
 
 
 def _check_cached(files: list, config: Config, jobs: int | None, cache_dir) -> list:
-    from plinkdocs.pipeline.resultcache import ResultCache
-
     cache = ResultCache(cache_dir, config)
     results: list = [None] * len(files)
     keys: dict[int, str] = {}
@@ -271,7 +185,7 @@ def _check_cached(files: list, config: Config, jobs: int | None, cache_dir) -> l
 def map_files(func, items: list, config: Config, jobs: int) -> list:
     """`func(item)` for every item, in worker processes (forked, one per job) that each have
     `config` as the module's `_WORKER_CONFIG`; results come back in order."""
-    import multiprocessing
+    import multiprocessing  # lazy: a run of a few files starts no workers and need not pay for these
     from concurrent.futures import ProcessPoolExecutor
 
     _rules.registry()  # import every rule once, before the workers fork

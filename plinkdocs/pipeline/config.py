@@ -7,20 +7,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plinkdocs import rules
+from plinkdocs.analysis.cost import check_prices_file
+from plinkdocs.core.errors import ConfigError
 from plinkdocs.core.load import Limits, load_file
+from plinkdocs.core.paths import display_path
+
+__all__ = ["CONFIG_NAMES", "Config", "ConfigError", "RuleConfig", "find_config", "load_config"]
 
 CONFIG_NAMES = (".plinkdocs.yaml", ".plinkdocs.yml")
-
-
-class ConfigError(Exception):
-    """A problem with the configuration file, with its position."""
-
-    def __init__(self, message: str, file: str = "", line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.message, self.file, self.line, self.column = message, file, line, column
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
 
 
 @dataclass(frozen=True)
@@ -80,16 +75,12 @@ def find_config(start: str | os.PathLike = ".") -> Path | None:
 
 def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike = ".") -> Config:
     """Read the configuration; with no path, the nearest file, or the defaults when there is none."""
-    from plinkdocs import rules
-
     if path is None:
         found = find_config(start)
         if found is None:
             return Config()
         path = found
     path = Path(path)
-    from plinkdocs.pipeline.check import display_path
-
     shown = display_path(path)
     if not path.is_file():
         raise ConfigError(f"configuration file not found: {shown}")
@@ -161,7 +152,6 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
     prices = data.get("prices")
     if prices is not None:
         prices = str((path.parent / str(prices)))
-        from plinkdocs.analysis.cost import check_prices_file
 
         check_prices_file(prices)  # a PriceError (a ConfigError) with the price file's line and column
     return Config(select=ids("select"), ignore=ids("ignore"), severity=severity, options=options,

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from plinkdocs import __version__
 from plinkdocs.core.findings import Finding
+from plinkdocs.core.fsutil import write_atomic
+from plinkdocs.core.schema import schemas_dir
+from plinkdocs.pipeline.results import FileResult
 
 _PKG = Path(__file__).resolve().parent.parent  # the package folder
 DEFAULT_DIR = ".plinkdocs-cache"
@@ -26,8 +29,6 @@ _SUFFIXES = (".py", ".json", ".yaml", ".yml")
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Changes when plinkdocs's code, schemas or data change (names, sizes and modification times)."""
-    from plinkdocs.core.schema import schemas_dir
-
     h = hashlib.sha256(f"plinkdocs {__version__}\n".encode())
     for root in (_PKG, schemas_dir()):
         for dirpath, dirnames, filenames in os.walk(root):
@@ -76,8 +77,6 @@ class ResultCache:
         return self.folder / key[:2] / f"{key[2:]}.json"
 
     def get(self, key: str):
-        from plinkdocs.pipeline.check import FileResult
-
         try:
             with open(self._path(key), encoding="utf-8") as fh:
                 v = json.load(fh)
@@ -90,8 +89,6 @@ class ResultCache:
         return result
 
     def put(self, key: str, result) -> None:
-        from plinkdocs.core.fsutil import write_atomic
-
         entry = {"file": result.file, "name": result.name,
                  "findings": [_finding_to(f) for f in result.findings],
                  "name_finding": _finding_to(result.name_finding) if result.name_finding else None}

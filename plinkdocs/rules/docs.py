@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from plinkdocs.core.load import load_text
+
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 _BASE = Path(__file__).with_name("base.yaml")
 _FENCE = re.compile(r"```yaml\n(.*?)```", re.S)
@@ -47,8 +49,6 @@ def base_text() -> str:
 
 def _parse(text: str):
     """YAML 1.2 data, as plinkdocs reads it (so `yes` stays a string); raises ValueError."""
-    from plinkdocs.core.load import load_text
-
     doc = load_text(text)
     if doc.data is None or any(f.rule in ("PL001", "PL005") for f in doc.findings):
         raise ValueError("not loadable")
@@ -93,8 +93,6 @@ def dump(data) -> str:
 
 
 def _has_duplicate_keys(text: str) -> bool:
-    from plinkdocs.core.load import load_text
-
     return any(f.rule == "PL002" for f in load_text(text).findings)
 
 

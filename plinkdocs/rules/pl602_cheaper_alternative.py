@@ -2,8 +2,7 @@
 
 from decimal import Decimal
 
-from plinkdocs.analysis import cost
-from plinkdocs.analysis import decide
+from plinkdocs.analysis import cost, decide
 from plinkdocs.core.findings import Violation
 
 ID = "PL602"

@@ -5,7 +5,6 @@ never runs. Screenshots of the home page and one design are kept under test-arti
 
 from __future__ import annotations
 
-import functools
 import http.server
 import os
 import threading

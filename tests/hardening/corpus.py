@@ -6,10 +6,8 @@ report it and, where the generator knows it, the model path and line of the bad 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from plinkdocs.core.load import load_text
 from plinkdocs.rules.docs import dump

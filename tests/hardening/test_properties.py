@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from plinkdocs.analysis import cost
-from plinkdocs.analysis import decide
+from plinkdocs.analysis import cost, decide
 from plinkdocs.outputs import diagram
 from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import docs

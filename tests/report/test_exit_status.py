@@ -9,8 +9,8 @@ import pytest
 from plinkdocs.cli.main import exit_status, main
 from plinkdocs.core.findings import Finding
 from plinkdocs.outputs.report import FORMATS
-from tests.report.common import AZ_NAME, SINGLE_AZ, TWO_IN_ONE_AZ, WAIVED
 from tests.helpers import design_text
+from tests.report.common import AZ_NAME, SINGLE_AZ, TWO_IN_ONE_AZ, WAIVED
 
 ALL_FORMATS = ["text", "json", "sarif", "github", "junit"]
 

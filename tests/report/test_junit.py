@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from plinkdocs.pipeline.check import FileResult, RunResult
 from plinkdocs.core.findings import Finding
 from plinkdocs.core.load import Document
 from plinkdocs.outputs.report import render
 from plinkdocs.outputs.report.junit import PASSING
+from plinkdocs.pipeline.check import FileResult, RunResult
 from tests.report.common import config, mixed
 
 

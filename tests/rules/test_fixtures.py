@@ -19,7 +19,6 @@ A fixture file is `fixtures/<RULE>.yaml`:
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 import plinkdocs.rules as rules_pkg
-from plinkdocs.rules import MODULES, registry
-from plinkdocs.rules import docs
+from plinkdocs.rules import MODULES, docs, registry
 from tests.helpers import make_config, run_texts
 
 RULES_DIR = Path(rules_pkg.__file__).parent

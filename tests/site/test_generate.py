@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from plinkdocs.outputs.site import MARKER, Generator, Options, SiteError, checklist
+from plinkdocs.outputs.site.progress import Progress
 from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import registry
-from plinkdocs.outputs.site import MARKER, Generator, Options, SiteError
-from plinkdocs.outputs.site import checklist
-from plinkdocs.outputs.site.progress import Progress
 from tests.helpers import design_text, run_design
 from tests.site.samples import write_designs
 
@@ -261,8 +260,8 @@ def test_a_rule_that_crashes_costs_one_page_its_content_not_the_site(tmp_path, m
 
 
 def test_a_rule_source_in_these_docs_is_linked_when_the_site_has_the_page(tmp_path):
-    from plinkdocs.pipeline.config import Config
     from plinkdocs.outputs.site import Options, generate
+    from plinkdocs.pipeline.config import Config
 
     (tmp_path / "d.yaml").write_text((ROOT / "plinkdocs" / "rules" / "base.yaml").read_text())
     tree = generate([tmp_path], Config(), Options(doc_pages=frozenset({"format.md"})))
@@ -271,9 +270,9 @@ def test_a_rule_source_in_these_docs_is_linked_when_the_site_has_the_page(tmp_pa
 
 
 def test_checking_in_worker_processes_gives_the_same_site(tmp_path):
+    from plinkdocs.outputs.site import Options, generate
     from plinkdocs.pipeline.config import Config
     from plinkdocs.rules import docs as rule_docs
-    from plinkdocs.outputs.site import Options, generate
 
     for i in range(70):
         text = rule_docs.base_text().replace("name: example-service", f"name: svc-{i:02d}")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from plinkdocs.outputs.site import Generator, Options
 from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import docs
-from plinkdocs.outputs.site import Generator, Options
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from plinkdocs.mkdocs_plugin.plugin import add_unlisted, generated_nav
 from plinkdocs.outputs.site import Generator, Options
+from plinkdocs.outputs.site.nav import add_unlisted, generated_nav
 from plinkdocs.pipeline.config import Config
 
 SECTIONS = {"architectures/index.md": ["architectures/index.md", "architectures/a.md", "architectures/b.md"],

@@ -12,6 +12,8 @@ as in every output, but does not look like a problem to fix. The last line is th
 from __future__ import annotations
 
 from plinkdocs.core.findings import Counts
+from plinkdocs.outputs.report.sarif import repo_path
+from plinkdocs.outputs.report.text import _plural
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -53,9 +55,6 @@ def annotation(f, file: str | None = None) -> str:
 
 
 def render(result, config) -> str:
-    from plinkdocs.outputs.report.text import _plural
-
-    from plinkdocs.outputs.report.sarif import repo_path
 
     out = []
     for r in result.files:

@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from plinkdocs.core.findings import SEVERITY_RANK
+from plinkdocs.outputs.report.text import line
 
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 PASSING = "no findings"
@@ -30,8 +31,6 @@ def _el(parent, tag: str, **attrs) -> ET.Element:
 
 
 def _line(f) -> str:
-    from plinkdocs.outputs.report.text import line
-
     return f"{f.severity}: {line(f)}"
 
 

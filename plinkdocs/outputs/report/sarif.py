@@ -19,6 +19,9 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
 from plinkdocs import __version__
+from plinkdocs.pipeline.baseline import fingerprint
+from plinkdocs.rules import registry
+from plinkdocs.rules.docs import sections
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -35,7 +38,7 @@ def rule_page_url(site_url: str | None, rule_id: str) -> str | None:
     if not site_url:
         return None
     try:
-        from plinkdocs.outputs.site.generate import Generator
+        from plinkdocs.outputs.site.generate import Generator  # lazy: keeps jinja2 off `check`
 
         page = Generator.rule_page(rule_id)
     except ImportError:  # pragma: no cover - the site generator ships with plinkdocs
@@ -59,8 +62,6 @@ def unwrap(text: str) -> str:
 
 
 def _help(rule) -> tuple[str, str]:
-    from plinkdocs.rules.docs import sections
-
     secs = sections(rule)
     text = [f"{rule.id} {rule.name}: {rule.summary}", ""]
     for title in ("What it does", "Why is this bad?"):
@@ -76,8 +77,6 @@ def _help(rule) -> tuple[str, str]:
 
 
 def _descriptor(rule, config) -> dict:
-    from plinkdocs.rules.docs import sections
-
     text, md = _help(rule)
     what = unwrap(sections(rule).get("What it does", "")) or rule.summary
     d = {
@@ -144,9 +143,6 @@ def _region(f) -> dict:
 
 
 def build(result, config) -> dict:
-    from plinkdocs.pipeline.baseline import fingerprint
-    from plinkdocs.rules import registry
-
     reg = registry()
     findings = result.findings
     fired = sorted({f.rule for f in findings}, key=lambda rid: (rid not in reg, rid))

@@ -8,7 +8,13 @@ pages to a MkDocs build in memory.
 
 from __future__ import annotations
 
-from plinkdocs.outputs.site.generate import MARKER, Generator, Options, SiteError, SiteTree
+from plinkdocs.outputs.site.generate import (
+    MARKER,
+    Generator,
+    Options,
+    SiteError,
+    SiteTree,
+)
 
 
 def generate(paths, config=None, options: Options | None = None) -> SiteTree:

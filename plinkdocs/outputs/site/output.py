@@ -20,6 +20,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from plinkdocs import __version__
+
 MANIFEST = ".plinkdocs-manifest.json"
 
 
@@ -36,8 +38,6 @@ class WriteResult:
 
 
 def manifest_bytes(files) -> bytes:
-    from plinkdocs import __version__
-
     data = {"generator": "plinkdocs", "version": __version__, "files": sorted(files)}
     return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 

@@ -18,8 +18,19 @@ from pathlib import Path
 
 import yaml
 
-from plinkdocs.outputs.site.generate import ASSETS, GUIDES, MARKER, RULES, SiteError, SiteTree
+from plinkdocs.outputs.site.generate import (
+    ASSETS,
+    GUIDES,
+    MARKER,
+    RULES,
+    Generator,
+    Options,
+    SiteError,
+    SiteTree,
+)
+from plinkdocs.outputs.site.nav import add_unlisted, generated_nav
 from plinkdocs.outputs.site.output import write_tree
+from plinkdocs.pipeline.config import Config
 
 DOCS = "docs"
 
@@ -103,8 +114,6 @@ def _without_tags(value):
 
 def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Path | None) -> dict:
     """path under DIR -> bytes: docs/ (hand-written pages, then the generated ones) and mkdocs.yml."""
-    from plinkdocs.mkdocs_plugin.plugin import add_unlisted, generated_nav
-
     files: dict = {}
     if docs_src is not None and docs_src.is_dir():
         for p in sorted(docs_src.rglob("*")):
@@ -158,9 +167,6 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
     included: their pages show the findings). Raises SiteError or OutputError for what
     stops it (bad options, a folder that is not plinkdocs's to replace)."""
     import sys
-
-    from plinkdocs.pipeline.config import Config
-    from plinkdocs.outputs.site.generate import Generator, Options
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr

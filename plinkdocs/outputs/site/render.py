@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from plinkdocs.analysis import cost
 from plinkdocs.outputs.site import escape
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
@@ -45,14 +46,10 @@ def _indent4(text) -> Markup:
 
 
 def _money(value) -> str:
-    from plinkdocs.analysis import cost
-
     return cost.money(value)
 
 
 def _qty(value) -> str:
-    from plinkdocs.analysis import cost
-
     return cost.qty(value)
 
 

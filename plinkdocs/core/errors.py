@@ -1,0 +1,14 @@
+"""Errors that stop a command (as against findings, which report on a design)."""
+
+from __future__ import annotations
+
+
+class ConfigError(Exception):
+    """A problem with the configuration file, with its position."""
+
+    def __init__(self, message: str, file: str = "", line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message, self.file, self.line, self.column = message, file, line, column
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
