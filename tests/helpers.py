@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from plinkdocs.core.load import load_text
@@ -27,7 +28,7 @@ def make_config(spec: dict | None) -> Config:
     cfg = Config(severity=spec.pop("severity", {}), options=spec.pop("options", {}),
                  select=tuple(spec.pop("select", ())), ignore=tuple(spec.pop("ignore", ())))
     if today is not None:
-        cfg.today = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
+        cfg = dataclasses.replace(cfg, today=today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today)))
     assert not spec, f"unknown config keys in a fixture: {sorted(spec)}"
     return cfg
 

@@ -195,3 +195,12 @@ def admits(model: Architecture, sg_ids: Iterable[str], direction: str, protocol:
 def net_text(nets: Iterable) -> str:
     return plain(str(n) for n in nets if n is not None)
 
+
+def provider_accounts(model, svc) -> set:
+    """The 12-digit ids of the accounts that own the service's load balancers."""
+    out = set()
+    for lb in model.service_load_balancers(svc):
+        acct = model.vpc_account(lb.vpc)
+        if acct:
+            out.add(acct.account_id)
+    return out

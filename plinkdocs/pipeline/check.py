@@ -10,6 +10,7 @@ import os
 from typing import Iterable
 
 from plinkdocs import rules as _rules
+from plinkdocs.analysis import cost
 from plinkdocs.core import schema
 from plinkdocs.core.findings import Finding, Violation
 from plinkdocs.core.load import Document, load_bytes, load_file
@@ -19,6 +20,7 @@ from plinkdocs.model.architecture import Architecture, build
 from plinkdocs.pipeline.config import Config
 from plinkdocs.pipeline.resultcache import ResultCache
 from plinkdocs.pipeline.results import FileResult, RunResult
+from plinkdocs.rules.contract import RuleContext
 
 __all__ = ["YAML_SUFFIXES", "FileResult", "RunResult", "apply_unique_names", "check_document", "check_file",
            "check_paths", "check_text", "default_jobs", "discover", "display_path", "map_files", "run_rules",
@@ -54,24 +56,33 @@ def _waive(findings: list[Finding], model: Architecture | None, config: Config) 
     return out
 
 
+_PLANS: dict[tuple, list] = {}
+
+
 def _plan(config: Config) -> list:
-    """The enabled model-stage rules with their settings, worked out once per configuration
-    (not once per design)."""
+    """The enabled model-stage rules, each with its context, worked out once per configuration
+    (not once per design). The price book is read here, once: a rule reads no file."""
     key = (config.select, config.ignore, config.today, config.prices_file, repr(config.options))
-    memo = config.__dict__.get("_rule_plan")
-    if memo is None or memo[0] != key:
-        plan = [(rule, config.rule_config(rule)) for rule in _rules.registry().values()
-                if rule.check is not None and config.enabled(rule.id)]
-        memo = config.__dict__["_rule_plan"] = (key, plan)
-    return memo[1]
+    plan = _PLANS.get(key)
+    if plan is None:
+        try:
+            prices = cost.price_book(config.prices_file)
+        except cost.PriceError:
+            prices = None  # reported when the configuration is read; the cost rules stay silent
+        plan = [(rule, RuleContext(config.rule_options(rule), config.today, prices))
+                for rule in _rules.registry().values() if rule.check is not None and config.enabled(rule.id)]
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        _PLANS[key] = plan
+    return plan
 
 
 def run_rules(model: Architecture, doc: Document, config: Config) -> list[Finding]:
     """Every enabled model-stage rule on `model`; findings located in `doc`."""
     out = []
-    for rule, rule_config in _plan(config):
+    for rule, ctx in _plan(config):
         try:
-            violations = [v if isinstance(v, Violation) else Violation(*v) for v in rule.check(model, rule_config)]
+            violations = [v if isinstance(v, Violation) else Violation(*v) for v in rule.check(model, ctx)]
         except Exception as e:  # a bug in a rule must not hide the others, nor pass a design unchecked
             out.append(Finding(rule=rule.id, name=rule.name, severity="error", file=doc.file, path=(),
                                message=f"plinkdocs could not apply this rule to the design "

@@ -13,22 +13,16 @@ from plinkdocs.core.errors import ConfigError
 from plinkdocs.core.load import Limits, load_file
 from plinkdocs.core.paths import display_path
 
-__all__ = ["CONFIG_NAMES", "Config", "ConfigError", "RuleConfig", "find_config", "load_config"]
+__all__ = ["CONFIG_NAMES", "Config", "ConfigError", "find_config", "load_config"]
 
 CONFIG_NAMES = (".plinkdocs.yaml", ".plinkdocs.yml")
 
 
 @dataclass(frozen=True)
-class RuleConfig:
-    """What a rule's `check` receives: its options, today's date, and the price overrides."""
-
-    options: dict
-    today: _dt.date
-    prices_file: str | None = None
-
-
-@dataclass
 class Config:
+    """The settings of a run. Frozen: a command that changes one (`--prices`) makes a new one
+    with `dataclasses.replace`."""
+
     select: tuple = ()
     ignore: tuple = ()
     severity: dict = field(default_factory=dict)
@@ -47,14 +41,9 @@ class Config:
     def severity_of(self, rule) -> str:
         return self.severity.get(rule.id, rule.severity)
 
-    def rule_config(self, rule) -> RuleConfig:
-        key = (rule.id, self.today, self.prices_file, repr(self.options.get(rule.id)))
-        memo = self.__dict__.setdefault("_rule_configs", {})
-        if key not in memo:
-            opts = dict(rule.options)
-            opts.update(self.options.get(rule.id, {}))
-            memo[key] = RuleConfig(opts, self.today, self.prices_file)
-        return memo[key]
+    def rule_options(self, rule) -> dict:
+        """A rule's options: its defaults, overlaid with this configuration's."""
+        return {**rule.options, **self.options.get(rule.id, {})}
 
 
 _KEYS = {"select", "ignore", "severity", "options", "limits", "site_url", "prices"}

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import Any
+
+from plinkdocs.rules.contract import Check, RuleContext, RuleMeta
+
+__all__ = ["MODULES", "Rule", "RuleContext", "RuleMeta", "by_name_or_id", "get", "registry"]
 
 MODULES = (
     "pl001_yaml_syntax",
@@ -56,27 +61,26 @@ MODULES = (
     "pl802_waiver_expired",
 )
 
-_REQUIRED = ("ID", "NAME", "SEVERITY", "SUMMARY", "FIX", "SOURCE", "TAGS", "DOC")
-
-
 class Rule:
-    """A rule module's metadata, read once; `check` is None for rules the loader applies."""
+    """A rule module seen through its `META` (a `RuleMeta`) and its `check`; `check` is None
+    for rules the loader applies."""
 
     def __init__(self, module: ModuleType):
-        for attr in _REQUIRED:
-            if not hasattr(module, attr):
-                raise AttributeError(f"rule module {module.__name__} lacks {attr}")
+        meta = getattr(module, "META", None)
+        if not isinstance(meta, RuleMeta):
+            raise AttributeError(f"rule module {module.__name__} lacks META = RuleMeta(...)")
         self.module = module
-        self.id: str = module.ID
-        self.name: str = module.NAME
-        self.severity: str = module.SEVERITY
-        self.summary: str = module.SUMMARY
-        self.fix: str = module.FIX
-        self.source: str = module.SOURCE
-        self.tags: tuple = tuple(module.TAGS)
-        self.doc: str = module.DOC
-        self.options: dict = dict(getattr(module, "OPTIONS", {}))
-        self.check = getattr(module, "check", None)
+        self.meta: RuleMeta = meta
+        self.id: str = meta.id
+        self.name: str = meta.name
+        self.severity: str = meta.severity
+        self.summary: str = meta.summary
+        self.fix: str = meta.fix
+        self.source: str = meta.source
+        self.tags: tuple[str, ...] = meta.tags
+        self.doc: str = meta.doc
+        self.options: dict[str, Any] = dict(meta.options)
+        self.check: Check | None = getattr(module, "check", None)
 
     @property
     def source_is_page(self) -> bool:

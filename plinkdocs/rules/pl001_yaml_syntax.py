@@ -1,13 +1,8 @@
 """PL001 yaml-syntax: the file is not valid YAML. Applied by the loader."""
 
-ID = "PL001"
-NAME = "yaml-syntax"
-SEVERITY = "error"
-SUMMARY = "The file is not valid YAML, or not UTF-8 text."
-FIX = "Correct the YAML at the position the parser reports."
-SOURCE = "https://yaml.org/spec/1.2.2/"
-TAGS = ("format",)
-EXAMPLE_KIND = "file"
+from __future__ import annotations
+
+from plinkdocs.rules.contract import RuleMeta
 
 DOC = """\
 ## What it does
@@ -33,3 +28,16 @@ name: broken
 vpcs: [a, b]
 ```
 """
+
+META = RuleMeta(
+    id="PL001",
+    name="yaml-syntax",
+    severity="error",
+    summary="The file is not valid YAML, or not UTF-8 text.",
+    fix="Correct the YAML at the position the parser reports.",
+    source="https://yaml.org/spec/1.2.2/",
+    tags=("format",),
+    doc=DOC,
+)
+EXAMPLE_KIND = "file"
+

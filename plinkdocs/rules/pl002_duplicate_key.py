@@ -1,13 +1,8 @@
 """PL002 duplicate-key: a mapping repeats a key. Applied by the loader."""
 
-ID = "PL002"
-NAME = "duplicate-key"
-SEVERITY = "error"
-SUMMARY = "A mapping repeats a key; YAML loaders silently keep the last value."
-FIX = "Remove or rename one of the two keys."
-SOURCE = "https://yaml.org/spec/1.2.2/#mapping"
-TAGS = ("format",)
-EXAMPLE_KIND = "fragment"
+from __future__ import annotations
+
+from plinkdocs.rules.contract import RuleMeta
 
 DOC = """\
 ## What it does
@@ -42,3 +37,16 @@ endpoints:
     private_dns: true
 ```
 """
+
+META = RuleMeta(
+    id="PL002",
+    name="duplicate-key",
+    severity="error",
+    summary="A mapping repeats a key; YAML loaders silently keep the last value.",
+    fix="Remove or rename one of the two keys.",
+    source="https://yaml.org/spec/1.2.2/#mapping",
+    tags=("format",),
+    doc=DOC,
+)
+EXAMPLE_KIND = "fragment"
+

@@ -1,13 +1,8 @@
 """PL003 schema: the document does not match the JSON Schema. Applied by the loader."""
 
-ID = "PL003"
-NAME = "schema"
-SEVERITY = "error"
-SUMMARY = "The document does not match the architecture JSON Schema."
-FIX = "Correct the value at the reported position; the schema's description of the field says what it takes."
-SOURCE = "https://json-schema.org/draft/2020-12/json-schema-core"
-TAGS = ("format",)
-EXAMPLE_KIND = "fragment"
+from __future__ import annotations
+
+from plinkdocs.rules.contract import RuleMeta
 
 DOC = """\
 ## What it does
@@ -50,3 +45,16 @@ endpoints:
     private_dns: true
 ```
 """
+
+META = RuleMeta(
+    id="PL003",
+    name="schema",
+    severity="error",
+    summary="The document does not match the architecture JSON Schema.",
+    fix="Correct the value at the reported position; the schema's description of the field says what it takes.",
+    source="https://json-schema.org/draft/2020-12/json-schema-core",
+    tags=("format",),
+    doc=DOC,
+)
+EXAMPLE_KIND = "fragment"
+

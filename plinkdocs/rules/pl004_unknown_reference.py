@@ -1,13 +1,8 @@
 """PL004 unknown-reference: a reference names an id that is not there. Applied after the schema."""
 
-ID = "PL004"
-NAME = "unknown-reference"
-SEVERITY = "error"
-SUMMARY = "A reference names an id that is not defined, or one of the wrong kind or VPC."
-FIX = "Reference an id that is defined in the right section and VPC."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
-TAGS = ("format", "references")
-EXAMPLE_KIND = "fragment"
+from __future__ import annotations
+
+from plinkdocs.rules.contract import RuleMeta
 
 DOC = """\
 ## What it does
@@ -41,3 +36,16 @@ endpoints:
     security_groups: [app-endpoint]
 ```
 """
+
+META = RuleMeta(
+    id="PL004",
+    name="unknown-reference",
+    severity="error",
+    summary="A reference names an id that is not defined, or one of the wrong kind or VPC.",
+    fix="Reference an id that is defined in the right section and VPC.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    tags=("format", "references"),
+    doc=DOC,
+)
+EXAMPLE_KIND = "fragment"
+

@@ -1,14 +1,8 @@
 """PL005 unsupported-yaml: YAML that plinkdocs refuses to read. Applied by the loader."""
 
-ID = "PL005"
-NAME = "unsupported-yaml"
-SEVERITY = "error"
-SUMMARY = "The file uses YAML that plinkdocs refuses: tags, several documents, NaN or infinity, or it is over a size, depth or alias limit."
-FIX = "Write plain YAML data: one document, no tags, within the limits (configurable in .plinkdocs.yaml)."
-SOURCE = "https://yaml.org/spec/1.2.2/#103-core-schema"
-TAGS = ("format", "safety")
-EXAMPLE_KIND = "file"
-OPTIONS = {"max_bytes": 5_000_000, "max_depth": 50, "max_nodes": 500_000}
+from __future__ import annotations
+
+from plinkdocs.rules.contract import RuleMeta
 
 DOC = """\
 ## What it does
@@ -44,3 +38,17 @@ name: tagged
 title: A plain string
 ```
 """
+
+META = RuleMeta(
+    id="PL005",
+    name="unsupported-yaml",
+    severity="error",
+    summary="The file uses YAML that plinkdocs refuses: tags, several documents, NaN or infinity, or it is over a size, depth or alias limit.",
+    fix="Write plain YAML data: one document, no tags, within the limits (configurable in .plinkdocs.yaml).",
+    source="https://yaml.org/spec/1.2.2/#103-core-schema",
+    tags=("format", "safety"),
+    options={"max_bytes": 5_000_000, "max_depth": 50, "max_nodes": 500_000},
+    doc=DOC,
+)
+EXAMPLE_KIND = "file"
+

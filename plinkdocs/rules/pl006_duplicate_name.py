@@ -1,13 +1,8 @@
 """PL006 duplicate-name: two designs share a name. Applied across the files checked together."""
 
-ID = "PL006"
-NAME = "duplicate-name"
-SEVERITY = "error"
-SUMMARY = "Two designs checked together have the same `name`, which must be unique: it is the page's URL."
-FIX = "Give each design its own name."
-SOURCE = "format.md#top-level"  # a page of this documentation
-TAGS = ("format",)
-EXAMPLE_KIND = "pair"
+from __future__ import annotations
+
+from plinkdocs.rules.contract import RuleMeta
 
 DOC = """\
 ## What it does
@@ -29,3 +24,16 @@ name: example-service
 name: example-service-eu
 ```
 """
+
+META = RuleMeta(
+    id="PL006",
+    name="duplicate-name",
+    severity="error",
+    summary="Two designs checked together have the same `name`, which must be unique: it is the page's URL.",
+    fix="Give each design its own name.",
+    source="format.md#top-level",
+    tags=("format",),
+    doc=DOC,
+)
+EXAMPLE_KIND = "pair"
+

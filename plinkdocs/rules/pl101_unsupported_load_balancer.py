@@ -1,18 +1,13 @@
 """PL101 unsupported-load-balancer: an endpoint service fronts an ALB or a CLB."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL101"
-NAME = "unsupported-load-balancer"
-SEVERITY = "error"
-SUMMARY = "An endpoint service fronts an Application or Classic Load Balancer; only Network and Gateway Load Balancers can."
-FIX = ("Put a Network Load Balancer in front: give it a target group of type `alb` that targets the "
-       "Application Load Balancer, and list the NLB in the endpoint service.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html"
-TAGS = ("load-balancer", "provider")
-
-_UNSUPPORTED = {"application": "an Application Load Balancer", "classic": "a Classic Load Balancer"}
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -65,8 +60,22 @@ endpoint_services:
 ```
 """
 
+META = RuleMeta(
+    id="PL101",
+    name="unsupported-load-balancer",
+    severity="error",
+    summary="An endpoint service fronts an Application or Classic Load Balancer; only Network and Gateway Load Balancers can.",
+    fix="Put a Network Load Balancer in front: give it a target group of type `alb` that targets the "
+           "Application Load Balancer, and list the NLB in the endpoint service.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
+    tags=("load-balancer", "provider"),
+    doc=DOC,
+)
 
-def check(model, config):
+_UNSUPPORTED = {"application": "an Application Load Balancer", "classic": "a Classic Load Balancer"}
+
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for svc in model.endpoint_services.values():
         for i, lb_id in enumerate(svc.load_balancers):
             lb = model.load_balancers.get(lb_id)

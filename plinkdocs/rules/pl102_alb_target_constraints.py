@@ -1,19 +1,13 @@
 """PL102 alb-target-constraints: an `alb` target group breaks the rules for an ALB behind an NLB."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL102"
-NAME = "alb-target-constraints"
-SEVERITY = "error"
-SUMMARY = ("An `alb` target group breaks its constraints: a listener that is not TCP, a port that is not "
-           "the ALB's listener port, a target that is not an ALB in the NLB's VPC, more than one ALB, "
-           "or an ALB behind more than two NLBs.")
-FIX = ("Forward to the `alb` target group from TCP listeners only, give it the port of one of the "
-       "ALB's listeners, and target exactly one Application Load Balancer in the NLB's VPC.")
-SOURCE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html"
-TAGS = ("load-balancer", "provider")
-MAX_NLBS_PER_ALB = 2
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -75,6 +69,21 @@ load_balancers:
         targets: [{load_balancer: web-alb}]
 ```
 """
+
+META = RuleMeta(
+    id="PL102",
+    name="alb-target-constraints",
+    severity="error",
+    summary="An `alb` target group breaks its constraints: a listener that is not TCP, a port that is not "
+               "the ALB's listener port, a target that is not an ALB in the NLB's VPC, more than one ALB, "
+               "or an ALB behind more than two NLBs.",
+    fix="Forward to the `alb` target group from TCP listeners only, give it the port of one of the "
+           "ALB's listeners, and target exactly one Application Load Balancer in the NLB's VPC.",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html",
+    tags=("load-balancer", "provider"),
+    doc=DOC,
+)
+MAX_NLBS_PER_ALB = 2
 
 
 def _group(model, lb, tg):
@@ -146,7 +155,7 @@ def _fronting(model):
     return out
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for lb in model.load_balancers.values():
         for tg in lb.target_groups.values():
             if tg.target_type == "alb":

@@ -1,17 +1,13 @@
 """PL103 too-many-listeners: an NLB behind an endpoint service has more listeners than PrivateLink supports."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL103"
-NAME = "too-many-listeners"
-SEVERITY = "error"
-SUMMARY = "A Network Load Balancer behind an endpoint service has more than 50 listeners."
-FIX = ("Keep at most 50 listeners on the NLB: serve the other ports from a second NLB behind a second "
-       "endpoint service, or consolidate ports behind fewer listeners.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html"
-TAGS = ("load-balancer", "provider", "quota")
-OPTIONS = {"max_listeners": 50}
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -113,9 +109,22 @@ endpoint_services:
 ```
 """
 
+META = RuleMeta(
+    id="PL103",
+    name="too-many-listeners",
+    severity="error",
+    summary="A Network Load Balancer behind an endpoint service has more than 50 listeners.",
+    fix="Keep at most 50 listeners on the NLB: serve the other ports from a second NLB behind a second "
+           "endpoint service, or consolidate ports behind fewer listeners.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
+    tags=("load-balancer", "provider", "quota"),
+    options={"max_listeners": 50},
+    doc=DOC,
+)
 
-def check(model, config):
-    limit = max(int(config.options.get("max_listeners", OPTIONS["max_listeners"])), 0)
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
+    limit = max(int(ctx.options.get("max_listeners", META.options["max_listeners"])), 0)
     for lb_id, services in lbaz.services_by_lb(model).items():
         lb = model.load_balancers.get(lb_id)
         if lb is None or lb.type != "network" or len(lb.listeners) <= limit:
@@ -124,7 +133,7 @@ def check(model, config):
             lb.listeners[limit].path,
             f"{lbaz.lb_label(lb)} behind endpoint service {lbaz.ids(s.id for s in services)} has "
             f"{len(lb.listeners)} listeners; "
-            + (f"PrivateLink supports at most {limit} on one NLB" if limit == OPTIONS["max_listeners"]
+            + (f"PrivateLink supports at most {limit} on one NLB" if limit == META.options["max_listeners"]
                else f"the configured limit (`max_listeners`) is {limit}"),
             f"remove {len(lb.listeners) - limit} listener(s) from `{lb.id}`, or serve those ports from a second "
             "NLB behind a second endpoint service")

@@ -1,17 +1,13 @@
 """PL104 health-check-blocked: security groups keep an NLB's health checks from reaching its targets."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL104"
-NAME = "health-check-blocked"
-SEVERITY = "error"
-SUMMARY = ("The health check cannot succeed: its port is not open on the targets' security groups from "
-           "the NLB, or the NLB's security group egress blocks it.")
-FIX = ("Allow the health-check port on the targets' security groups from the NLB's security group or "
-       "its subnets (the VPC CIDR), and in the NLB's security group egress to the targets.")
-SOURCE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html"
-TAGS = ("health-check", "security-group", "provider")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -69,6 +65,19 @@ load_balancers:
 ```
 """
 
+META = RuleMeta(
+    id="PL104",
+    name="health-check-blocked",
+    severity="error",
+    summary="The health check cannot succeed: its port is not open on the targets' security groups from "
+               "the NLB, or the NLB's security group egress blocks it.",
+    fix="Allow the health-check port on the targets' security groups from the NLB's security group or "
+           "its subnets (the VPC CIDR), and in the NLB's security group egress to the targets.",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
+    tags=("health-check", "security-group", "provider"),
+    doc=DOC,
+)
+
 
 def _zones(model, lb, targets) -> str:
     keys = set()
@@ -98,7 +107,7 @@ def _target_groups(model, lb, tg, targets):
     return groups
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for lb in model.load_balancers.values():
         if lb.type != "network":
             continue

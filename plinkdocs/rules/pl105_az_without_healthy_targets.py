@@ -1,16 +1,13 @@
 """PL105 az-without-healthy-targets: an AZ of a service's NLB has no healthy target and cross-zone is off."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL105"
-NAME = "az-without-healthy-targets"
-SEVERITY = "error"
-SUMMARY = "An AZ enabled on the NLB has no healthy target and cross-zone load balancing is off."
-FIX = ("Register healthy targets in every AZ the NLB is enabled in, or turn on cross-zone load "
-       "balancing (which does not replace being multi-AZ).")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html"
-TAGS = ("availability-zones", "health-check", "provider")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -56,6 +53,18 @@ load_balancers:
 ```
 """
 
+META = RuleMeta(
+    id="PL105",
+    name="az-without-healthy-targets",
+    severity="error",
+    summary="An AZ enabled on the NLB has no healthy target and cross-zone load balancing is off.",
+    fix="Register healthy targets in every AZ the NLB is enabled in, or turn on cross-zone load "
+           "balancing (which does not replace being multi-AZ).",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
+    tags=("availability-zones", "health-check", "provider"),
+    doc=DOC,
+)
+
 
 def _healthy_zones(model, lb, tg):
     """The zones with a healthy target; None when a healthy target's zone is unknown."""
@@ -70,7 +79,7 @@ def _healthy_zones(model, lb, tg):
     return zones
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for lb_id, services in lbaz.services_by_lb(model).items():
         lb = model.load_balancers.get(lb_id)
         if lb is None or lb.type != "network" or lb.cross_zone:

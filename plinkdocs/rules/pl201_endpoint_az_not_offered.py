@@ -1,16 +1,13 @@
 """PL201 endpoint-az-not-offered: an endpoint subnet is in an AZ where the service's load balancer is not."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL201"
-NAME = "endpoint-az-not-offered"
-SEVERITY = "error"
-SUMMARY = "An endpoint subnet is in an AZ ID where the service's load balancer is not enabled."
-FIX = ("Place the endpoint only in subnets whose AZ ID the service's load balancer is enabled in, "
-       "or enable the load balancer (and the endpoint service) in that AZ.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
-TAGS = ("availability-zones", "consumer")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -69,8 +66,20 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL201",
+    name="endpoint-az-not-offered",
+    severity="error",
+    summary="An endpoint subnet is in an AZ ID where the service's load balancer is not enabled.",
+    fix="Place the endpoint only in subnets whose AZ ID the service's load balancer is enabled in, "
+           "or enable the load balancer (and the endpoint service) in that AZ.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    tags=("availability-zones", "consumer"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         svc = model.service_of(ep)
         if svc is None or ep.type in ("gateway", "resource"):

@@ -1,17 +1,13 @@
 """PL202 single-az-endpoint: an interface endpoint has subnets in one AZ only."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL202"
-NAME = "single-az-endpoint"
-SEVERITY = "warning"
-SUMMARY = "An interface endpoint has a subnet in only one AZ."
-FIX = "Give the endpoint a subnet in at least two AZs, one subnet per AZ."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
-TAGS = ("availability-zones", "consumer", "resilience")
-
-_TYPES = ("interface", "resource")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -45,8 +41,21 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL202",
+    name="single-az-endpoint",
+    severity="warning",
+    summary="An interface endpoint has a subnet in only one AZ.",
+    fix="Give the endpoint a subnet in at least two AZs, one subnet per AZ.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    tags=("availability-zones", "consumer", "resilience"),
+    doc=DOC,
+)
 
-def check(model, config):
+_TYPES = ("interface", "resource")
+
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         if ep.type not in _TYPES or not ep.subnets:
             continue

@@ -1,15 +1,13 @@
 """PL203 az-name-in-cross-account: a design spanning accounts places a subnet by AZ name."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL203"
-NAME = "az-name-in-cross-account"
-SEVERITY = "warning"
-SUMMARY = "A cross-account design places subnets by AZ name instead of AZ ID."
-FIX = "Give each subnet its `az_id` (such as `use1-az1`) instead of its AZ name."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html"
-TAGS = ("availability-zones", "cross-account")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -44,8 +42,19 @@ vpcs:
 ```
 """
 
+META = RuleMeta(
+    id="PL203",
+    name="az-name-in-cross-account",
+    severity="warning",
+    summary="A cross-account design places subnets by AZ name instead of AZ META.id.",
+    fix="Give each subnet its `az_id` (such as `use1-az1`) instead of its AZ name.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
+    tags=("availability-zones", "cross-account"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     if not model.cross_account:
         return
     used = sorted({model.accounts[v.account].account_id for v in model.vpcs.values() if v.account in model.accounts})
@@ -59,5 +68,5 @@ def check(model, config):
                 s.path + ("az",),
                 f"subnet `{s.id}` of VPC `{vpc.id}`{owner} is placed by AZ name `{s.az}`, but the design spans "
                 f"accounts {lbaz.plain(used)}, where the same AZ name can be a different zone",
-                f"replace `az: {s.az}` with the AZ ID of that zone in account "
+                f"replace `az: {s.az}` with the AZ META.id of that zone in account "
                 f"{account.account_id if account else vpc.account} (`az_id`, such as `use1-az1`)")

@@ -1,15 +1,13 @@
 """PL204 two-subnets-one-az: an endpoint lists two subnets in the same AZ."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
-
-ID = "PL204"
-NAME = "two-subnets-one-az"
-SEVERITY = "error"
-SUMMARY = "An endpoint lists two subnets in the same AZ."
-FIX = "Keep one subnet per AZ in the endpoint's `subnets`."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
-TAGS = ("availability-zones", "consumer")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -45,8 +43,19 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL204",
+    name="two-subnets-one-az",
+    severity="error",
+    summary="An endpoint lists two subnets in the same AZ.",
+    fix="Keep one subnet per AZ in the endpoint's `subnets`.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    tags=("availability-zones", "consumer"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         first: dict = {}
         for i, sid in enumerate(ep.subnets):

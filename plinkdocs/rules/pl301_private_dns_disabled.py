@@ -1,17 +1,13 @@
 """PL301 private-dns-disabled: an interface endpoint that could answer for the service's name does not."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL301"
-NAME = "private-dns-disabled"
-SEVERITY = "warning"
-SUMMARY = ("An interface endpoint to an AWS service, or to a service with a private DNS name, has private DNS "
-           "off, so the default hostname still resolves publicly.")
-FIX = ("Set `private_dns: true` on the endpoint, or associate a private hosted zone for the name with the "
-       "endpoint's VPC.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html"
-TAGS = ("dns", "private-dns")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -54,8 +50,21 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL301",
+    name="private-dns-disabled",
+    severity="warning",
+    summary="An interface endpoint to an AWS service, or to a service with a private DNS name, has private DNS "
+               "off, so the default hostname still resolves publicly.",
+    fix="Set `private_dns: true` on the endpoint, or associate a private hosted zone for the name with the "
+           "endpoint's VPC.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+    tags=("dns", "private-dns"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         if ep.type != "interface" or ep.private_dns or ep.service_kind == "external":
             continue

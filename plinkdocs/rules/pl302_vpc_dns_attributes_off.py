@@ -1,17 +1,13 @@
 """PL302 vpc-dns-attributes-off: private DNS on an endpoint in a VPC whose DNS attributes are off."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL302"
-NAME = "vpc-dns-attributes-off"
-SEVERITY = "error"
-SUMMARY = "Private DNS is on but the VPC's `dns.support` or `dns.hostnames` is false."
-FIX = "Set `dns.support` and `dns.hostnames` to true on the VPC, or turn private DNS off on its endpoints."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
-TAGS = ("dns", "private-dns", "vpc")
-
-_ATTRS = (("support", "enableDnsSupport"), ("hostnames", "enableDnsHostnames"))
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -41,8 +37,21 @@ vpcs:
 ```
 """
 
+META = RuleMeta(
+    id="PL302",
+    name="vpc-dns-attributes-off",
+    severity="error",
+    summary="Private DNS is on but the VPC's `dns.support` or `dns.hostnames` is false.",
+    fix="Set `dns.support` and `dns.hostnames` to true on the VPC, or turn private DNS off on its endpoints.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    tags=("dns", "private-dns", "vpc"),
+    doc=DOC,
+)
 
-def check(model, config):
+_ATTRS = (("support", "enableDnsSupport"), ("hostnames", "enableDnsHostnames"))
+
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for vpc in model.vpcs.values():
         eps = [ep for ep in model.endpoints.values() if ep.vpc == vpc.id and net.uses_private_dns(model, ep)]
         if not eps:

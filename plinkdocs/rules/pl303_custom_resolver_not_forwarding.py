@@ -1,16 +1,13 @@
 """PL303 custom-resolver-not-forwarding: a custom resolver that never asks the Amazon resolver."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL303"
-NAME = "custom-resolver-not-forwarding"
-SEVERITY = "error"
-SUMMARY = "The VPC uses a custom resolver that does not forward to the Amazon resolver."
-FIX = ("Forward the endpoints' names (or everything it does not own) from the custom resolver to the Amazon "
-       "resolver, and set `dns.forwards_to_amazon: true`.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html"
-TAGS = ("dns", "private-dns", "resolver")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -43,8 +40,20 @@ vpcs:
 ```
 """
 
+META = RuleMeta(
+    id="PL303",
+    name="custom-resolver-not-forwarding",
+    severity="error",
+    summary="The VPC uses a custom resolver that does not forward to the Amazon resolver.",
+    fix="Forward the endpoints' names (or everything it does not own) from the custom resolver to the Amazon "
+           "resolver, and set `dns.forwards_to_amazon: true`.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+    tags=("dns", "private-dns", "resolver"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for vpc in model.vpcs.values():
         dns = vpc.dns
         if dns.resolver != "custom" or dns.forwards_to_amazon is True:

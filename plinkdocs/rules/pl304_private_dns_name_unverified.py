@@ -1,15 +1,12 @@
 """PL304 private-dns-name-unverified: a provider's private DNS name without verified ownership."""
 
-from plinkdocs.core.findings import Violation
+from __future__ import annotations
 
-ID = "PL304"
-NAME = "private-dns-name-unverified"
-SEVERITY = "error"
-SUMMARY = "An endpoint service has a private DNS name whose domain ownership is not verified."
-FIX = ("Publish the TXT record AWS gives for the domain, let verification complete, and set "
-       "`private_dns_verified: true`.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html"
-TAGS = ("dns", "private-dns", "provider")
+from collections.abc import Iterator
+
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -39,8 +36,20 @@ endpoint_services:
 ```
 """
 
+META = RuleMeta(
+    id="PL304",
+    name="private-dns-name-unverified",
+    severity="error",
+    summary="An endpoint service has a private DNS name whose domain ownership is not verified.",
+    fix="Publish the TXT record AWS gives for the domain, let verification complete, and set "
+           "`private_dns_verified: true`.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
+    tags=("dns", "private-dns", "provider"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for svc in model.endpoint_services.values():
         if svc.private_dns_name and not svc.private_dns_verified:
             yield Violation(

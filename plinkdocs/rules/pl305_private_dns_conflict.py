@@ -1,17 +1,13 @@
 """PL305 private-dns-conflict: something else already owns the endpoint's private DNS name in the VPC."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL305"
-NAME = "private-dns-conflict"
-SEVERITY = "error"
-SUMMARY = ("A private hosted zone on the consumer VPC covers the private DNS name, or two endpoints in one VPC "
-           "enable private DNS for the same service.")
-FIX = ("Keep one owner of the name in the VPC: remove the zone's association or turn the endpoint's private DNS "
-       "off (and put the endpoint's records in the zone); keep private DNS on one endpoint per service.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html"
-TAGS = ("dns", "private-dns", "route53")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -52,8 +48,21 @@ hosted_zones:
 ```
 """
 
+META = RuleMeta(
+    id="PL305",
+    name="private-dns-conflict",
+    severity="error",
+    summary="A private hosted zone on the consumer VPC covers the private DNS name, or two endpoints in one VPC "
+               "enable private DNS for the same service.",
+    fix="Keep one owner of the name in the VPC: remove the zone's association or turn the endpoint's private DNS "
+           "off (and put the endpoint's records in the zone); keep private DNS on one endpoint per service.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+    tags=("dns", "private-dns", "route53"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     seen_zone = set()
     for ep in model.endpoints.values():
         if not net.uses_private_dns(model, ep):

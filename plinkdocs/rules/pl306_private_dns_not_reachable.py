@@ -1,17 +1,13 @@
 """PL306 private-dns-not-reachable: a caller outside the endpoint's VPC cannot resolve its private name."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL306"
-NAME = "private-dns-not-reachable"
-SEVERITY = "warning"
-SUMMARY = ("A workload in another VPC, or on premises, calls an endpoint whose private DNS lives only in the "
-           "endpoint's VPC, with no hosted zone or resolver path for it.")
-FIX = ("Associate a private hosted zone for the name with the caller's VPC, or give on-premises callers a "
-       "Route 53 Resolver inbound endpoint in the endpoint's VPC.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html"
-TAGS = ("dns", "private-dns", "hybrid")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -96,6 +92,19 @@ hosted_zones:
 ```
 """
 
+META = RuleMeta(
+    id="PL306",
+    name="private-dns-not-reachable",
+    severity="warning",
+    summary="A workload in another VPC, or on premises, calls an endpoint whose private DNS lives only in the "
+               "endpoint's VPC, with no hosted zone or resolver path for it.",
+    fix="Associate a private hosted zone for the name with the caller's VPC, or give on-premises callers a "
+           "Route 53 Resolver inbound endpoint in the endpoint's VPC.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+    tags=("dns", "private-dns", "hybrid"),
+    doc=DOC,
+)
+
 
 def _answers(ep, host: str, name: str) -> bool:
     """Whether private DNS for `name` answers `host`: the name itself, or a name under it when
@@ -109,7 +118,7 @@ def _resolves_in(model, vpc_id: str, ep, name: str) -> bool:
     return vpc_id == ep.vpc or net.zone_covering(model, vpc_id, name) is not None
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for site in net.call_sites(model):
         w, c, ep = site.workload, site.call, site.endpoint
         if not net.uses_private_dns(model, ep):

@@ -1,15 +1,13 @@
 """PL307 gwlb-private-dns: a Gateway Load Balancer endpoint asks for private DNS or several subnets."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL307"
-NAME = "gwlb-private-dns"
-SEVERITY = "error"
-SUMMARY = "A Gateway Load Balancer endpoint asks for private DNS, or spans more than one subnet."
-FIX = "Drop `private_dns` from the GWLB endpoint, and create one GWLB endpoint per subnet (per AZ)."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html"
-TAGS = ("dns", "gwlb")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -50,8 +48,19 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL307",
+    name="gwlb-private-dns",
+    severity="error",
+    summary="A Gateway Load Balancer endpoint asks for private DNS, or spans more than one subnet.",
+    fix="Drop `private_dns` from the GWLB endpoint, and create one GWLB endpoint per subnet (per AZ).",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
+    tags=("dns", "gwlb"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         if ep.type != "gatewayloadbalancer":
             continue

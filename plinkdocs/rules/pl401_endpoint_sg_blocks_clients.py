@@ -1,16 +1,13 @@
 """PL401 endpoint-sg-blocks-clients: the endpoint's security groups turn a calling workload away."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL401"
-NAME = "endpoint-sg-blocks-clients"
-SEVERITY = "error"
-SUMMARY = "The endpoint's security groups do not admit a calling workload on the port it calls."
-FIX = ("Add an ingress rule to the endpoint's security group for the called protocol and port, from the "
-       "workload's security group or its CIDR.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
-TAGS = ("security-groups", "network")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -54,8 +51,20 @@ security_groups:
 ```
 """
 
+META = RuleMeta(
+    id="PL401",
+    name="endpoint-sg-blocks-clients",
+    severity="error",
+    summary="The endpoint's security groups do not admit a calling workload on the port it calls.",
+    fix="Add an ingress rule to the endpoint's security group for the called protocol and port, from the "
+           "workload's security group or its CIDR.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    tags=("security-groups", "network"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for site in net.call_sites(model):
         w, c, ep = site.workload, site.call, site.endpoint
         if ep.type not in net.SG_ENDPOINT_TYPES or w.on_premises:

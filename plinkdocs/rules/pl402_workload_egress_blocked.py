@@ -1,16 +1,13 @@
 """PL402 workload-egress-blocked: the caller's own security groups do not let the call out."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL402"
-NAME = "workload-egress-blocked"
-SEVERITY = "error"
-SUMMARY = "A workload's security groups do not allow egress to the endpoint on that port."
-FIX = ("Add an egress rule to the workload's security group for the called protocol and port, to the endpoint's "
-       "security group or its subnets' CIDRs.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
-TAGS = ("security-groups", "network")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -49,8 +46,20 @@ security_groups:
 ```
 """
 
+META = RuleMeta(
+    id="PL402",
+    name="workload-egress-blocked",
+    severity="error",
+    summary="A workload's security groups do not allow egress to the endpoint on that port.",
+    fix="Add an egress rule to the workload's security group for the called protocol and port, to the endpoint's "
+           "security group or its subnets' CIDRs.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    tags=("security-groups", "network"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for site in net.call_sites(model):
         w, c, ep = site.workload, site.call, site.endpoint
         if ep.type not in net.SG_ENDPOINT_TYPES or w.on_premises or not w.security_groups:

@@ -1,15 +1,13 @@
 """PL403 default-security-group: an interface endpoint left with the VPC's default group."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL403"
-NAME = "default-security-group"
-SEVERITY = "warning"
-SUMMARY = "An interface endpoint names no security group and so gets the VPC's default group."
-FIX = "Give the endpoint its own security group that admits the callers on the service port."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"
-TAGS = ("security-groups",)
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -37,8 +35,19 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL403",
+    name="default-security-group",
+    severity="warning",
+    summary="An interface endpoint names no security group and so gets the VPC's default group.",
+    fix="Give the endpoint its own security group that admits the callers on the service port.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    tags=("security-groups",),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         if ep.type == "interface" and not ep.security_groups:
             yield Violation(ep.path, net.default_group_note(ep) + "; name a group chosen for it",

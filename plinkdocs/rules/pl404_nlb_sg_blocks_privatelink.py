@@ -1,17 +1,13 @@
 """PL404 nlb-sg-blocks-privatelink: an NLB's own security groups turn PrivateLink clients away."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL404"
-NAME = "nlb-sg-blocks-privatelink"
-SEVERITY = "error"
-SUMMARY = ("The NLB has security groups, enforces them on PrivateLink traffic, and does not admit the consumers' "
-           "client addresses on the listener port.")
-FIX = ("Admit the consumers' client CIDRs on the listener port in the NLB's security group, or set "
-       "`enforce_sg_inbound_on_privatelink: false`.")
-SOURCE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html"
-TAGS = ("security-groups", "load-balancer", "provider")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -53,8 +49,21 @@ load_balancers:
 ```
 """
 
+META = RuleMeta(
+    id="PL404",
+    name="nlb-sg-blocks-privatelink",
+    severity="error",
+    summary="The NLB has security groups, enforces them on PrivateLink traffic, and does not admit the consumers' "
+               "client addresses on the listener port.",
+    fix="Admit the consumers' client CIDRs on the listener port in the NLB's security group, or set "
+           "`enforce_sg_inbound_on_privatelink: false`.",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
+    tags=("security-groups", "load-balancer", "provider"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     seen = set()
     for site in net.call_sites(model):
         w, c, ep = site.workload, site.call, site.endpoint

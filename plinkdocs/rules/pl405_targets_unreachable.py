@@ -1,18 +1,13 @@
 """PL405 targets-unreachable: the targets' security groups (or the NLB's egress) keep the NLB out."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-from plinkdocs.model.architecture import format_ports
-
-ID = "PL405"
-NAME = "targets-unreachable"
-SEVERITY = "error"
-SUMMARY = ("The targets' security groups do not admit the NLB (its security group or the VPC CIDR) on the target "
-           "port.")
-FIX = ("Admit the NLB on the target port in the targets' security group: its security group, or its subnets' "
-       "CIDRs when it has none.")
-SOURCE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html"
-TAGS = ("security-groups", "load-balancer", "provider", "health-checks")
+from plinkdocs.model.architecture import Architecture, format_ports
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -50,13 +45,26 @@ security_groups:
 ```
 """
 
+META = RuleMeta(
+    id="PL405",
+    name="targets-unreachable",
+    severity="error",
+    summary="The targets' security groups do not admit the NLB (its security group or the VPC CIDR) on the target "
+               "port.",
+    fix="Admit the NLB on the target port in the targets' security group: its security group, or its subnets' "
+           "CIDRs when it has none.",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
+    tags=("security-groups", "load-balancer", "provider", "health-checks"),
+    doc=DOC,
+)
+
 
 def _target_where(model, lb, t) -> str:
     zone = model.target_zone(lb, t)
     return f"in {zone}" if zone else f"at {t.path[-2]}[{t.path[-1]}]"
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     seen_lb = set()
     seen = set()
     for svc in model.endpoint_services.values():

@@ -1,15 +1,13 @@
 """PL406 port-not-listened: a workload calls a port the service's load balancer does not listen on."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import net
 from plinkdocs.core.findings import Violation
-
-ID = "PL406"
-NAME = "port-not-listened"
-SEVERITY = "error"
-SUMMARY = "A workload calls a port the service's load balancer has no listener for."
-FIX = "Call a port the load balancer listens on, or add a listener for the called port."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html"
-TAGS = ("load-balancer", "ports")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -40,6 +38,17 @@ workloads:
 ```
 """
 
+META = RuleMeta(
+    id="PL406",
+    name="port-not-listened",
+    severity="error",
+    summary="A workload calls a port the service's load balancer has no listener for.",
+    fix="Call a port the load balancer listens on, or add a listener for the called port.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
+    tags=("load-balancer", "ports"),
+    doc=DOC,
+)
+
 
 def _listens(lb) -> str:
     if not lb.listeners:
@@ -47,7 +56,7 @@ def _listens(lb) -> str:
     return "it listens on " + ", ".join(f"{li.protocol} {li.port}" for li in lb.listeners)
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for site in net.call_sites(model):
         w, c, ep = site.workload, site.call, site.endpoint
         if ep.type != "interface":

@@ -1,15 +1,13 @@
 """PL501 endpoint-policy-denies: an endpoint policy does not allow an action a workload needs."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
-
-ID = "PL501"
-NAME = "endpoint-policy-denies"
-SEVERITY = "error"
-SUMMARY = "An endpoint policy certainly does not allow an action that a workload declares it needs."
-FIX = "Allow the action in the endpoint policy for the workload's account, or drop the Deny that blocks it."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"
-TAGS = ("policy", "consumer", "least-privilege")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -95,8 +93,19 @@ workloads:
 ```
 """
 
+META = RuleMeta(
+    id="PL501",
+    name="endpoint-policy-denies",
+    severity="error",
+    summary="An endpoint policy certainly does not allow an action that a workload declares it needs.",
+    fix="Allow the action in the endpoint policy for the workload's account, or drop the Deny that blocks it.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+    tags=("policy", "consumer", "least-privilege"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for w in model.workloads.values():
         acct = model.vpc_account(w.vpc)
         account = acct.account_id if acct else None

@@ -1,17 +1,13 @@
 """PL502 endpoint-policy-too-broad: an endpoint policy to an AWS service allows everything."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
-
-ID = "PL502"
-NAME = "endpoint-policy-too-broad"
-SEVERITY = "warning"
-SUMMARY = ("An endpoint policy to an AWS service allows every principal, every action and every resource, "
-           "or there is no policy, which means the same.")
-FIX = "Write an endpoint policy that allows only the actions (and resources) the VPC's workloads need."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"
-TAGS = ("policy", "consumer", "least-privilege")
-OPTIONS = {"flag_missing_policy": True}
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -71,9 +67,22 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL502",
+    name="endpoint-policy-too-broad",
+    severity="warning",
+    summary="An endpoint policy to an AWS service allows every principal, every action and every resource, "
+               "or there is no policy, which means the same.",
+    fix="Write an endpoint policy that allows only the actions (and resources) the VPC's workloads need.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+    tags=("policy", "consumer", "least-privilege"),
+    options={"flag_missing_policy": True},
+    doc=DOC,
+)
 
-def check(model, config):
-    flag_missing = config.options.get("flag_missing_policy", True)
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
+    flag_missing = ctx.options.get("flag_missing_policy", True)
     for ep in model.endpoints.values():
         if ep.service_kind != "aws" or ep.type not in ("interface", "gateway"):
             continue

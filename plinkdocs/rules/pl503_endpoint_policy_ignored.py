@@ -1,15 +1,12 @@
 """PL503 endpoint-policy-ignored: a policy on an endpoint to a custom or partner service."""
 
-from plinkdocs.core.findings import Violation
+from __future__ import annotations
 
-ID = "PL503"
-NAME = "endpoint-policy-ignored"
-SEVERITY = "warning"
-SUMMARY = "An endpoint to a custom or partner endpoint service carries a policy, which has no effect there."
-FIX = ("Remove the policy; control access with the service's allowed principals and acceptance, "
-       "the endpoint's security groups, and the service's own authentication.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"
-TAGS = ("policy", "consumer")
+from collections.abc import Iterator
+
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -51,10 +48,23 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL503",
+    name="endpoint-policy-ignored",
+    severity="warning",
+    summary="An endpoint to a custom or partner endpoint service carries a policy, which has no effect there.",
+    fix="Remove the policy; control access with the service's allowed principals and acceptance, "
+           "the endpoint's security groups, and the service's own authentication.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+    tags=("policy", "consumer"),
+    doc=DOC,
+)
+
+
 _KIND = {"local": "endpoint service `{}` of this design", "external": "partner service `{}`"}
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         if ep.policy is None or ep.service_kind == "aws":
             continue

@@ -1,15 +1,13 @@
 """PL504 endpoint-policy-invalid: an endpoint policy has no Principal, or is too long."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
-
-ID = "PL504"
-NAME = "endpoint-policy-invalid"
-SEVERITY = "error"
-SUMMARY = "An endpoint policy has a statement without a Principal, or is longer than 20,480 characters."
-FIX = "Give every statement a `Principal` (\"*\" for everyone), and shorten the policy below 20,480 characters."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"
-TAGS = ("policy", "consumer", "quota")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -64,8 +62,19 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL504",
+    name="endpoint-policy-invalid",
+    severity="error",
+    summary="An endpoint policy has a statement without a Principal, or is longer than 20,480 characters.",
+    fix="Give every statement a `Principal` (\"*\" for everyone), and shorten the policy below 20,480 characters.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+    tags=("policy", "consumer", "quota"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         if ep.policy is None or ep.service_kind != "aws":
             continue

@@ -1,15 +1,14 @@
 """PL511 principal-not-allowed: the consumer's account is not among the service's allowed principals."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plinkdocs.analysis import lbaz
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
-
-ID = "PL511"
-NAME = "principal-not-allowed"
-SEVERITY = "error"
-SUMMARY = "An endpoint connects to a service whose allowed principals do not include the endpoint's account."
-FIX = "Add the consumer account's root ARN (arn:aws:iam::<account>:root) to the service's `allowed_principals`."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
-TAGS = ("acceptance", "provider", "cross-account")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -49,20 +48,21 @@ endpoint_services:
 ```
 """
 
+META = RuleMeta(
+    id="PL511",
+    name="principal-not-allowed",
+    severity="error",
+    summary="An endpoint connects to a service whose allowed principals do not include the endpoint's account.",
+    fix="Add the consumer account's root ARN (arn:aws:iam::<account>:root) to the service's `allowed_principals`.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
+    tags=("acceptance", "provider", "cross-account"),
+    doc=DOC,
+)
 
-def provider_accounts(model, svc) -> set:
-    """The 12-digit ids of the accounts that own the service's load balancers."""
-    out = set()
-    for lb in model.service_load_balancers(svc):
-        acct = model.vpc_account(lb.vpc)
-        if acct:
-            out.add(acct.account_id)
-    return out
 
-
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for svc in model.endpoint_services.values():
-        providers = provider_accounts(model, svc)
+        providers = lbaz.provider_accounts(model, svc)
         at = svc.path + ("allowed_principals",) if svc.allowed_principals else svc.path
         for ep in model.endpoints_of(svc):
             acct = model.vpc_account(ep.vpc)

@@ -1,14 +1,12 @@
 """PL512 connection-not-accepted: an endpoint's state is not `available`."""
 
-from plinkdocs.core.findings import Violation
+from __future__ import annotations
 
-ID = "PL512"
-NAME = "connection-not-accepted"
-SEVERITY = "error"
-SUMMARY = "An endpoint's state is not `available` (pendingAcceptance, rejected, ...), so no traffic flows through it."
-FIX = "Have the provider accept the connection, or delete the endpoint: it is billed in every state until deleted."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
-TAGS = ("acceptance", "consumer", "cost")
+from collections.abc import Iterator
+
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -42,6 +40,18 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL512",
+    name="connection-not-accepted",
+    severity="error",
+    summary="An endpoint's state is not `available` (pendingAcceptance, rejected, ...), so no traffic flows through it.",
+    fix="Have the provider accept the connection, or delete the endpoint: it is billed in every state until deleted.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
+    tags=("acceptance", "consumer", "cost"),
+    doc=DOC,
+)
+
+
 _WHY = {
     "pendingAcceptance": "the provider must accept the connection request",
     "pending": "it is still being set up after the provider's acceptance",
@@ -54,7 +64,7 @@ _WHY = {
 }
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         if ep.state == "available":
             continue

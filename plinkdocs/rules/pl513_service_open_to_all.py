@@ -1,16 +1,13 @@
 """PL513 service-open-to-all: a service allows principal `*` and accepts connections automatically."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
-
-ID = "PL513"
-NAME = "service-open-to-all"
-SEVERITY = "error"
-SUMMARY = ("An endpoint service allows every principal (`*`) and accepts connections without review: "
-           "it is effectively public.")
-FIX = "List the consumer accounts in `allowed_principals`, or require acceptance (`acceptance_required: true`)."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
-TAGS = ("acceptance", "provider", "security")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -42,8 +39,20 @@ endpoint_services:
 ```
 """
 
+META = RuleMeta(
+    id="PL513",
+    name="service-open-to-all",
+    severity="error",
+    summary="An endpoint service allows every principal (`*`) and accepts connections without review: "
+               "it is effectively public.",
+    fix="List the consumer accounts in `allowed_principals`, or require acceptance (`acceptance_required: true`).",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
+    tags=("acceptance", "provider", "security"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for svc in model.endpoint_services.values():
         if svc.acceptance_required:
             continue

@@ -1,16 +1,14 @@
 """PL514 auto-accept: a service shared across accounts accepts connections without review."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plinkdocs.analysis import lbaz
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
-from plinkdocs.rules.pl511_principal_not_allowed import provider_accounts
-
-ID = "PL514"
-NAME = "auto-accept"
-SEVERITY = "warning"
-SUMMARY = "An endpoint service shared with other accounts accepts their connections automatically."
-FIX = "Set `acceptance_required: true` and accept each consumer's connection, or waive with the reason."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
-TAGS = ("acceptance", "provider", "cross-account")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -42,12 +40,23 @@ endpoint_services:
 ```
 """
 
+META = RuleMeta(
+    id="PL514",
+    name="auto-accept",
+    severity="warning",
+    summary="An endpoint service shared with other accounts accepts their connections automatically.",
+    fix="Set `acceptance_required: true` and accept each consumer's connection, or waive with the reason.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
+    tags=("acceptance", "provider", "cross-account"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for svc in model.endpoint_services.values():
         if svc.acceptance_required or any(P.is_open_principal(p) for p in svc.allowed_principals):
             continue
-        providers = provider_accounts(model, svc)
+        providers = lbaz.provider_accounts(model, svc)
         if not providers:
             continue
         others = set()

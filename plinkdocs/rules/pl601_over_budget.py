@@ -1,16 +1,13 @@
 """PL601 over-budget: the design's monthly estimate exceeds its budget."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.analysis import cost
 from plinkdocs.core.findings import Violation
-
-ID = "PL601"
-NAME = "over-budget"
-SEVERITY = "warning"
-SUMMARY = "The design's monthly cost estimate exceeds its `budget.monthly_usd`."
-FIX = ("Bring the estimate down (fewer endpoints or AZs, a free gateway endpoint for S3 or DynamoDB, endpoints "
-       "shared from one VPC) or raise the budget, with the reason in the review notes.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/what-is-privatelink.html"
-TAGS = ("cost",)
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -45,14 +42,25 @@ budget: {monthly_usd: 20}
 ```
 """
 
+META = RuleMeta(
+    id="PL601",
+    name="over-budget",
+    severity="warning",
+    summary="The design's monthly cost estimate exceeds its `budget.monthly_usd`.",
+    fix="Bring the estimate down (fewer endpoints or AZs, a free gateway endpoint for S3 or DynamoDB, endpoints "
+           "shared from one VPC) or raise the budget, with the reason in the review notes.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/what-is-privatelink.html",
+    tags=("cost",),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     if model.budget_monthly_usd is None:
         return
-    try:
-        book = cost.price_book(config.prices_file)
-    except cost.PriceError:
-        return  # reported when the configuration is read
+    book = ctx.prices
+    if book is None:
+        return  # the price file did not load: reported with the configuration
     est = cost.estimate(model, book)
     if not est.over_budget:
         return

@@ -1,19 +1,14 @@
 """PL602 cheaper-alternative: another option meets the requirements for less at the declared traffic."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
 from decimal import Decimal
 
 from plinkdocs.analysis import cost, decide
 from plinkdocs.core.findings import Violation
-
-ID = "PL602"
-NAME = "cheaper-alternative"
-SEVERITY = "info"
-SUMMARY = ("At the declared traffic, another option meets the requirements for less (for example a free gateway "
-           "endpoint for S3 or DynamoDB).")
-FIX = "Consider the cheaper option; `plinkdocs decide` shows the decision table and `plinkdocs cost` the figures."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html"
-TAGS = ("cost", "decision")
-OPTIONS = {"cross_az_share": 0.5}
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -65,6 +60,19 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL602",
+    name="cheaper-alternative",
+    severity="info",
+    summary="At the declared traffic, another option meets the requirements for less (for example a free gateway "
+               "endpoint for S3 or DynamoDB).",
+    fix="Consider the cheaper option; `plinkdocs decide` shows the decision table and `plinkdocs cost` the figures.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+    tags=("cost", "decision"),
+    options={"cross_az_share": 0.5},
+    doc=DOC,
+)
+
 
 def _gateway_blockers(model, ep) -> list:
     out = []
@@ -78,12 +86,11 @@ def _gateway_blockers(model, ep) -> list:
     return out
 
 
-def check(model, config):
-    try:
-        book = cost.price_book(config.prices_file)
-    except cost.PriceError:
-        return  # reported when the configuration is read
-    share = cost.dec(config.options.get("cross_az_share", OPTIONS["cross_az_share"]))
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
+    book = ctx.prices
+    if book is None:
+        return  # the price file did not load: reported with the configuration
+    share = cost.dec(ctx.options.get("cross_az_share", META.options["cross_az_share"]))
     share = min(max(share, Decimal(0)), Decimal(1))
     est = None
     for ep in model.endpoints.values():

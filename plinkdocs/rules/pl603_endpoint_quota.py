@@ -1,16 +1,12 @@
 """PL603 endpoint-quota: a VPC holds more interface and GWLB endpoints than its quota."""
 
-from plinkdocs.core.findings import Violation
+from __future__ import annotations
 
-ID = "PL603"
-NAME = "endpoint-quota"
-SEVERITY = "warning"
-SUMMARY = "A VPC holds more interface and Gateway Load Balancer endpoints than the quota (50 by default)."
-FIX = ("Request a quota increase and set the rule's `quota` option to it, or share endpoints from a central VPC "
-       "instead of repeating them.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html"
-TAGS = ("quota", "consumer")
-OPTIONS = {"quota": 50}
+from collections.abc import Iterator
+
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -147,11 +143,25 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL603",
+    name="endpoint-quota",
+    severity="warning",
+    summary="A VPC holds more interface and Gateway Load Balancer endpoints than the quota (50 by default).",
+    fix="Request a quota increase and set the rule's `quota` option to it, or share endpoints from a central VPC "
+           "instead of repeating them.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html",
+    tags=("quota", "consumer"),
+    options={"quota": 50},
+    doc=DOC,
+)
+
+
 _COUNTED = ("interface", "gatewayloadbalancer")
 
 
-def check(model, config):
-    quota = config.options.get("quota", OPTIONS["quota"])
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
+    quota = ctx.options.get("quota", META.options["quota"])
     for vpc in model.vpcs.values():
         eps = [e for e in model.endpoints.values() if e.vpc == vpc.id and e.type in _COUNTED and e.state != "deleted"]
         if len(eps) <= quota:

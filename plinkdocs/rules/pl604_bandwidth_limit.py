@@ -1,18 +1,14 @@
 """PL604 bandwidth-limit: an endpoint's declared peak exceeds what its AZs can carry."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
 from decimal import ROUND_CEILING
 
 from plinkdocs.analysis import cost
 from plinkdocs.core.findings import Violation
-
-ID = "PL604"
-NAME = "bandwidth-limit"
-SEVERITY = "warning"
-SUMMARY = "An endpoint's declared peak exceeds 100 Gbps for each AZ it spans."
-FIX = "Spread the endpoint over more AZs, split the traffic over several endpoints, or lower the peak."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html"
-TAGS = ("quota", "throughput", "consumer")
-OPTIONS = {"per_az_gbps": 100}
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -44,11 +40,24 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL604",
+    name="bandwidth-limit",
+    severity="warning",
+    summary="An endpoint's declared peak exceeds 100 Gbps for each AZ it spans.",
+    fix="Spread the endpoint over more AZs, split the traffic over several endpoints, or lower the peak.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html",
+    tags=("quota", "throughput", "consumer"),
+    options={"per_az_gbps": 100},
+    doc=DOC,
+)
+
+
 _TYPES = ("interface", "gatewayloadbalancer")
 
 
-def check(model, config):
-    per_az = cost.dec(config.options.get("per_az_gbps", OPTIONS["per_az_gbps"]))
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
+    per_az = cost.dec(ctx.options.get("per_az_gbps", META.options["per_az_gbps"]))
     for ep in model.endpoints.values():
         peak = ep.traffic.peak_gbps
         if ep.type not in _TYPES or peak is None:

@@ -1,14 +1,12 @@
 """PL701 peering-cidr-overlap: a peering joins VPCs whose CIDRs overlap."""
 
-from plinkdocs.core.findings import Violation
+from __future__ import annotations
 
-ID = "PL701"
-NAME = "peering-cidr-overlap"
-SEVERITY = "error"
-SUMMARY = "A VPC peering (active or proposed) joins two VPCs with overlapping CIDR blocks."
-FIX = "Re-address one VPC, or connect the two with PrivateLink, which does not care about overlapping CIDRs."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html"
-TAGS = ("peering", "addressing")
+from collections.abc import Iterator
+
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -43,8 +41,19 @@ peerings:
 ```
 """
 
+META = RuleMeta(
+    id="PL701",
+    name="peering-cidr-overlap",
+    severity="error",
+    summary="A VPC peering (active or proposed) joins two VPCs with overlapping CIDR blocks.",
+    fix="Re-address one VPC, or connect the two with PrivateLink, which does not care about overlapping CIDRs.",
+    source="https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html",
+    tags=("peering", "addressing"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for pr in model.peerings:
         a, b = model.vpcs.get(pr.requester), model.vpcs.get(pr.accepter)
         if a is None or b is None or a.id == b.id:

@@ -1,20 +1,12 @@
 """PL702 cross-region-not-supported: an endpoint in another region than its service, unsupported."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
 from plinkdocs.core.findings import Violation
-
-ID = "PL702"
-NAME = "cross-region-not-supported"
-SEVERITY = "error"
-SUMMARY = ("An endpoint sits in another region than its service and the service does not support that region; "
-           "or a service shared across regions is in fewer than two AZs, or in an AZ that cross-region "
-           "access does not support.")
-FIX = ("List the consumer's region in the service's `supported_regions`; keep a cross-region service in at least "
-       "two supported AZs.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html"
-TAGS = ("cross-region", "provider", "availability-zones")
-
-# AZ IDs where cross-region PrivateLink is not available (facts, November 2026)
-UNSUPPORTED_AZS = ("use1-az3", "usw1-az2", "apne1-az3", "apne2-az2", "apne2-az4")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -77,8 +69,25 @@ endpoints:
 ```
 """
 
+META = RuleMeta(
+    id="PL702",
+    name="cross-region-not-supported",
+    severity="error",
+    summary="An endpoint sits in another region than its service and the service does not support that region; "
+               "or a service shared across regions is in fewer than two AZs, or in an AZ that cross-region "
+               "access does not support.",
+    fix="List the consumer's region in the service's `supported_regions`; keep a cross-region service in at least "
+           "two supported AZs.",
+    source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
+    tags=("cross-region", "provider", "availability-zones"),
+    doc=DOC,
+)
 
-def check(model, config):
+# AZ IDs where cross-region PrivateLink is not available (facts, November 2026)
+UNSUPPORTED_AZS = ("use1-az3", "usw1-az2", "apne1-az3", "apne2-az2", "apne2-az4")
+
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         svc = model.service_of(ep)
         if svc is None or ep.vpc not in model.vpcs:

@@ -1,18 +1,13 @@
 """PL703 transitive-peering: a workload reaches an endpoint's VPC only through another peered VPC."""
 
+from __future__ import annotations
+
 from collections import deque
+from collections.abc import Iterator
 
 from plinkdocs.core.findings import Violation
-
-ID = "PL703"
-NAME = "transitive-peering"
-SEVERITY = "error"
-SUMMARY = ("A workload calls an endpoint in another VPC that it could reach only through a third, peered VPC, "
-           "or not at all.")
-FIX = ("Peer the workload's VPC with the endpoint's VPC directly, or create an endpoint in the workload's own "
-       "VPC.")
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html"
-TAGS = ("peering", "routing", "consumer")
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -107,6 +102,19 @@ workloads:
 ```
 """
 
+META = RuleMeta(
+    id="PL703",
+    name="transitive-peering",
+    severity="error",
+    summary="A workload calls an endpoint in another VPC that it could reach only through a third, peered VPC, "
+               "or not at all.",
+    fix="Peer the workload's VPC with the endpoint's VPC directly, or create an endpoint in the workload's own "
+           "VPC.",
+    source="https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html",
+    tags=("peering", "routing", "consumer"),
+    doc=DOC,
+)
+
 
 def _path(graph: dict, start: str, goal: str):
     """The shortest VPC path from start to goal (a list of VPC ids), or None. Neighbours are
@@ -137,7 +145,7 @@ def _graph(peerings) -> dict:
     return g
 
 
-def check(model, config):
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     active = _graph(p for p in model.peerings if p.status == "active")
     every = _graph(model.peerings)
     for w in model.workloads.values():

@@ -1,14 +1,12 @@
 """PL801 flow-logs-off: a VPC in the design has flow logs off."""
 
-from plinkdocs.core.findings import Violation
+from __future__ import annotations
 
-ID = "PL801"
-NAME = "flow-logs-off"
-SEVERITY = "warning"
-SUMMARY = "A VPC in the design has VPC Flow Logs off."
-FIX = "Turn on VPC Flow Logs for the VPC and write `flow_logs: true`."
-SOURCE = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html"
-TAGS = ("monitoring",)
+from collections.abc import Iterator
+
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -38,8 +36,19 @@ vpcs:
 ```
 """
 
+META = RuleMeta(
+    id="PL801",
+    name="flow-logs-off",
+    severity="warning",
+    summary="A VPC in the design has VPC Flow Logs off.",
+    fix="Turn on VPC Flow Logs for the VPC and write `flow_logs: true`.",
+    source="https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html",
+    tags=("monitoring",),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for vpc in model.vpcs.values():
         if vpc.flow_logs:
             continue

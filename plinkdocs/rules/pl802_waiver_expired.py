@@ -1,14 +1,12 @@
 """PL802 waiver-expired: a waiver has passed its expiry date."""
 
-from plinkdocs.core.findings import Violation
+from __future__ import annotations
 
-ID = "PL802"
-NAME = "waiver-expired"
-SEVERITY = "warning"
-SUMMARY = "A waiver has passed its `expires` date, so it no longer applies."
-FIX = "Fix what the waiver covered, or review it and set a new `expires` date."
-SOURCE = "configuration.md#waivers"  # a page of this documentation
-TAGS = ("format", "waivers")
+from collections.abc import Iterator
+
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import Architecture
+from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
@@ -50,10 +48,21 @@ waivers:
 ```
 """
 
+META = RuleMeta(
+    id="PL802",
+    name="waiver-expired",
+    severity="warning",
+    summary="A waiver has passed its `expires` date, so it no longer applies.",
+    fix="Fix what the waiver covered, or review it and set a new `expires` date.",
+    source="configuration.md#waivers",
+    tags=("format", "waivers"),
+    doc=DOC,
+)
 
-def check(model, config):
+
+def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for w in model.waivers:
-        if not w.expired(config.today):
+        if not w.expired(ctx.today):
             continue
         yield Violation(
             w.path + ("expires",),

@@ -6,6 +6,7 @@ as a diff a reviewer can read. To accept one: PLINKDOCS_UPDATE_GOLDEN=1 pytest t
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -23,8 +24,7 @@ def tree(tmp_path_factory):
     folder = tmp_path_factory.mktemp("golden") / "architectures"
     folder.mkdir()
     (folder / "example-service.yaml").write_text(docs.base_text(), encoding="utf-8")
-    config = Config()
-    config.today = __import__("datetime").date(2026, 6, 1)
+    config = Config(today=datetime.date(2026, 6, 1))
     return Generator(config, Options(cache_dir=None, diagrams=False, root=str(folder.parent))).generate([folder])
 
 

@@ -1,0 +1,74 @@
+"""The rule contract: what a rule module declares and what its `check` receives.
+
+A rule module has exactly this shape (CONTRIBUTING.md, "Adding a rule"):
+
+    DOC = '''## What it does ... ## Why is this bad? ... ## Example ... ## Use instead ...'''
+
+    META = RuleMeta(id="PL999", name="kebab-name", severity="warning", summary="...", fix="...",
+                    source="https://...", tags=("...",), doc=DOC, options={"limit": 5})
+
+    def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
+        ...
+
+Rules that the loader applies (PL001 to PL006) declare `META` and no `check`. A rule never
+reads a file or global state: what it shares with others comes in the context."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from plinkdocs.analysis import decide
+from plinkdocs.analysis.cost import PriceBook
+from plinkdocs.core.findings import Violation
+from plinkdocs.model.architecture import Architecture
+
+Severity = Literal["error", "warning", "info"]
+
+
+def _frozen(options: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(options))
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """A rule's identity and documentation, declared once at the top of its module."""
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    fix: str
+    source: str  # an https:// address, or a page of this documentation (`format.md#top-level`)
+    tags: tuple[str, ...]
+    doc: str  # ruff's four sections: What it does / Why is this bad? / Example / Use instead
+    options: Mapping[str, Any] = field(default_factory=dict)  # name -> default
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", _frozen(self.options))
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule's `check` receives beside the model: its options (defaults overlaid with the
+    configuration's), the date waivers and expiries are judged on, and the resolved price book
+    (None when the configured price file does not load: that is reported with the
+    configuration, and the cost rules then have nothing to say)."""
+
+    options: Mapping[str, Any]
+    today: _dt.date
+    prices: PriceBook | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", _frozen(self.options))
+
+    @staticmethod
+    def topology(model: Architecture) -> decide.Topology:
+        """The consumer and provider VPCs the connectivity options join, worked out once per model."""
+        return decide.topology(model)
+
+
+Check = Callable[[Architecture, RuleContext], Iterator[Violation]]
