@@ -22,6 +22,8 @@ import pytest
 from plinkdocs.cli.main import main
 from plinkdocs.core.findings import Finding
 from plinkdocs.outputs import diagram
+from plinkdocs.outputs.diagram import dot as diagram_dot
+from plinkdocs.outputs.diagram import draw as diagram_draw
 from plinkdocs.pipeline.check import check_file
 from plinkdocs.pipeline.config import Config
 from tests.helpers import run_design
@@ -254,11 +256,11 @@ def test_every_icon_named_is_a_file_of_the_diagrams_package():
     specs = {icon for icon, _ in diagram.AWS_SERVICES.values()} | {icon for icon, _ in diagram.LB_TYPES.values()}
     specs |= {icon for icon, _ in diagram.TARGET_TYPES.values()} | {diagram.GENERIC_AWS_ICON}
     specs |= {sample for how, sample, *_ in diagram.LEGEND.values() if how == "icon"}
-    source = Path(diagram.__file__).read_text(encoding="utf-8")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(diagram.__file__).parent.glob("*.py")))
     specs |= set(re.findall(r'"((?:network|compute|general|security|storage|database)\.[A-Z]\w+)"', source))
     assert len(specs) > 30
     for spec in sorted(specs):
-        assert (Path(diagram._resources_root()) / diagram._icon_path(spec)).is_file(), spec
+        assert (Path(diagram_draw._resources_root()) / diagram_dot._icon_path(spec)).is_file(), spec
 
 
 def test_unknown_aws_service_gets_the_generic_icon():
@@ -331,7 +333,7 @@ def test_svg_is_self_contained():
     refs = list(hrefs(root))
     assert refs and all(h.startswith(("data:", "#")) for h in refs)
     assert "file:" not in svg and "<!DOCTYPE" not in svg
-    assert diagram._resources_root() not in svg and "site-packages" not in svg
+    assert diagram_draw._resources_root() not in svg and "site-packages" not in svg
     assert re.findall(r"https?://[^\s\"<]*", svg) == ["http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"]
     symbols = {s.get("id") for s in root.iter(f"{SVG}symbol")}
     uses = [u.get(XLINK) for u in root.iter(f"{SVG}use")]
@@ -429,7 +431,7 @@ def test_cache_serves_unchanged_designs_and_redraws_changed_ones(tmp_path, monke
     def no_dot(*a, **k):
         raise AssertionError("Graphviz ran for a diagram that was in the cache")
 
-    monkeypatch.setattr(diagram, "_run_dot", no_dot)
+    monkeypatch.setattr(diagram_draw, "_run_dot", no_dot)
     assert diagram.render(m, (), "svg", cache_dir=cache) == first
     changed = run_design({"title": "Changed"}).model
     with pytest.raises(AssertionError, match="Graphviz ran"):
@@ -441,14 +443,14 @@ def test_cache_serves_unchanged_designs_and_redraws_changed_ones(tmp_path, monke
 def test_cache_key_follows_graphviz_and_renderer(monkeypatch):
     p = diagram.plan(model_of(BASE))
     dot = diagram.to_dot(model_of(BASE))
-    monkeypatch.setattr(diagram, "graphviz_version", lambda: "dot - graphviz version 2.43.0 (0)")
+    monkeypatch.setattr(diagram_draw, "graphviz_version", lambda: "dot - graphviz version 2.43.0 (0)")
     key = diagram.cache_key(dot, "svg", p)
     assert key == diagram.cache_key(dot, "svg", p)
     assert key != diagram.cache_key(dot, "png", p)
-    monkeypatch.setattr(diagram, "graphviz_version", lambda: "dot - graphviz version 9.0.0 (0)")
+    monkeypatch.setattr(diagram_draw, "graphviz_version", lambda: "dot - graphviz version 9.0.0 (0)")
     assert key != diagram.cache_key(dot, "svg", p)
-    monkeypatch.setattr(diagram, "graphviz_version", lambda: "dot - graphviz version 2.43.0 (0)")
-    monkeypatch.setattr(diagram, "_renderer_fingerprint", lambda: "another renderer")
+    monkeypatch.setattr(diagram_draw, "graphviz_version", lambda: "dot - graphviz version 2.43.0 (0)")
+    monkeypatch.setattr(diagram_draw, "_renderer_fingerprint", lambda: "another renderer")
     assert key != diagram.cache_key(dot, "svg", p)
 
 
