@@ -12,6 +12,8 @@ import yaml
 
 from plinkdocs import cli
 from plinkdocs.analysis import cost
+from plinkdocs.analysis.cost import comparison, estimation
+from plinkdocs.outputs import cost_text
 from plinkdocs.pipeline.config import ConfigError, load_config
 from tests.helpers import design_text, run_design
 
@@ -112,8 +114,8 @@ def test_each_region_and_each_endpoint_kind_has_its_own_pool():
 
 
 def test_shares_always_add_up_to_the_pooled_cent():
-    assert cost._allocate(D("0.01"), [D(1), D(1)]) == [D("0.01"), D("0.00")]
-    assert sum(cost._allocate(D("10.00"), [D(1), D(1), D(1)])) == D("10.00")
+    assert estimation._allocate(D("0.01"), [D(1), D(1)]) == [D("0.01"), D("0.00")]
+    assert sum(estimation._allocate(D("10.00"), [D(1), D(1), D(1)])) == D("10.00")
     eps = {"app": {"traffic": {"gb_per_month": 0.5}}, "kms": interface(gb=0.5)}
     est = cost.estimate(model_of({"endpoints": eps}))
     assert sum(li.usd for li in est.lines if li.what == "data processing") == D("0.01")
@@ -157,7 +159,7 @@ def test_no_traffic_figure_makes_the_data_cost_unknown_and_says_so():
     assert not est.complete and est.missing_traffic == ("app",)
     assert est.total_usd == D("14.60")
     assert any("No traffic figure on `app`" in a for a in est.assumptions)
-    assert "a lower bound" in cost.render_text(est, cost.alternatives(model_of()))
+    assert "a lower bound" in cost_text.render_text(est, cost.alternatives(model_of()))
 
 
 def test_assumptions_stand_beside_the_figures():
@@ -302,7 +304,7 @@ def test_alternatives_price_the_same_traffic():
 def test_the_peering_cross_az_share_is_a_stated_assumption(share, expected):
     peering = cost.alternatives(model_of(), cross_az_share=D(share))[1]
     assert peering.monthly_usd == D(expected)
-    assert any(f"{cost._pct(D(share))} of the traffic" in a for a in peering.assumptions)
+    assert any(f"{comparison._pct(D(share))} of the traffic" in a for a in peering.assumptions)
 
 
 def test_a_gateway_endpoint_replaces_s3_and_dynamodb_and_keeps_the_rest():
@@ -377,10 +379,10 @@ def test_pooled_shares_always_add_up_to_the_tiered_total():
     @settings(max_examples=60, deadline=None)
     @given(st.lists(st.integers(min_value=0, max_value=4_000_000), min_size=1, max_size=5))
     def prop(gbs):
-        pricer = cost._Pricer(pricer_book)
+        pricer = estimation.Pricer(pricer_book)
         eps = [type("E", (), {"id": f"e{i}", "path": ("endpoints", f"e{i}")})() for i in range(len(gbs))]
         pools = {("us-east-1", "interface"): [(e, D(g)) for e, g in zip(eps, gbs)]}
-        lines = cost._pool_lines(pools, pricer)
+        lines = estimation._pool_lines(pools, pricer)
         assert sum(li.usd for li in lines.values()) == cost.cents(price.cost(D(sum(gbs))))
         assert all(li.usd >= 0 for li in lines.values())
 

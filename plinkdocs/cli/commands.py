@@ -9,6 +9,7 @@ import os
 
 from plinkdocs.analysis import cost, decide
 from plinkdocs.core.errors import ConfigError
+from plinkdocs.outputs import cost_text
 from plinkdocs.outputs.report.text import line as finding_line
 from plinkdocs.pipeline.check import check_paths
 from plinkdocs.pipeline.config import Config
@@ -45,7 +46,7 @@ def run_cost(paths, config: Config, fmt: str = "text", prices_file=None) -> tupl
                 "skipped": skipped}
         text = json.dumps(body, indent=2, sort_keys=False) + "\n"
     else:
-        text = "\n".join(cost.render_text(e, alts) for e, alts in designs)
+        text = "\n".join(cost_text.render_text(e, alts) for e, alts in designs)
     return text, "".join(e + "\n" for e in errors), 2 if skipped else 0
 
 

@@ -1,0 +1,350 @@
+"""Prices as data: the shipped price files, a user's overrides checked against
+`schemas/prices.schema.json`, and the `PriceBook` the estimates read."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import os
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path
+from typing import Iterable, Mapping, Optional
+
+from plinkdocs.core.errors import ConfigError
+from plinkdocs.core.fastschema import Unsupported, compile_schema
+from plinkdocs.core.findings import format_path
+from plinkdocs.core.load import load_file
+from plinkdocs.core.schema import schemas_dir
+
+HOURS_PER_MONTH = Decimal(730)
+CENT = Decimal("0.01")
+DEFAULT_CROSS_AZ_SHARE = Decimal("0.5")
+GATEWAY_SERVICES = ("s3", "dynamodb")  # AWS services that also offer a free gateway endpoint
+PRICES_DIR = Path(__file__).resolve().parents[2] / "data" / "prices"
+ITEMS = (
+    "interface_endpoint_hour", "interface_endpoint_data", "resource_endpoint_hour", "resource_endpoint_data",
+    "gwlb_endpoint_hour", "gwlb_endpoint_data", "gateway_endpoint", "nat_gateway_hour", "nat_gateway_data",
+    "transit_gateway_attachment_hour", "transit_gateway_data", "peering_cross_az_data",
+)
+CONNECTIVITY_TYPES = ("interface", "resource")  # the endpoint types the alternatives can replace
+
+ASSUME_HOURS = "A month is 730 hours; every partial hour bills as a full one."
+ASSUME_PAYER = ("The consumer, the account that owns each endpoint, pays its hours and data processing; "
+                "the provider pays for the load balancer behind the service.")
+ASSUME_LEFT_OUT = ("Left out: the provider's Network Load Balancer (hours and NLCUs) or Gateway Load Balancer, "
+                   "data transfer across Availability Zones or regions, and the services' own charges.")
+ASSUME_TIERS = ("Data processing counts every GB through an endpoint in either direction; the interface tiers "
+                "apply to the month's total of all interface endpoints of a region (resource endpoints are tiered "
+                "on their own).")
+
+
+# -- prices ------------------------------------------------------------------------
+
+class PriceError(ConfigError):
+    """A price file that cannot be used, with its position."""
+
+
+@dataclass(frozen=True)
+class Price:
+    """One price item of one region: a flat rate is a single open tier."""
+
+    region: str
+    item: str
+    tiers: tuple  # ((up_to_gb or None, usd per unit), ...), the last one open
+    unit: str
+    as_of: str
+    source: str
+    confirmed: bool = True
+    note: str = ""
+    file: str = ""
+
+    @property
+    def flat(self) -> Optional[Decimal]:
+        return self.tiers[0][1] if len(self.tiers) == 1 else None
+
+    def cost(self, quantity: Decimal) -> Decimal:
+        """The exact price of `quantity` units, tiers applied in order."""
+        return tiered(quantity, self.tiers)
+
+    def describe(self) -> str:
+        if self.flat is not None:
+            return rate(self.flat)
+        parts, lower = [], None
+        for up_to, usd in self.tiers:
+            if up_to is None:
+                parts.append(f"{rate(usd)} above {qty(lower)} GB")
+            elif lower is None:
+                parts.append(f"{rate(usd)} up to {qty(up_to)} GB")
+            else:
+                parts.append(f"{rate(usd)} to {qty(up_to)} GB")
+            lower = up_to
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict:
+        out = {"region": self.region, "item": self.item, "unit": self.unit, "as_of": self.as_of,
+               "source": self.source, "confirmed": self.confirmed, "note": self.note, "file": self.file}
+        if self.flat is not None:
+            out["usd"] = str(self.flat)
+        else:
+            out["tiers"] = [{"up_to_gb": None if u is None else str(u), "usd": str(p)} for u, p in self.tiers]
+        return out
+
+
+@dataclass(frozen=True)
+class PriceBook:
+    """(region, item) -> Price, from the shipped files and the user's overrides."""
+
+    prices: Mapping
+    files: tuple = ()
+
+    def get(self, region: str, item: str) -> Optional[Price]:
+        return self.prices.get((region, item))
+
+    @property
+    def regions(self) -> tuple:
+        return tuple(sorted({r for r, _ in self.prices}))
+
+
+def tiered(quantity: Decimal, tiers: Iterable) -> Decimal:
+    """The exact cost of `quantity` under volume tiers ((up_to, rate), ..., (None, rate))."""
+    total, lower = Decimal(0), Decimal(0)
+    for up_to, usd in tiers:
+        if quantity <= lower:
+            break
+        top = quantity if up_to is None else min(quantity, up_to)
+        total += (top - lower) * usd
+        if up_to is None:
+            break
+        lower = up_to
+    return total
+
+
+def cents(value: Decimal, rounding=ROUND_HALF_UP) -> Decimal:
+    """To the cent, with the precision the figure needs (an absurd traffic figure must not crash)."""
+    with localcontext() as ctx:
+        ctx.prec = max(28, value.adjusted() + 6)
+        return value.quantize(CENT, rounding=rounding)
+
+
+def dec(value) -> Decimal:
+    """A YAML number as an exact decimal: 0.01 -> Decimal('0.01'), not the float's expansion."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(float(value)))
+
+
+@functools.lru_cache(maxsize=None)
+def _price_schema() -> dict:
+    with open(schemas_dir() / "prices.schema.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@functools.lru_cache(maxsize=None)
+def _schema_validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_price_schema())
+
+
+@functools.lru_cache(maxsize=None)
+def _fast_check():
+    """The compiled validity check for price files (jsonschema explains the invalid ones)."""
+    try:
+        return compile_schema(_price_schema())
+    except Unsupported:
+        return None
+
+
+def _where(path) -> str:
+    return format_path(path) or "the file"
+
+
+def _schema_problem(err) -> tuple[str, tuple, bool]:
+    """(message, path, point at the key) for one schema error, worded for a person."""
+    path = tuple(err.absolute_path)
+    v, inst = err.validator, err.instance
+    if v == "additionalProperties" and isinstance(inst, dict):
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(k for k in inst if k not in allowed and not str(k).startswith("x-"))
+        k = extra[0] if extra else "?"
+        close = difflib.get_close_matches(str(k), allowed, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(allowed)}"
+        return f"unknown key `{k}` in `{_where(path)}`; {hint}", path + (k,), True
+    if v == "required":
+        missing = [k for k in err.validator_value if not isinstance(inst, dict) or k not in inst]
+        return f"`{_where(path)}` is missing {', '.join(f'`{k}`' for k in missing)}", path, False
+    if v == "oneOf":
+        subs = err.validator_value
+        keys = [k for s in subs for k in s.get("required", ())]
+        if keys == ["region", "prices", "regions"]:
+            return ("a price file gives either `region` and `prices` (one region) or `regions` "
+                    "(region -> prices)", path, False)
+        if keys == ["usd", "tiers"]:
+            return f"`{_where(path)}` takes either `usd` (one rate) or `tiers`, exactly one of them", path, False
+    if v == "propertyNames":
+        return f"`{inst}` in `{_where(path)}` is not an AWS region code such as us-east-1", path, False
+    if v == "pattern":
+        what = err.schema.get("description", "")
+        return f"`{inst}` at `{_where(path)}` is not valid: {what}".rstrip(": "), path, False
+    if v == "const":
+        return f"`{_where(path)}` must be `{err.validator_value}`", path, False
+    if v == "type":
+        return f"`{_where(path)}` should be a {err.validator_value}, not `{inst}`", path, False
+    if v in ("minimum", "exclusiveMinimum"):
+        return f"`{_where(path)}` is {inst}; a price cannot be negative", path, False
+    return f"`{_where(path)}`: {err.message}", path, False
+
+
+def _display(path) -> str:
+    p = os.fspath(path)
+    if os.path.isabs(p):
+        try:
+            rel = os.path.relpath(p)
+            if not rel.startswith(".." + os.sep):
+                return rel
+        except ValueError:  # pragma: no cover - another drive on Windows
+            pass
+    return p
+
+
+def read_price_file(path) -> dict:
+    """{region: {item: Price}} from one price file; raises PriceError with file:line:col."""
+    shown = _display(path)
+    if not os.path.isfile(path):
+        raise PriceError(f"price file not found: {shown}")
+    doc = load_file(path, shown)
+    if doc.findings:
+        f = doc.findings[0]
+        raise PriceError(f.message, shown, f.line, f.column)
+    data = doc.data
+
+    def fail(message, at=(), key=False):
+        line, col = doc.locate(at, key=key)
+        raise PriceError(message, shown, line, col)
+
+    if not isinstance(data, dict):
+        fail("a price file is a mapping with `version` and `region` and `prices`, or `regions`")
+    quick = _fast_check()
+    errors = [] if quick is not None and quick(data) else sorted(
+        _schema_validator().iter_errors(data),
+        key=lambda e: (len(e.absolute_path) == 0, [str(p) for p in e.absolute_path],
+                       e.validator != "additionalProperties"))
+    if errors:
+        # the deepest error says the most; the top-level oneOf only when nothing deeper is wrong
+        message, at, key = _schema_problem(errors[0])
+        fail(message, at, key)
+    regions = {data["region"]: data["prices"]} if "region" in data else data["regions"]
+    base = ("prices",) if "region" in data else ("regions",)
+    out: dict = {}
+    for region, items in regions.items():
+        where = base if base == ("prices",) else base + (region,)
+        out[region] = {}
+        for item, entry in (items or {}).items():
+            if item.startswith("x-"):
+                continue
+            if "tiers" in entry:
+                tiers, lower = [], Decimal(0)
+                for i, t in enumerate(entry["tiers"]):
+                    last = i == len(entry["tiers"]) - 1
+                    up_to = t.get("up_to_gb")
+                    if last and up_to is not None:
+                        fail(f"the last tier of `{item}` must be open: remove its `up_to_gb`",
+                             where + (item, "tiers", i, "up_to_gb"))
+                    if not last and up_to is None:
+                        fail(f"tier {i + 1} of `{item}` needs `up_to_gb`: only the last tier is open",
+                             where + (item, "tiers", i))
+                    if up_to is not None and dec(up_to) <= lower:
+                        fail(f"the tiers of `{item}` must rise: {up_to} GB is not above {qty(lower)} GB",
+                             where + (item, "tiers", i, "up_to_gb"))
+                    up = dec(up_to) if up_to is not None else None
+                    tiers.append((up, dec(t["usd"])))
+                    lower = up if up is not None else lower
+                tiers_t = tuple(tiers)
+            else:
+                tiers_t = ((None, dec(entry["usd"])),)
+            out[region][item] = Price(region, item, tiers_t, entry.get("unit", ""), entry["as_of"], entry["source"],
+                                      entry.get("confirmed", True), entry.get("note", ""), shown)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped() -> dict:
+    out = {}
+    for f in sorted(PRICES_DIR.glob("*.yaml")):
+        for region, items in read_price_file(f).items():
+            for item, price in items.items():
+                out[(region, item)] = Price(region, item, price.tiers, price.unit, price.as_of, price.source,
+                                            price.confirmed, price.note, f"plinkdocs/data/prices/{f.name}")
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _user(path: str, _stamp) -> dict:
+    return {(r, i): p for r, items in read_price_file(path).items() for i, p in items.items()}
+
+
+def price_book(prices_file: str | os.PathLike | None = None) -> PriceBook:
+    """The shipped prices, with `prices_file`'s items in place of theirs (raises PriceError).
+
+    The same file gives the same book object, so results derived from it are shared."""
+    if prices_file is None:
+        return _book(None, None)
+    path = os.path.abspath(os.fspath(prices_file))  # the cache key must not depend on the working folder
+    try:
+        st = os.stat(path)
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    return _book(path, stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _book(path: str | None, stamp) -> PriceBook:
+    prices = dict(_shipped())
+    files = tuple(sorted({p.file for p in prices.values()}))
+    if path is not None:
+        prices.update(_user(path, stamp))
+        files += (_display(path),)
+    return PriceBook(prices, files)
+
+
+def check_prices_file(path) -> None:
+    """Raise PriceError when the file cannot be used as price overrides."""
+    price_book(path)
+
+
+# -- formatting ----------------------------------------------------------------------
+
+def money(value: Optional[Decimal]) -> str:
+    return "unknown" if value is None else f"${value:,.2f}"
+
+
+@functools.lru_cache(maxsize=1024)
+def rate(value: Decimal) -> str:
+    """$0.01, $0.0035, $0.045: as precise as the figure, at least to the cent."""
+    text = format(value.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"${int(whole):,}.{frac.ljust(2, '0')}"
+
+
+def qty(value) -> str:
+    if value is None:
+        return "?"
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    text = format(value.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{int(whole):,}.{frac}"
+
+
+def plural(n, word: str, many: str | None = None) -> str:
+    return f"{qty(n)} {word if n == 1 else (many or word + 's')}"
+
+
+def id_list(ids) -> str:
+    return ", ".join(f"`{i}`" for i in ids)
