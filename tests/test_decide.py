@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from plinkdocs import cli
 from plinkdocs.analysis import decide
+from plinkdocs.outputs import decision_text
 from tests.test_cost import interface, merged, model_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,8 +142,8 @@ def test_the_cost_row_uses_the_priced_alternatives():
 def test_to_dict_and_markdown_escape_user_strings():
     d = decision({"title": "Pipes | and <b>tags</b> & more"})
     json.dumps(d.to_dict())
-    md = decide.render_markdown(d)
-    assert "Pipes \\| and &lt;b&gt;tags&lt;/b&gt; &amp; more" in md
+    md = decision_text.render_markdown(d)
+    assert "Pipes \\| and \\<b\\>tags\\</b\\> \\& more" in md  # one escaper for every output
     assert "<b>" not in md
     assert md.count("\n| ") == len(d.rows) + 1  # the header and one line a row, no row broken by a pipe
 

@@ -10,7 +10,8 @@ import subprocess
 import pytest
 
 from plinkdocs.cli.main import main
-from plinkdocs.outputs.diff import MARKER, md_text
+from plinkdocs.outputs.diff import MARKER
+from plinkdocs.outputs.escape import markdown_inline as md_text
 from tests.helpers import design_text
 
 SINGLE_AZ = {"endpoints": {"app": {"subnets": ["consumer-a"]}}}

@@ -442,7 +442,7 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
     if not candidates:
         for k in OPTIONS:
             r = ruled(k)[0]
-            reasons.append(f"{LABELS[k]} is ruled out ({r.label}): {_bare(r.cell(k).text)}.")
+            reasons.append(f"{LABELS[k]} is ruled out ({r.label}): {bare(r.cell(k).text)}.")
         return None, reasons
     best = min(candidates, key=lambda k: (standing[k], price(k), OPTIONS.index(k)))
     fewest = standing[best]
@@ -462,7 +462,7 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
             continue
         if ruled(k):
             r = ruled(k)[0]
-            reasons.append(f"{LABELS[k]} is ruled out ({r.label}): {_bare(r.cell(k).text)}.")
+            reasons.append(f"{LABELS[k]} is ruled out ({r.label}): {bare(r.cell(k).text)}.")
         elif standing[k] > fewest:
             reasons.append(f"{LABELS[k]} has more against it: " + "; ".join(
                 f"{r.label} ({r.cell(k).text})" for r in against(k)) + ".")
@@ -473,56 +473,12 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
     return best, reasons
 
 
-def _bare(text: str) -> str:
+def bare(text: str) -> str:
     """A cell's text without its leading `ruled out`, for a sentence that already says so."""
     for prefix in ("ruled out: ", "ruled out, "):
         if text.startswith(prefix):
             return text[len(prefix):]
     return text
-
-
-# -- output ----------------------------------------------------------------------------------
-
-_MARK = {"good": "+", "neutral": " ", "against": "-", "ruled-out": "x"}
-
-
-def render_text(d: Decision) -> str:
-    out = [f"{d.design}: {d.title}" + (f" ({d.file})" if d.file else "")]
-    for r in d.rows:
-        out.append(f"  {r.label}" + (f" [{r.requirement}]" if r.requirement else ""))
-        for o, c in zip(OPTIONS, r.cells):
-            out.append(f"    {_MARK[c.verdict]} {LABELS[o]}: {c.text}")
-        if r.note:
-            out.append(f"      {r.note}")
-    out.append(f"  Recommendation: {d.label}")
-    out.extend(f"    - {x}" for x in d.reasons)
-    out.append("  (+ for, - against, x ruled out)")
-    return "\n".join(out) + "\n"
-
-
-def md_escape(text: str) -> str:
-    """Text safe inside a Markdown table cell: no HTML, no broken pipes, one line."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-
-
-_MD_MARK = {"good": "✅ ", "neutral": "", "against": "⚠️ ", "ruled-out": "❌ "}
-
-
-def render_markdown(d: Decision, heading: str = "##") -> str:
-    out = [f"{heading} {md_escape(d.title)}", "",
-           "| | requirement | " + " | ".join(LABELS[o] for o in OPTIONS) + " |",
-           "|---|---|" + "---|" * len(OPTIONS)]
-    for r in d.rows:
-        cells = " | ".join(_MD_MARK[c.verdict] + md_escape(c.text) for c in r.cells)
-        out.append(f"| **{md_escape(r.label)}** | {md_escape(r.requirement)} | {cells} |")
-    notes = [r.note for r in d.rows if r.note]
-    out.append("")
-    out.extend(f"_{md_escape(n)}_\n" for n in notes)
-    out.append(f"**Recommendation: {md_escape(d.label)}**")
-    out.append("")
-    out.extend(f"- {md_escape(x)}" for x in d.reasons)
-    return "\n".join(out) + "\n"
 
 
 # -- the generic guide ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import os
 
 from plinkdocs.analysis import cost, decide
 from plinkdocs.core.errors import ConfigError
-from plinkdocs.outputs import cost_text
+from plinkdocs.outputs import cost_text, decision_text
 from plinkdocs.outputs.report.text import line as finding_line
 from plinkdocs.pipeline.check import check_paths
 from plinkdocs.pipeline.config import Config
@@ -62,7 +62,7 @@ def run_decide(paths, config: Config, fmt: str = "text", prices_file=None) -> tu
     if fmt == "json":
         text = json.dumps({"decisions": [d.to_dict() for d in decisions], "skipped": skipped}, indent=2) + "\n"
     elif fmt == "markdown":
-        text = "\n".join(decide.render_markdown(d) for d in decisions)
+        text = "\n".join(decision_text.render_markdown(d) for d in decisions)
     else:
-        text = "\n".join(decide.render_text(d) for d in decisions)
+        text = "\n".join(decision_text.render_text(d) for d in decisions)
     return text, "".join(e + "\n" for e in errors), 2 if skipped else 0

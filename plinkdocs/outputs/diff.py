@@ -27,6 +27,7 @@ from plinkdocs.analysis import cost
 from plinkdocs.core.findings import Finding
 from plinkdocs.core.load import load_bytes
 from plinkdocs.model.architecture import Architecture, format_ports
+from plinkdocs.outputs.escape import markdown_inline
 from plinkdocs.outputs.report.sarif import rule_page_url
 from plinkdocs.pipeline.baseline import match
 from plinkdocs.pipeline.check import (
@@ -525,18 +526,6 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*_[]<>|~#"})
-
-
-def md_text(text: str) -> str:
-    """Inline Markdown for a message: its `code spans` kept, every other special character escaped."""
-    text = " ".join(str(text).split())
-    parts = text.split("`")
-    if len(parts) % 2 == 0:  # an unpaired backtick: escape it too
-        return text.translate(_MD_SPECIAL).replace("`", "\\`")
-    return "`".join(p if i % 2 else p.translate(_MD_SPECIAL) for i, p in enumerate(parts))
-
-
 def _value(v) -> str:
     if v is None:
         return "not set"
@@ -591,7 +580,7 @@ def _cost_md(before: Optional[Cost], after: Optional[Cost]) -> str:
 def _finding_md(f: Finding, config: Config) -> str:
     url = rule_page_url(config.site_url, f.rule)
     rule = f"[{f.rule}]({url})" if url else f.rule
-    return f"- **{f.severity}** {rule} {f.name}: {md_text(f.message)} ({_code(f'{f.file}:{f.line}')})"
+    return f"- **{f.severity}** {rule} {f.name}: {markdown_inline(f.message)} ({_code(f'{f.file}:{f.line}')})"
 
 
 def _plural(n: int, word: str) -> str:
@@ -624,7 +613,7 @@ def render_markdown(d: Diff, config: Config) -> str:
             line += f" · now {_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, {c['info']} info"
         out.append(line)
         for note in dd.notes:
-            out += ["", f"> {md_text(note)}"]
+            out += ["", f"> {markdown_inline(note)}"]
         if dd.introduced:
             out += ["", "**Findings introduced**", ""] + [_finding_md(f, config) for f in dd.introduced]
         if dd.resolved:

@@ -123,7 +123,7 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
         return
     total = cost.declared_total(model)
     first = model.endpoints[rec.replaces[0]]
-    why = [f"{r.label.lower()}: {decide._bare(r.cell('privatelink').text)}"
+    why = [f"{r.label.lower()}: {decide.bare(r.cell('privatelink').text)}"
            for r in d.ruled_out("privatelink") + d.against("privatelink")]
     yield Violation(
         first.path,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plinkdocs.outputs.site import escape
+from plinkdocs.outputs import escape
 
 EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "tables", "toc", "pymdownx.details",
               "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.superfences", "pymdownx.tasklist"]

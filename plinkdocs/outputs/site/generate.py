@@ -37,9 +37,9 @@ from plinkdocs.analysis.cost import PriceError
 from plinkdocs.core.findings import Counts
 from plinkdocs.core.fsutil import write_atomic
 from plinkdocs.core.load import load_file
-from plinkdocs.outputs import diagram, plot
+from plinkdocs.outputs import diagram, escape, plot
 from plinkdocs.outputs.site import checklist as _checklist
-from plinkdocs.outputs.site import escape, gotchas
+from plinkdocs.outputs.site import gotchas
 from plinkdocs.outputs.site.progress import Progress
 from plinkdocs.outputs.site.render import relative
 from plinkdocs.outputs.site.render import render as _render

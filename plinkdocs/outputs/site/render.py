@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from plinkdocs.analysis import cost
-from plinkdocs.outputs.site import escape
+from plinkdocs.outputs import escape
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "site"
 

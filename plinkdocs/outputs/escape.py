@@ -1,6 +1,12 @@
-"""Putting user strings into Markdown so that they are shown literally.
+"""Putting user strings into Markdown so that they are shown literally: the one escaping
+module of every output.
 
-Everything a design says (titles, ids, owners, tags, notes, waiver reasons, policy text,
+Markdown documents that people also read as source (the pull-request comment of
+`plinkdocs diff`, `plinkdocs decide --format markdown`) use :func:`markdown_inline`:
+`code spans` kept, every other character that CommonMark, GitHub's tables or HTML could act
+on backslash-escaped (CommonMark lets a backslash escape any ASCII punctuation), one line.
+
+On the site, everything a design says (titles, ids, owners, tags, notes, waiver reasons, policy text,
 messages that quote them) reaches the site through one of these functions:
 
 * :func:`text` for inline places (table cells, headings, list items, link texts): every
@@ -202,3 +208,22 @@ def code_block(source: str, language: str = "yaml") -> Markup:
     text = "\n".join(line.rstrip() or "<span></span>" for line in text.split("\n"))
     cls = f"language-{language}" if re.fullmatch(r"[a-z0-9-]+", language) else ""
     return Markup(f'<div class="highlight"><pre><code class="{cls}">{text}\n</code></pre></div>')
+
+
+# -- Markdown documents read as source too ----------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\*_[]<>|~#&"})
+
+
+def markdown_inline(value, *, in_table: bool = False) -> str:
+    """Inline Markdown that shows `value` literally: its `code spans` kept, every other special
+    character backslash-escaped, line breaks as spaces. In a table cell (`in_table`), a `|`
+    is escaped inside code spans too, as GitHub's tables require."""
+    text = " ".join(str(value).split())
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: escape it too
+        out = text.translate(_MD_SPECIAL).replace("`", "\\`")
+    else:
+        out = "`".join(p.replace("|", "\\|") if i % 2 and in_table else p if i % 2 else p.translate(_MD_SPECIAL)
+                       for i, p in enumerate(parts))
+    return out
