@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plinkdocs.analysis import net
+from plinkdocs.analysis import lbaz, net
+from plinkdocs.core.load import load_text
 from plinkdocs.model.architecture import build
 from plinkdocs.rules import docs
 
@@ -283,3 +284,17 @@ def test_covered_overlaps_and_uncovered_parts_agree_with_ipaddress(network, cidr
         assert part.subnet_of(network) and not any(part.overlaps(c) for c in same)
     for c in cidrs:
         assert net.overlaps(network, c) is (c.version == network.version and network.overlaps(c))
+
+
+def test_lbaz_admits_is_net_evaluate_and_checks_the_referenced_groups_vpc():
+    """One security-group evaluator: a rule in the provider's group naming the consumer's
+    `client` group admits nothing, since the two VPCs are not peered (lbaz used to say yes)."""
+    data = docs.merge(docs.base_data(), {"security_groups": {
+        "app-targets": {"vpc": "provider", "ingress": [{"protocol": "tcp", "ports": 8443, "security_group": "client"},
+                                                       {"protocol": "tcp", "ports": 9000, "security_group": "nlb-sg"}]},
+        "nlb-sg": {"vpc": "provider"}}})
+    model = build(load_text(docs.dump(data), "x.yaml").data, "x.yaml")
+    across = net.evaluate(model, ["app-targets"], "ingress", "tcp", 8443, net.Peer(groups=("client",)))
+    assert not across.allowed and across.unreachable_refs
+    assert lbaz.admits(model, ["app-targets"], "ingress", "tcp", 8443, peer_sgs=["client"]) is False
+    assert lbaz.admits(model, ["app-targets"], "ingress", "tcp", 9000, peer_sgs=["nlb-sg"]) is True

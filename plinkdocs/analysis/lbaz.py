@@ -174,22 +174,10 @@ def admits(model: Architecture, sg_ids: Iterable[str], direction: str, protocol:
     A rule covering the protocol and port admits the peer when it names one of the peer's
     groups; CIDR rules admit it when, together, they cover every block of `peer_nets` (the
     peer may use any address there). Protocol `all` covers every port, a rule without
-    `ports` every port of its protocol."""
-    peer_sgs = set(peer_sgs)
-    peer_nets = [n for n in peer_nets if n is not None]
-    cidrs = []
-    for gid in dict.fromkeys(sg_ids):
-        sg = model.security_groups.get(gid)
-        if sg is None:
-            continue
-        for rule in getattr(sg, direction):
-            if not rule.covers_port(protocol, port):
-                continue
-            if rule.security_group is not None and rule.security_group in peer_sgs:
-                return True
-            if rule.cidr is not None:
-                cidrs.append(rule.cidr)
-    return bool(peer_nets) and all(covered(n, cidrs) for n in peer_nets)
+    `ports` every port of its protocol. The verdict is `net.evaluate`'s: a rule naming a group
+    admits only when that group's VPC is the rule's own or peered with it."""
+    peer = _net.Peer(networks=tuple(n for n in peer_nets if n is not None), groups=tuple(dict.fromkeys(peer_sgs)))
+    return _net.evaluate(model, sg_ids, direction, protocol, port, peer).allowed
 
 
 def net_text(nets: Iterable) -> str:
