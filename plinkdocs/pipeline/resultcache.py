@@ -9,36 +9,17 @@ two runs at once cannot leave a torn entry; a broken entry is a miss.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 from pathlib import Path
 
-from plinkdocs import __version__
 from plinkdocs.core.findings import Finding
+from plinkdocs.core.fingerprint import code_fingerprint
 from plinkdocs.core.fsutil import write_atomic
-from plinkdocs.core.schema import schemas_dir
 from plinkdocs.pipeline.results import FileResult
 
-_PKG = Path(__file__).resolve().parent.parent  # the package folder
 DEFAULT_DIR = ".plinkdocs-cache"
-_SUFFIXES = (".py", ".json", ".yaml", ".yml")
-
-
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Changes when plinkdocs's code, schemas or data change (names, sizes and modification times)."""
-    h = hashlib.sha256(f"plinkdocs {__version__}\n".encode())
-    for root in (_PKG, schemas_dir()):
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and d != "templates")
-            for name in sorted(filenames):
-                if name.endswith(_SUFFIXES):
-                    st = os.stat(os.path.join(dirpath, name))
-                    h.update(f"{os.path.relpath(os.path.join(dirpath, name), root)}\0{st.st_size}\0"
-                             f"{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
 
 
 def _finding_to(f: Finding) -> list:

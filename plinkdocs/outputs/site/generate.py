@@ -31,10 +31,10 @@ from typing import Iterable
 
 from markupsafe import Markup
 
-from plinkdocs import __version__
 from plinkdocs.analysis import cost, decide
 from plinkdocs.analysis.cost import PriceError
 from plinkdocs.core.findings import Counts
+from plinkdocs.core.fingerprint import code_fingerprint
 from plinkdocs.core.fsutil import write_atomic
 from plinkdocs.core.load import load_file
 from plinkdocs.outputs import diagram, escape, plot
@@ -125,13 +125,10 @@ class SiteTree:
 # -- fingerprints -----------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Changes when plinkdocs's code, templates or data change."""
-    pkg = Path(__file__).resolve().parents[2]
-    h = hashlib.sha256(f"plinkdocs {__version__}\n".encode())
-    for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".j2", ".yaml", ".yml", ".json", ".css", ".js", ".md") and "__pycache__" not in p.parts:
-            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+def renderer_fingerprint() -> str:
+    """plinkdocs's fingerprint, with the diagram renderer's versions: what a page depends on
+    beside its design."""
+    h = hashlib.sha256(code_fingerprint().encode())
     try:
         for k, v in sorted(diagram.versions().items()):
             h.update(f"{k}={v}\n".encode())
@@ -329,7 +326,7 @@ class Generator:
     # -- one design ---------------------------------------------------------------------
     def _key(self, d: Design, path) -> str:
         h = hashlib.sha256()
-        h.update(f"{code_fingerprint()}\n{self.section}\n{d.slug}\n{d.file}\n{self.options.source}\n"
+        h.update(f"{renderer_fingerprint()}\n{self.section}\n{d.slug}\n{d.file}\n{self.options.source}\n"
                  f"{self.options.diagrams}\n{sorted(self.options.doc_pages)}\n".encode())
         try:
             h.update(Path(path).read_bytes())
