@@ -21,6 +21,7 @@ from typing import Optional
 from plinkdocs.analysis import cost
 from plinkdocs.analysis.net import overlaps
 from plinkdocs.core.load import load_file
+from plinkdocs.core.wording import count, id_list
 
 OPTIONS = ("privatelink", "vpc-peering", "transit-gateway")
 LABELS = {"privatelink": "PrivateLink", "vpc-peering": "VPC peering", "transit-gateway": "Transit Gateway"}
@@ -183,12 +184,6 @@ def transit_conflicts(model, topo: Topology) -> list:
     return out
 
 
-def _list(ids, limit: int = 4) -> str:
-    ids = list(ids)
-    shown = ", ".join(f"`{i}`" for i in ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
-
 def _cross_region(model) -> list:
     """Why the design is cross-region: [reason, ...]."""
     reasons = []
@@ -290,8 +285,8 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     traffic_text = f"{cost.qty(total)} GB a month declared" if total is not None else "no traffic declared"
     cost_note = ""
     if req.consumer_vpcs is not None and req.consumer_vpcs != len(topo.consumers) and topo.from_endpoints:
-        cost_note = (f"Priced for the design as drawn ({len(topo.consumers)} consumer VPC"
-                     f"{'s' if len(topo.consumers) != 1 else ''}); the requirements expect {req.consumer_vpcs}.")
+        cost_note = (f"Priced for the design as drawn ({count(len(topo.consumers), 'consumer VPC')}); "
+                     f"the requirements expect {req.consumer_vpcs}.")
     rows.append(_row("monthly_cost", "Monthly cost", traffic_text, *cost_cells, note=cost_note))
 
     recommendation, reasons = _recommend(rows, priced, total)
@@ -315,7 +310,7 @@ def _requirement_rows(model, manageable_peerings) -> list:
     else:
         peer_c = Cell("network-based, layer 3: " + ", ".join(f"`{a}` <-> `{b}`" for a, b in topo.pairs[:4])
                       + (f" and {len(topo.pairs) - 4} more" if len(topo.pairs) > 4 else ""))
-        tgw_c = Cell(f"network-based through a hub: attachments for {_list(topo.vpcs)}")
+        tgw_c = Cell(f"network-based through a hub: attachments for {id_list(topo.vpcs, limit=4)}")
     rows.append(_row("connectivity", "Connectivity", "", Cell(pl_text, "neutral"), peer_c, tgw_c))
 
     # CIDR overlap
@@ -328,9 +323,9 @@ def _requirement_rows(model, manageable_peerings) -> list:
         pl_cell = Cell(("allowed: " + "; ".join(all_overlaps) + " - PrivateLink does not mind") if all_overlaps
                        else "allowed, and none here", "good")
         peer_c = (Cell("ruled out: " + "; ".join(pc), "ruled-out") if pc
-                  else Cell(f"no overlap between {_list(topo.vpcs)}", "good"))
+                  else Cell(f"no overlap between {id_list(topo.vpcs, limit=4)}", "good"))
         tgw_c = (Cell("ruled out, no routing between overlapping CIDRs: " + "; ".join(tc), "ruled-out") if tc
-                 else Cell(f"no overlap between {_list(topo.vpcs)}", "good"))
+                 else Cell(f"no overlap between {id_list(topo.vpcs, limit=4)}", "good"))
     rows.append(_row("cidr_overlap", "CIDR overlap", "overlapping CIDRs" if all_overlaps else "", pl_cell, peer_c,
                      tgw_c))
 
@@ -339,7 +334,7 @@ def _requirement_rows(model, manageable_peerings) -> list:
     pl_cell = (Cell("one service per endpoint: no access to the rest of the provider's network, which the "
                     "requirements ask for", "ruled-out") if full
                else Cell("one service per endpoint, as needed", "good"))
-    net = "the whole VPC: every address of " + (_list(topo.vpcs) if topo.vpcs else "the connected VPCs")
+    net = "the whole VPC: every address of " + (id_list(topo.vpcs, limit=4) if topo.vpcs else "the connected VPCs")
     peer_c = na or Cell(net, "good" if full else "neutral")
     tgw_c = na or Cell(net + ", per route table", "good" if full else "neutral")
     rows.append(_row("access_granularity", "Access granularity",
@@ -399,11 +394,11 @@ def _requirement_rows(model, manageable_peerings) -> list:
     n = req.consumer_vpcs if req.consumer_vpcs is not None else len(topo.consumers)
     p = max(len(topo.providers), 1)
     mesh = n * (n - 1) // 2
-    scale_req = f"{n} consumer VPC{'s' if n != 1 else ''}" + (" (requirements)" if req.consumer_vpcs is not None
+    scale_req = f"{count(n, 'consumer VPC')}" + (" (requirements)" if req.consumer_vpcs is not None
                                                               else " (in the design)")
-    pl_cell = Cell(f"{n} interface endpoint{'s' if n != 1 else ''}, one in each consumer VPC, to one endpoint "
+    pl_cell = Cell(f"{count(n, 'interface endpoint')}, one in each consumer VPC, to one endpoint "
                    "service per service", "good")
-    peer_text = (f"{n} peering{'s' if n != 1 else ''} on the provider VPC (quota {PEERING_QUOTA} active per VPC, "
+    peer_text = (f"{count(n, 'peering')} on the provider VPC (quota {PEERING_QUOTA} active per VPC, "
                  f"adjustable to {PEERING_QUOTA_MAX})")
     if n >= 2:
         peer_text += f"; a full mesh of the {n} consumer VPCs would need n(n-1)/2 = {mesh}"
@@ -418,7 +413,7 @@ def _requirement_rows(model, manageable_peerings) -> list:
                                   "to keep in step", "against")
     else:
         peer_c = Cell(peer_text, "good")
-    tgw_c = na or Cell(f"{n + p} attachments ({n} consumer VPC{'s' if n != 1 else ''} and {p} provider); "
+    tgw_c = na or Cell(f"{n + p} attachments ({count(n, 'consumer VPC')} and {p} provider); "
                        "a Transit Gateway takes thousands", "good")
     rows.append(_row("scale", "Scale", scale_req, pl_cell, peer_c, tgw_c))
 

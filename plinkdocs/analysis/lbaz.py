@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from plinkdocs.analysis import net as _net
+from plinkdocs.core.wording import plain_list
 from plinkdocs.model.architecture import (
     Architecture,
     EndpointService,
@@ -31,10 +32,6 @@ ZoneKey = tuple  # ("id", "use1-az1") or ("name", "<12-digit account>", "us-east
 def ids(items: Iterable[str]) -> str:
     """`a`, `b` (in the order given, duplicates dropped)."""
     return ", ".join(f"`{i}`" for i in dict.fromkeys(items))
-
-
-def plain(items: Iterable[str]) -> str:
-    return ", ".join(dict.fromkeys(str(i) for i in items))
 
 
 def lb_label(lb: LoadBalancer) -> str:
@@ -181,7 +178,7 @@ def admits(model: Architecture, sg_ids: Iterable[str], direction: str, protocol:
 
 
 def net_text(nets: Iterable) -> str:
-    return plain(str(n) for n in nets if n is not None)
+    return plain_list(str(n) for n in nets if n is not None)
 
 
 def provider_accounts(model, svc) -> set:

@@ -26,6 +26,7 @@ from typing import Any, Optional
 from plinkdocs.analysis import cost
 from plinkdocs.core.findings import Finding
 from plinkdocs.core.load import load_bytes
+from plinkdocs.core.wording import count
 from plinkdocs.model.architecture import Architecture, format_ports
 from plinkdocs.outputs.escape import markdown_inline
 from plinkdocs.outputs.report.sarif import rule_page_url
@@ -583,15 +584,11 @@ def _finding_md(f: Finding, config: Config) -> str:
     return f"- **{f.severity}** {rule} {f.name}: {markdown_inline(f.message)} ({_code(f'{f.file}:{f.line}')})"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def render_markdown(d: Diff, config: Config) -> str:
     out = [MARKER, "### plinkdocs: design changes", ""]
     counts = [f"{d.count(s)} {s}" for s in ("changed", "added", "removed") if d.count(s)]
     head = (", ".join(counts) if counts else "no design changed") + \
-        f" ({_plural(len(d.designs), 'design')} compared, {d.base} → {d.head})."
+        f" ({count(len(d.designs), 'design')} compared, {d.base} → {d.head})."
     out.append(head)
     out.append(f"Findings: **{d.introduced} introduced**, {d.resolved} resolved.")
     before, after = d.total("before"), d.total("after")
@@ -610,7 +607,7 @@ def render_markdown(d: Diff, config: Config) -> str:
             line += f" · monthly cost {_cost_md(dd.cost_before, dd.cost_after)}"
         if dd.head_counts:
             c = dd.head_counts
-            line += f" · now {_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, {c['info']} info"
+            line += f" · now {count(c['error'], 'error')}, {count(c['warning'], 'warning')}, {c['info']} info"
         out.append(line)
         for note in dd.notes:
             out += ["", f"> {markdown_inline(note)}"]
@@ -638,7 +635,7 @@ def render_markdown(d: Diff, config: Config) -> str:
                             out.append(f"  - {label}{_field_md(fc)}")
     unchanged = d.count("unchanged")
     if unchanged:
-        out += ["", f"{_plural(unchanged, 'design')} unchanged."]
+        out += ["", f"{count(unchanged, 'design')} unchanged."]
     return "\n".join(out) + "\n"
 
 

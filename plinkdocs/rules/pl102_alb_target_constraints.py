@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
+from plinkdocs.core.wording import plain_list
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
 
@@ -131,9 +132,9 @@ def _group(model, lb, tg):
         if tg.port is not None and ports and tg.port not in ports:
             yield Violation(tg.path + ("port",),
                             f"{where} has port {tg.port}, but ALB `{target.id}` listens on "
-                            f"{lbaz.plain(ports)} only; the target group port must be the ALB's listener port",
+                            f"{plain_list(ports)} only; the target group port must be the ALB's listener port",
                             f"set the target group's port to {ports[0]}" if len(ports) == 1
-                            else f"set the target group's port to one of {lbaz.plain(ports)}")
+                            else f"set the target group's port to one of {plain_list(ports)}")
 
 
 def _fronting(model):

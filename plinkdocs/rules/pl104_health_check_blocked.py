@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
+from plinkdocs.core.wording import plain_list
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
 
@@ -89,7 +90,7 @@ def _zones(model, lb, targets) -> str:
         else:
             keys |= z
     labels = [lbaz.zone_label(k) for k in lbaz.sort_zones(keys)] + (["an AZ the design does not give"] if unknown else [])
-    return lbaz.plain(labels)
+    return plain_list(labels)
 
 
 def _target_groups(model, lb, tg, targets):

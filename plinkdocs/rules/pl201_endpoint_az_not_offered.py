@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
+from plinkdocs.core.wording import plain_list
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
 
@@ -94,7 +95,7 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
             who = f"{lbaz.lb_label(lbs[0])} of service `{svc.id}` is"
         else:
             who = f"the load balancers of service `{svc.id}` ({lbaz.ids(lb.id for lb in lbs)}) are"
-        where = lbaz.plain(lbaz.zone_label(k) for k in lbaz.sort_zones(offered))
+        where = plain_list(lbaz.zone_label(k) for k in lbaz.sort_zones(offered))
         for i, sid in enumerate(ep.subnets):
             subnet = model.subnet(ep.vpc, sid)
             if subnet is None:

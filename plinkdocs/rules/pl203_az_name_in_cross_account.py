@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plinkdocs.analysis import lbaz
 from plinkdocs.core.findings import Violation
+from plinkdocs.core.wording import plain_list
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
 
@@ -67,6 +67,6 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(
                 s.path + ("az",),
                 f"subnet `{s.id}` of VPC `{vpc.id}`{owner} is placed by AZ name `{s.az}`, but the design spans "
-                f"accounts {lbaz.plain(used)}, where the same AZ name can be a different zone",
+                f"accounts {plain_list(used)}, where the same AZ name can be a different zone",
                 f"replace `az: {s.az}` with the AZ META.id of that zone in account "
                 f"{account.account_id if account else vpc.account} (`az_id`, such as `use1-az1`)")

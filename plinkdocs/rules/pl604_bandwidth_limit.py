@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING
 
 from plinkdocs.analysis import cost
 from plinkdocs.core.findings import Violation
+from plinkdocs.core.wording import plural
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
 
@@ -72,6 +73,6 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(
             ep.path + ("traffic", "peak_gbps"),
             f"endpoint `{ep.id}` declares a peak of {cost.qty(cost.dec(peak))} Gbps, above the "
-            f"{cost.qty(limit)} Gbps it can carry in {len(zones)} AZ{'s' if len(zones) != 1 else ''} "
+            f"{cost.qty(limit)} Gbps it can carry in {len(zones)} {plural(len(zones), 'AZ')} "
             f"({', '.join(zones)}) at {cost.qty(per_az)} Gbps per AZ",
             f"spread `{ep.id}` over at least {cost.qty(need)} AZs, or split the traffic over several endpoints")

@@ -18,11 +18,10 @@ from plinkdocs.analysis.cost.prices import (
     PriceBook,
     cents,
     dec,
-    id_list,
-    plural,
     price_book,
     qty,
 )
+from plinkdocs.core.wording import count, id_list
 
 # -- alternatives ----------------------------------------------------------------------
 
@@ -117,7 +116,7 @@ def _option(key, model, book, traffic, replaced, kept, own_lines, pricer, assump
         extra.append("Unconfirmed prices: " + "; ".join(f"{p.item} in {p.region} {p.describe()}"
                                                         for p in unconfirmed) + ".")
     if kept:
-        summary += f"; keeps {len(kept)} endpoint{'s' if len(kept) != 1 else ''}"
+        summary += f"; keeps {count(len(kept), 'endpoint')}"
     return Alternative(key, OPTIONS[key], total, complete, tuple(e.id for e in replaced),
                        tuple(e.id for e in kept), lines, tuple(extra), "", summary)
 
@@ -167,7 +166,7 @@ def _peering(model, book, traffic, share):
     n = len([p for p in pairs if p[0] != p[1]])
     return _option("vpc-peering", model, book, traffic, replaced, kept, lines, pricer, assumptions,
                    "no endpoint to a service of this design: peering cannot reach AWS or partner services",
-                   f"{plural(n, 'peering')}, no hourly charge, {_pct(share)} of the traffic crossing AZs")
+                   f"{count(n, 'peering', number=qty)}, no hourly charge, {_pct(share)} of the traffic crossing AZs")
 
 
 def _pct(share: Decimal) -> str:
@@ -212,7 +211,7 @@ def _transit(model, book, traffic):
                            "attachments between them, and inter-region data transfer, are left out.")
     return _option("transit-gateway", model, book, traffic, replaced, kept, lines, pricer, assumptions,
                    "no endpoint to a service of this design: a Transit Gateway connects VPCs, not AWS services",
-                   f"{plural(len(attached), 'attachment')} x 730 hours, plus data per GB")
+                   f"{count(len(attached), 'attachment', number=qty)} x 730 hours, plus data per GB")
 
 
 def _nat(model, book, traffic):
@@ -247,7 +246,7 @@ def _nat(model, book, traffic):
     gateways = sum(int(li.quantity / HOURS_PER_MONTH) for li in lines if li.unit == "gateway-hours")
     return _option("nat-gateway", model, book, traffic, replaced, [], lines, pricer, assumptions,
                    "no interface or resource endpoint in this design",
-                   f"{plural(gateways, 'NAT gateway')} x 730 hours, plus data per GB; not private")
+                   f"{count(gateways, 'NAT gateway', number=qty)} x 730 hours, plus data per GB; not private")
 
 
 def _gateway(model, book, traffic):
@@ -267,7 +266,7 @@ def _gateway(model, book, traffic):
     return _option("gateway-endpoint", model, book, traffic, replaced, kept, lines, pricer,
                    [ASSUME_HOURS, "S3 and DynamoDB also offer gateway endpoints, which are free."],
                    "no interface endpoint to aws:s3 or aws:dynamodb",
-                   f"{plural(len(replaced), 'gateway endpoint')}, free")
+                   f"{count(len(replaced), 'gateway endpoint', number=qty)}, free")
 
 
 def _privatelink(model, book, traffic):
@@ -280,7 +279,7 @@ def _privatelink(model, book, traffic):
     return Alternative("privatelink", OPTIONS["privatelink"], est.total_usd, est.complete,
                        tuple(e.id for e in conn), (), est.lines,
                        (ASSUME_HOURS, ASSUME_TIERS, "As designed: the interface and resource endpoints."), "",
-                       f"as designed: {plural(len(conn), 'endpoint')}, {qty(az_hours)} AZ-hours, plus data per GB")
+                       f"as designed: {count(len(conn), 'endpoint', number=qty)}, {qty(az_hours)} AZ-hours, plus data per GB")
 
 
 

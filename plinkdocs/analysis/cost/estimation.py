@@ -18,13 +18,12 @@ from plinkdocs.analysis.cost.prices import (
     PriceBook,
     cents,
     dec,
-    id_list,
     money,
-    plural,
     price_book,
     qty,
     rate,
 )
+from plinkdocs.core.wording import count, id_list
 
 # -- the estimate ----------------------------------------------------------------------
 
@@ -157,7 +156,7 @@ def _endpoint_lines(model, ep, pricer, traffic, pools):
         return lines
     hour = pricer.get(region, f"{kind}_endpoint_hour")
     az_hours = len(zones) * HOURS_PER_MONTH
-    notes = [f"{plural(len(zones), 'AZ')} ({', '.join(zones)}) x 730 hours" if zones
+    notes = [f"{count(len(zones), 'AZ', number=qty)} ({', '.join(zones)}) x 730 hours" if zones
              else "no subnets listed, so no AZ-hours counted"]
     if ep.state != "available":
         notes.append(f"state `{ep.state}`: hours bill in every state until the endpoint is deleted")

@@ -342,9 +342,3 @@ def qty(value) -> str:
     return f"{int(whole):,}.{frac}"
 
 
-def plural(n, word: str, many: str | None = None) -> str:
-    return f"{qty(n)} {word if n == 1 else (many or word + 's')}"
-
-
-def id_list(ids) -> str:
-    return ", ".join(f"`{i}`" for i in ids)

@@ -12,8 +12,8 @@ as in every output, but does not look like a problem to fix. The last line is th
 from __future__ import annotations
 
 from plinkdocs.core.findings import Counts
+from plinkdocs.core.wording import count
 from plinkdocs.outputs.report.sarif import repo_path
-from plinkdocs.outputs.report.text import _plural
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -64,8 +64,8 @@ def render(result, config) -> str:
         out.extend(annotation(f, repo_path(f.file)) for f in r.findings)
         out.append("::endgroup::")
     c = Counts.of(result.findings)
-    summary = (f"plinkdocs: {_plural(c.error, 'error')}, {_plural(c.warning, 'warning')}, {c.info} info"
-               f" in {_plural(len(result.files), 'file')}")
+    summary = (f"plinkdocs: {count(c.error, 'error')}, {count(c.warning, 'warning')}, {c.info} info"
+               f" in {count(len(result.files), 'file')}")
     if c.waived:
         summary += f" ({c.waived} waived)"
     out.append(summary)

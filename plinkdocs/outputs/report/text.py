@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from plinkdocs.core.findings import Counts
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+from plinkdocs.core.wording import count
 
 
 def line(f) -> str:
@@ -25,8 +22,8 @@ def render(result, config) -> str:
         if f.severity in ("error", "warning", "info") or f.waived is not None:
             out.append(line(f))
     c = Counts.of(findings)
-    summary = (f"{_plural(c.error, 'error')}, {_plural(c.warning, 'warning')}, {c.info} info"
-               f" in {_plural(len(result.files), 'file')}")
+    summary = (f"{count(c.error, 'error')}, {count(c.warning, 'warning')}, {c.info} info"
+               f" in {count(len(result.files), 'file')}")
     if c.waived:
         summary += f" ({c.waived} waived)"
     out.append(summary)

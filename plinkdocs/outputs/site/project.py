@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from plinkdocs.core.wording import plural
 from plinkdocs.outputs.site.generate import (
     ASSETS,
     GUIDES,
@@ -202,10 +203,10 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
     result = write_project(tree, out, section, base, docs_src)
     bad = sum(1 for d in tree.designs if d.counts.error)
     pages = sum(1 for k in tree.files if k.endswith(".md"))
-    print(f"wrote {pages} pages for {len(tree.designs)} design{'s' if len(tree.designs) != 1 else ''}"
+    print(f"wrote {pages} pages for {len(tree.designs)} {plural(len(tree.designs), 'design')}"
           f"{f' ({bad} with errors, shown on their pages)' if bad else ''} to {out}", file=stdout)
     if result.kept:
-        print(f"kept {len(result.kept)} file{'s' if len(result.kept) != 1 else ''} plinkdocs did not write", file=stdout)
+        print(f"kept {len(result.kept)} {plural(len(result.kept), 'file')} plinkdocs did not write", file=stdout)
     print(f"build it with `mkdocs build -f {Path(out).as_posix()}/mkdocs.yml` "
           f"or `zensical build -f {Path(out).as_posix()}/mkdocs.yml`", file=stdout)
     return 0
