@@ -42,3 +42,27 @@ def run_texts(texts: list[tuple[str, str]], config: Config | None = None) -> Run
 
 def run_design(fragment=None, text=None, config: Config | None = None, name="design.yaml"):
     return run_texts([(name, design_text(fragment, text))], config).files[0]
+
+
+def model_of(fragment=None, text=None):
+    """The model of the base design with `fragment` merged onto it (or of `text`); it must load."""
+    result = run_design(fragment, text)
+    assert result.model is not None, [f"{f.rule} {f.message}" for f in result.findings if f.severity == "error"]
+    return result.model
+
+
+def merged(*fragments) -> dict:
+    """Design fragments merged in order, as the rule fixtures merge them onto the base design."""
+    out: dict = {}
+    for f in fragments:
+        out = docs.merge(out, f)
+    return out
+
+
+def interface(vpc="consumer", service="aws:kms", subnets=("consumer-a", "consumer-b"), gb=None, **extra):
+    """An interface endpoint for a design fragment, in the base design's consumer VPC by default."""
+    ep = {"vpc": vpc, "service": service, "subnets": list(subnets), "security_groups": ["app-endpoint"]}
+    if gb is not None:
+        ep["traffic"] = {"gb_per_month": gb}
+    ep.update(extra)
+    return ep

@@ -15,7 +15,7 @@ from plinkdocs.analysis import cost
 from plinkdocs.analysis.cost import comparison, estimation
 from plinkdocs.outputs import cost_text
 from plinkdocs.pipeline.config import ConfigError, load_config
-from tests.helpers import design_text, run_design
+from tests.helpers import design_text, interface, merged, model_of, run_design
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT.parent / "shared" / "reference" / "privatelink-facts.md"
@@ -23,29 +23,6 @@ REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-
 D = Decimal
 
 THIRD_AZ = {"vpcs": {"consumer": {"subnets": {"consumer-c": {"az_id": "use1-az3", "cidr": "10.0.3.0/24"}}}}}
-
-
-def model_of(fragment=None, text=None):
-    result = run_design(fragment, text)
-    assert result.model is not None, [f"{f.rule} {f.message}" for f in result.findings if f.severity == "error"]
-    return result.model
-
-
-def merged(*fragments) -> dict:
-    from plinkdocs.rules import docs
-
-    out: dict = {}
-    for f in fragments:
-        out = docs.merge(out, f)
-    return out
-
-
-def interface(vpc="consumer", service="aws:kms", subnets=("consumer-a", "consumer-b"), gb=None, **extra):
-    ep = {"vpc": vpc, "service": service, "subnets": list(subnets), "security_groups": ["app-endpoint"]}
-    if gb is not None:
-        ep["traffic"] = {"gb_per_month": gb}
-    ep.update(extra)
-    return ep
 
 
 def lines_of(est, endpoint, what=None):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from plinkdocs import cli
 from plinkdocs.analysis import decide
 from plinkdocs.outputs import decision_text
-from tests.test_cost import interface, merged, model_of
+from tests.helpers import interface, merged, model_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from plinkdocs.analysis import cost
 from plinkdocs.outputs import plot
-from tests.test_cost import interface, model_of
+from tests.helpers import interface, model_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 
