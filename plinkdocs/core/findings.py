@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple, TypeAlias
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1, "none": 4}
 
-Path = tuple  # a model path: ("endpoints", "auth", "subnets", 2)
+Path: TypeAlias = tuple[str | int, ...]  # a model path: ("endpoints", "auth", "subnets", 2)
 
 
-def format_path(path: Iterable) -> str:
+def format_path(path: Iterable[str | int]) -> str:
     """`("endpoints", "auth", "subnets", 2)` -> `endpoints.auth.subnets[2]`."""
     out = ""
     for seg in path:
@@ -24,7 +24,7 @@ def format_path(path: Iterable) -> str:
 
 def parse_path(text: str) -> Path:
     """The inverse of :func:`format_path`; raises ValueError on a malformed path."""
-    segs: list = []
+    segs: list[str | int] = []
     for part in text.split("."):
         if not part:
             raise ValueError(f"empty segment in {text!r}")
@@ -68,13 +68,13 @@ class Finding:
     def model_path(self) -> str:
         return format_path(self.path)
 
-    def with_(self, **changes) -> "Finding":
+    def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)
 
-    def sort_key(self):
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "line": self.line,

@@ -9,7 +9,7 @@ from typing import Iterable
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def display_path(path: str | os.PathLike) -> str:
+def display_path(path: str | os.PathLike[str]) -> str:
     """Repository-relative with forward slashes when under the working folder, else as given."""
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
@@ -18,7 +18,7 @@ def display_path(path: str | os.PathLike) -> str:
     return Path(path).as_posix()
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files named, and YAML files under folders named (hidden folders skipped), sorted, once each."""
     found: list[Path] = []
     for raw in paths:

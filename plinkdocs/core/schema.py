@@ -10,9 +10,14 @@ import difflib
 import functools
 import json
 from pathlib import Path as FsPath
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:  # jsonschema is imported when a file fails the compiled check
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 from plinkdocs.core.fastschema import Unsupported, compile_schema
+from plinkdocs.core.findings import Finding
 from plinkdocs.core.load import Document
 
 _HERE = FsPath(__file__).resolve().parent.parent  # the package folder
@@ -30,13 +35,14 @@ def schema_path() -> FsPath:
 
 
 @functools.lru_cache(maxsize=None)
-def load_schema() -> dict:
+def load_schema() -> dict[str, Any]:
     with open(schema_path(), encoding="utf-8") as fh:
-        return json.load(fh)
+        data: dict[str, Any] = json.load(fh)
+    return data
 
 
 @functools.lru_cache(maxsize=None)
-def validator():
+def validator() -> "jsonschema.protocols.Validator":
     import jsonschema
 
     cls = jsonschema.Draft202012Validator
@@ -46,7 +52,7 @@ def validator():
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
 
 
-def _type_name(t) -> str:
+def _type_name(t: str | list[str]) -> str:
     names = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
              "number": "a number", "boolean": "true or false", "null": "empty"}
     if isinstance(t, list):
@@ -54,7 +60,7 @@ def _type_name(t) -> str:
     return names.get(t, str(t))
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     if value is None:
@@ -67,11 +73,11 @@ def _show(value) -> str:
     return f"`{text}`"
 
 
-def _key_list(keys) -> str:
+def _key_list(keys: Any) -> str:
     return ", ".join(f"`{k}`" for k in keys)
 
 
-def _best(error):
+def _best(error: ValidationError) -> ValidationError:
     """For anyOf/oneOf, the branch error that best explains the problem (jsonschema's relevance)."""
     from jsonschema.exceptions import best_match, relevance
 
@@ -90,13 +96,14 @@ def _best(error):
     return error
 
 
-def _message(error) -> tuple[str, str, bool]:
+def _message(error: ValidationError) -> tuple[str, str, bool]:
     """(message, fix, point_at_key) for one jsonschema error."""
+    expected: Any = error.validator_value
     v, value, sch = error.validator, error.instance, error.schema if isinstance(error.schema, dict) else {}
     where = ".".join(str(p) for p in error.absolute_path) or "the document"
     desc = sch.get("description", "")
     if v == "required":
-        missing = [k for k in error.validator_value if not isinstance(value, dict) or k not in value]
+        missing = [k for k in expected if not isinstance(value, dict) or k not in value]
         what = "the document" if not error.absolute_path else f"`{where}`"
         return (f"{what} is missing the required key{'s' if len(missing) > 1 else ''} {_key_list(missing)}",
                 f"add {_key_list(missing)}", False)
@@ -111,45 +118,45 @@ def _message(error) -> tuple[str, str, bool]:
             "put your own notes under an `x-` key")
         return f"unknown key `{k}` in `{where}`", hint, True
     if v == "type":
-        msg = f"{_show(value)} should be {_type_name(error.validator_value)}"
+        msg = f"{_show(value)} should be {_type_name(expected)}"
         fix = desc
-        if isinstance(value, str) and value in _YAML11_BOOLS and "boolean" in str(error.validator_value):
+        if isinstance(value, str) and value in _YAML11_BOOLS and "boolean" in str(expected):
             fix = ("write true or false: plinkdocs reads YAML 1.2, where yes/no/on/off are strings, "
                    "not booleans")
-        elif isinstance(value, str) and "integer" in str(error.validator_value) and value.strip().isdigit():
+        elif isinstance(value, str) and "integer" in str(expected) and value.strip().isdigit():
             fix = "remove the quotes around the number"
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) and error.validator_value == "string":
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and expected == "string":
             fix = "quote the value, as in \"" + str(value) + "\""
         return msg, fix, False
     if v == "enum":
-        allowed = error.validator_value
+        allowed = expected
         close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
         fix = f"did you mean `{close[0]}`?" if close else f"use one of {_key_list(allowed)}"
         if isinstance(value, str) and value in _YAML11_BOOLS:
             fix += " (yes/no/on/off are strings in YAML 1.2)"
         return f"{_show(value)} is not one of {_key_list(allowed)}", fix, False
     if v == "const":
-        return f"{_show(value)} should be `{error.validator_value}`", desc, False
+        return f"{_show(value)} should be `{expected}`", desc, False
     if v == "pattern":
-        return f"{_show(value)} is not a valid value here: {desc or 'it does not match ' + error.validator_value}", "", False
+        return f"{_show(value)} is not a valid value here: {desc or 'it does not match ' + expected}", "", False
     if v == "format":
-        return f"{_show(value)} is not a valid {error.validator_value} (YYYY-MM-DD)", "", False
+        return f"{_show(value)} is not a valid {expected} (YYYY-MM-DD)", "", False
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
                 "exclusiveMaximum": "less than"}[v]
-        return f"{_show(value)} should be {word} {error.validator_value}", desc, False
+        return f"{_show(value)} should be {word} {expected}", desc, False
     if v in ("minItems", "maxItems"):
         word = "at least" if v == "minItems" else "at most"
-        return f"`{where}` should have {word} {error.validator_value} item(s)", desc, False
+        return f"`{where}` should have {word} {expected} item(s)", desc, False
     if v in ("minLength", "maxLength"):
         word = "at least" if v == "minLength" else "at most"
-        return f"{_show(value)} should be {word} {error.validator_value} character(s) long", desc, False
+        return f"{_show(value)} should be {word} {expected} character(s) long", desc, False
     if v == "uniqueItems":
         return f"`{where}` lists the same item twice", "remove the repeated item", False
     if v == "propertyNames":
         return f"a key in `{where}` is not a valid id: ids are lower-case letters, digits and hyphens", "", False
     if v == "oneOf":
-        subs = error.validator_value
+        subs = expected
         if all(isinstance(s, dict) and set(s) == {"required"} for s in subs):
             keys = [k for s in subs for k in s["required"]]
             present = [k for k in keys if isinstance(value, dict) and k in value]
@@ -163,7 +170,7 @@ def _message(error) -> tuple[str, str, bool]:
 
 
 @functools.lru_cache(maxsize=None)
-def fast_check():
+def fast_check() -> Any:
     """The compiled validity check, or None when the schema uses a keyword it does not know."""
     try:
         return compile_schema(load_schema())
@@ -171,7 +178,7 @@ def fast_check():
         return None
 
 
-def validate(doc: Document) -> list:
+def validate(doc: Document) -> list[Finding]:
     """PL003 findings for `doc.data`, at the offending nodes, sorted by position.
 
     A valid file is confirmed by the compiled check alone; `jsonschema` explains the rest."""
@@ -182,15 +189,16 @@ def validate(doc: Document) -> list:
     seen = set()
     for err in validator().iter_errors(doc.data):
         err = _best(err)
+        sub_schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
         msg, fix, at_key = _message(err)
         path = tuple(err.absolute_path)
         if at_key and err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            extra = [k for k in err.instance if k not in err.schema.get("properties", {})
+            extra = [k for k in err.instance if k not in sub_schema.get("properties", {})
                      and not str(k).startswith("x-")]
             for k in extra:  # one finding for each unknown key
                 kpath = path + (k,)
                 line, col = doc.locate(kpath, key=True)
-                close = difflib.get_close_matches(str(k), sorted(err.schema.get("properties", {})), n=1)
+                close = difflib.get_close_matches(str(k), sorted(sub_schema.get("properties", {})), n=1)
                 where = ".".join(str(p) for p in path) or "the document"
                 fix_k = f"did you mean `{close[0]}`?" if close else fix
                 item = (line, col, f"unknown key `{k}` in `{where}`")
@@ -206,11 +214,11 @@ def validate(doc: Document) -> list:
     return out
 
 
-def iter_property_descriptions(schema: dict | None = None) -> Iterator[tuple[str, dict]]:
+def iter_property_descriptions(schema: dict[str, Any] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every (json-pointer, property schema) in the schema; used to prove each has a description."""
     schema = schema or load_schema()
 
-    def walk(node, ptr):
+    def walk(node: Any, ptr: str) -> Iterator[tuple[str, dict[str, Any]]]:
         if isinstance(node, dict):
             for k, sub in node.get("properties", {}).items():
                 yield f"{ptr}/properties/{k}", sub
