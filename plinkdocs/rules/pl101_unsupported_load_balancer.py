@@ -66,7 +66,7 @@ META = RuleMeta(
     severity="error",
     summary="An endpoint service fronts an Application or Classic Load Balancer; only Network and Gateway Load Balancers can.",
     fix="Put a Network Load Balancer in front: give it a target group of type `alb` that targets the "
-           "Application Load Balancer, and list the NLB in the endpoint service.",
+        "Application Load Balancer, and list the NLB in the endpoint service.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
     tags=("load-balancer", "provider"),
     doc=DOC,

@@ -76,10 +76,10 @@ META = RuleMeta(
     name="alb-target-constraints",
     severity="error",
     summary="An `alb` target group breaks its constraints: a listener that is not TCP, a port that is not "
-               "the ALB's listener port, a target that is not an ALB in the NLB's VPC, more than one ALB, "
-               "or an ALB behind more than two NLBs.",
+        "the ALB's listener port, a target that is not an ALB in the NLB's VPC, more than one ALB, "
+        "or an ALB behind more than two NLBs.",
     fix="Forward to the `alb` target group from TCP listeners only, give it the port of one of the "
-           "ALB's listeners, and target exactly one Application Load Balancer in the NLB's VPC.",
+        "ALB's listeners, and target exactly one Application Load Balancer in the NLB's VPC.",
     source="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html",
     tags=("load-balancer", "provider"),
     doc=DOC,

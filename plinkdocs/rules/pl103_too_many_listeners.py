@@ -115,7 +115,7 @@ META = RuleMeta(
     severity="error",
     summary="A Network Load Balancer behind an endpoint service has more than 50 listeners.",
     fix="Keep at most 50 listeners on the NLB: serve the other ports from a second NLB behind a second "
-           "endpoint service, or consolidate ports behind fewer listeners.",
+        "endpoint service, or consolidate ports behind fewer listeners.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
     tags=("load-balancer", "provider", "quota"),
     options={"max_listeners": 50},

@@ -71,9 +71,9 @@ META = RuleMeta(
     name="health-check-blocked",
     severity="error",
     summary="The health check cannot succeed: its port is not open on the targets' security groups from "
-               "the NLB, or the NLB's security group egress blocks it.",
+        "the NLB, or the NLB's security group egress blocks it.",
     fix="Allow the health-check port on the targets' security groups from the NLB's security group or "
-           "its subnets (the VPC CIDR), and in the NLB's security group egress to the targets.",
+        "its subnets (the VPC CIDR), and in the NLB's security group egress to the targets.",
     source="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
     tags=("health-check", "security-group", "provider"),
     doc=DOC,

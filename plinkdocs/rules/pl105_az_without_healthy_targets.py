@@ -59,7 +59,7 @@ META = RuleMeta(
     severity="error",
     summary="An AZ enabled on the NLB has no healthy target and cross-zone load balancing is off.",
     fix="Register healthy targets in every AZ the NLB is enabled in, or turn on cross-zone load "
-           "balancing (which does not replace being multi-AZ).",
+        "balancing (which does not replace being multi-AZ).",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
     tags=("availability-zones", "health-check", "provider"),
     doc=DOC,

@@ -73,7 +73,7 @@ META = RuleMeta(
     severity="error",
     summary="An endpoint subnet is in an AZ ID where the service's load balancer is not enabled.",
     fix="Place the endpoint only in subnets whose AZ ID the service's load balancer is enabled in, "
-           "or enable the load balancer (and the endpoint service) in that AZ.",
+        "or enable the load balancer (and the endpoint service) in that AZ.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
     tags=("availability-zones", "consumer"),
     doc=DOC,

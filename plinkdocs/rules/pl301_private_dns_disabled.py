@@ -55,9 +55,9 @@ META = RuleMeta(
     name="private-dns-disabled",
     severity="warning",
     summary="An interface endpoint to an AWS service, or to a service with a private DNS name, has private DNS "
-               "off, so the default hostname still resolves publicly.",
+        "off, so the default hostname still resolves publicly.",
     fix="Set `private_dns: true` on the endpoint, or associate a private hosted zone for the name with the "
-           "endpoint's VPC.",
+        "endpoint's VPC.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
     tags=("dns", "private-dns"),
     doc=DOC,

@@ -46,7 +46,7 @@ META = RuleMeta(
     severity="error",
     summary="The VPC uses a custom resolver that does not forward to the Amazon resolver.",
     fix="Forward the endpoints' names (or everything it does not own) from the custom resolver to the Amazon "
-           "resolver, and set `dns.forwards_to_amazon: true`.",
+        "resolver, and set `dns.forwards_to_amazon: true`.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
     tags=("dns", "private-dns", "resolver"),
     doc=DOC,

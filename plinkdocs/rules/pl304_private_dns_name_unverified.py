@@ -42,7 +42,7 @@ META = RuleMeta(
     severity="error",
     summary="An endpoint service has a private DNS name whose domain ownership is not verified.",
     fix="Publish the TXT record AWS gives for the domain, let verification complete, and set "
-           "`private_dns_verified: true`.",
+        "`private_dns_verified: true`.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
     tags=("dns", "private-dns", "provider"),
     doc=DOC,

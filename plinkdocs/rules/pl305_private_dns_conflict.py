@@ -53,9 +53,9 @@ META = RuleMeta(
     name="private-dns-conflict",
     severity="error",
     summary="A private hosted zone on the consumer VPC covers the private DNS name, or two endpoints in one VPC "
-               "enable private DNS for the same service.",
+        "enable private DNS for the same service.",
     fix="Keep one owner of the name in the VPC: remove the zone's association or turn the endpoint's private DNS "
-           "off (and put the endpoint's records in the zone); keep private DNS on one endpoint per service.",
+        "off (and put the endpoint's records in the zone); keep private DNS on one endpoint per service.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
     tags=("dns", "private-dns", "route53"),
     doc=DOC,

@@ -97,9 +97,9 @@ META = RuleMeta(
     name="private-dns-not-reachable",
     severity="warning",
     summary="A workload in another VPC, or on premises, calls an endpoint whose private DNS lives only in the "
-               "endpoint's VPC, with no hosted zone or resolver path for it.",
+        "endpoint's VPC, with no hosted zone or resolver path for it.",
     fix="Associate a private hosted zone for the name with the caller's VPC, or give on-premises callers a "
-           "Route 53 Resolver inbound endpoint in the endpoint's VPC.",
+        "Route 53 Resolver inbound endpoint in the endpoint's VPC.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
     tags=("dns", "private-dns", "hybrid"),
     doc=DOC,

@@ -57,7 +57,7 @@ META = RuleMeta(
     severity="error",
     summary="The endpoint's security groups do not admit a calling workload on the port it calls.",
     fix="Add an ingress rule to the endpoint's security group for the called protocol and port, from the "
-           "workload's security group or its CIDR.",
+        "workload's security group or its CIDR.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
     tags=("security-groups", "network"),
     doc=DOC,

@@ -52,7 +52,7 @@ META = RuleMeta(
     severity="error",
     summary="A workload's security groups do not allow egress to the endpoint on that port.",
     fix="Add an egress rule to the workload's security group for the called protocol and port, to the endpoint's "
-           "security group or its subnets' CIDRs.",
+        "security group or its subnets' CIDRs.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
     tags=("security-groups", "network"),
     doc=DOC,

@@ -54,9 +54,9 @@ META = RuleMeta(
     name="nlb-sg-blocks-privatelink",
     severity="error",
     summary="The NLB has security groups, enforces them on PrivateLink traffic, and does not admit the consumers' "
-               "client addresses on the listener port.",
+        "client addresses on the listener port.",
     fix="Admit the consumers' client CIDRs on the listener port in the NLB's security group, or set "
-           "`enforce_sg_inbound_on_privatelink: false`.",
+        "`enforce_sg_inbound_on_privatelink: false`.",
     source="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
     tags=("security-groups", "load-balancer", "provider"),
     doc=DOC,

@@ -50,9 +50,9 @@ META = RuleMeta(
     name="targets-unreachable",
     severity="error",
     summary="The targets' security groups do not admit the NLB (its security group or the VPC CIDR) on the target "
-               "port.",
+        "port.",
     fix="Admit the NLB on the target port in the targets' security group: its security group, or its subnets' "
-           "CIDRs when it has none.",
+        "CIDRs when it has none.",
     source="https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
     tags=("security-groups", "load-balancer", "provider", "health-checks"),
     doc=DOC,

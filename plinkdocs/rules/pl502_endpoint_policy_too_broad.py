@@ -72,7 +72,7 @@ META = RuleMeta(
     name="endpoint-policy-too-broad",
     severity="warning",
     summary="An endpoint policy to an AWS service allows every principal, every action and every resource, "
-               "or there is no policy, which means the same.",
+        "or there is no policy, which means the same.",
     fix="Write an endpoint policy that allows only the actions (and resources) the VPC's workloads need.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
     tags=("policy", "consumer", "least-privilege"),

@@ -54,7 +54,7 @@ META = RuleMeta(
     severity="warning",
     summary="An endpoint to a custom or partner endpoint service carries a policy, which has no effect there.",
     fix="Remove the policy; control access with the service's allowed principals and acceptance, "
-           "the endpoint's security groups, and the service's own authentication.",
+        "the endpoint's security groups, and the service's own authentication.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
     tags=("policy", "consumer"),
     doc=DOC,

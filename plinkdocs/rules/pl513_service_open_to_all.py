@@ -44,7 +44,7 @@ META = RuleMeta(
     name="service-open-to-all",
     severity="error",
     summary="An endpoint service allows every principal (`*`) and accepts connections without review: "
-               "it is effectively public.",
+        "it is effectively public.",
     fix="List the consumer accounts in `allowed_principals`, or require acceptance (`acceptance_required: true`).",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html",
     tags=("acceptance", "provider", "security"),

@@ -48,7 +48,7 @@ META = RuleMeta(
     severity="warning",
     summary="The design's monthly cost estimate exceeds its `budget.monthly_usd`.",
     fix="Bring the estimate down (fewer endpoints or AZs, a free gateway endpoint for S3 or DynamoDB, endpoints "
-           "shared from one VPC) or raise the budget, with the reason in the review notes.",
+        "shared from one VPC) or raise the budget, with the reason in the review notes.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/what-is-privatelink.html",
     tags=("cost",),
     doc=DOC,

@@ -65,7 +65,7 @@ META = RuleMeta(
     name="cheaper-alternative",
     severity="info",
     summary="At the declared traffic, another option meets the requirements for less (for example a free gateway "
-               "endpoint for S3 or DynamoDB).",
+        "endpoint for S3 or DynamoDB).",
     fix="Consider the cheaper option; `plinkdocs decide` shows the decision table and `plinkdocs cost` the figures.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
     tags=("cost", "decision"),

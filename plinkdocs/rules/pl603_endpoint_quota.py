@@ -149,7 +149,7 @@ META = RuleMeta(
     severity="warning",
     summary="A VPC holds more interface and Gateway Load Balancer endpoints than the quota (50 by default).",
     fix="Request a quota increase and set the rule's `quota` option to it, or share endpoints from a central VPC "
-           "instead of repeating them.",
+        "instead of repeating them.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html",
     tags=("quota", "consumer"),
     options={"quota": 50},

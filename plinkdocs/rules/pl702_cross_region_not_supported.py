@@ -74,10 +74,10 @@ META = RuleMeta(
     name="cross-region-not-supported",
     severity="error",
     summary="An endpoint sits in another region than its service and the service does not support that region; "
-               "or a service shared across regions is in fewer than two AZs, or in an AZ that cross-region "
-               "access does not support.",
+        "or a service shared across regions is in fewer than two AZs, or in an AZ that cross-region "
+        "access does not support.",
     fix="List the consumer's region in the service's `supported_regions`; keep a cross-region service in at least "
-           "two supported AZs.",
+        "two supported AZs.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
     tags=("cross-region", "provider", "availability-zones"),
     doc=DOC,

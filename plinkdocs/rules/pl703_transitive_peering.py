@@ -107,9 +107,9 @@ META = RuleMeta(
     name="transitive-peering",
     severity="error",
     summary="A workload calls an endpoint in another VPC that it could reach only through a third, peered VPC, "
-               "or not at all.",
+        "or not at all.",
     fix="Peer the workload's VPC with the endpoint's VPC directly, or create an endpoint in the workload's own "
-           "VPC.",
+        "VPC.",
     source="https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html",
     tags=("peering", "routing", "consumer"),
     doc=DOC,
