@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, Mapping, Optional
 
 from plinkdocs.core.findings import parse_path
+from plinkdocs.core.schema import load_schema
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -411,6 +412,26 @@ def _rules(items, base):
         for i, r in enumerate(items or ()))
 
 
+
+def _schema_defaults() -> dict[tuple[str, str], Any]:
+    """(definition, property) -> default, read from the JSON Schema: the one place a default
+    is written (`schemas/architecture.schema.json`, `$defs/<definition>/properties/<property>`)."""
+    out: dict[tuple[str, str], Any] = {}
+    for name, definition in load_schema().get("$defs", {}).items():
+        for prop, sub in definition.get("properties", {}).items():
+            if isinstance(sub, dict) and "default" in sub:
+                out[(name, prop)] = sub["default"]
+    return out
+
+
+DEFAULTS = _schema_defaults()
+
+
+def _get(data: Mapping[str, Any], definition: str, key: str) -> Any:
+    """`data[key]`, or the schema's default for `key` in `definition` when it is absent."""
+    return data.get(key, DEFAULTS[definition, key])
+
+
 def build(data: dict, file: str = "") -> Architecture:
     """Build the model from data that passed the schema and the reference checks."""
     region = data["region"]
@@ -422,9 +443,9 @@ def build(data: dict, file: str = "") -> Architecture:
         subnets = {sid: Subnet(sid, k, s.get("az_id"), s.get("az"), _net(s.get("cidr")), p + ("subnets", sid))
                    for sid, s in (v.get("subnets") or {}).items()}
         vpcs[k] = Vpc(k, v["account"], v.get("region", region), tuple(_net(c) for c in v["cidrs"]),
-                      Dns(d.get("support", True), d.get("hostnames", True), d.get("resolver", "amazon"),
-                          d.get("forwards_to_amazon"), d.get("inbound_resolver", False)),
-                      v.get("flow_logs", False), subnets, p, flow_logs_set="flow_logs" in v)
+                      Dns(_get(d, "dns", "support"), _get(d, "dns", "hostnames"), _get(d, "dns", "resolver"),
+                          d.get("forwards_to_amazon"), _get(d, "dns", "inbound_resolver")),
+                      _get(v, "vpc", "flow_logs"), subnets, p, flow_logs_set="flow_logs" in v)
     sgs = {}
     for k, g in (data.get("security_groups") or {}).items():
         p = ("security_groups", k)
@@ -443,8 +464,8 @@ def build(data: dict, file: str = "") -> Architecture:
             hc = tg.get("health_check") or {}
             tgs[tid] = TargetGroup(
                 tid, k, tg["target_type"], tg.get("protocol"), tg.get("port"),
-                HealthCheck(hc.get("protocol", "TCP"), hc.get("port", "traffic-port"), hc.get("path")),
-                tuple(Target(t.get("az_id"), t.get("subnet"), t.get("count", 1), t.get("healthy", True),
+                HealthCheck(hc.get("protocol", "TCP"), _get(hc, "health_check", "port"), hc.get("path")),
+                tuple(Target(t.get("az_id"), t.get("subnet"), _get(t, "target", "count"), _get(t, "target", "healthy"),
                              tuple(t.get("security_groups") or ()), t.get("load_balancer"),
                              tp + ("targets", i)) for i, t in enumerate(tg.get("targets") or ())),
                 tp)
@@ -453,15 +474,15 @@ def build(data: dict, file: str = "") -> Architecture:
         lbs[k] = LoadBalancer(k, lb["type"], lb["vpc"], tuple(lb.get("subnets") or ()),
                               lb.get("cross_zone", lb["type"] == "application"),
                               tuple(lb.get("security_groups") or ()),
-                              lb.get("enforce_sg_inbound_on_privatelink", True), listeners, tgs, p)
+                              _get(lb, "load_balancer", "enforce_sg_inbound_on_privatelink"), listeners, tgs, p)
     services = {}
     for k, s in (data.get("endpoint_services") or {}).items():
         regions = s.get("supported_regions")
         services[k] = EndpointService(
-            k, s.get("description"), tuple(s["load_balancers"]), s.get("acceptance_required", True),
+            k, s.get("description"), tuple(s["load_balancers"]), _get(s, "endpoint_service", "acceptance_required"),
             tuple(s.get("allowed_principals") or ()), s.get("private_dns_name"),
-            s.get("private_dns_verified", False), tuple(regions) if regions is not None else None,
-            s.get("notifications", False), ("endpoint_services", k))
+            _get(s, "endpoint_service", "private_dns_verified"), tuple(regions) if regions is not None else None,
+            _get(s, "endpoint_service", "notifications"), ("endpoint_services", k))
     endpoints = {}
     for k, e in (data.get("endpoints") or {}).items():
         svc = e["service"]
@@ -473,19 +494,19 @@ def build(data: dict, file: str = "") -> Architecture:
             kind, name = "local", svc
         t = e.get("traffic") or {}
         endpoints[k] = Endpoint(
-            k, e["vpc"], e.get("type", "interface"), svc, kind, name, e.get("service_region"),
-            tuple(e.get("subnets") or ()), tuple(e.get("security_groups") or ()), e.get("private_dns", True),
-            e.get("policy"), e.get("state", "available"),
+            k, e["vpc"], _get(e, "endpoint", "type"), svc, kind, name, e.get("service_region"),
+            tuple(e.get("subnets") or ()), tuple(e.get("security_groups") or ()), _get(e, "endpoint", "private_dns"),
+            e.get("policy"), _get(e, "endpoint", "state"),
             Traffic(t.get("gb_per_month"), t.get("peak_gbps")), ("endpoints", k),
             private_dns_set="private_dns" in e)
     workloads = {}
     for k, w in (data.get("workloads") or {}).items():
         p = ("workloads", k)
-        calls = tuple(Call(c["endpoint"], c["port"], c.get("protocol", "tcp"), tuple(c.get("actions") or ()),
+        calls = tuple(Call(c["endpoint"], c["port"], _get(c, "call", "protocol"), tuple(c.get("actions") or ()),
                            c.get("hostname"), p + ("calls", i)) for i, c in enumerate(w.get("calls") or ()))
-        workloads[k] = Workload(k, w["vpc"], w.get("on_premises", False), tuple(w.get("subnets") or ()),
+        workloads[k] = Workload(k, w["vpc"], _get(w, "workload", "on_premises"), tuple(w.get("subnets") or ()),
                                 tuple(w.get("security_groups") or ()), calls, p)
-    peerings = tuple(Peering(pr["id"], pr["requester"], pr["accepter"], pr.get("status", "active"), ("peerings", i))
+    peerings = tuple(Peering(pr["id"], pr["requester"], pr["accepter"], _get(pr, "peering", "status"), ("peerings", i))
                      for i, pr in enumerate(data.get("peerings") or ()))
     zones = tuple(HostedZone(z["name"], tuple(z.get("vpcs") or ()), ("hosted_zones", i))
                   for i, z in enumerate(data.get("hosted_zones") or ()))
