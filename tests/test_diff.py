@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import json
 import os
+import re
 import shutil
 import subprocess
 
 import pytest
 
 from plinkdocs.cli.main import main
-from plinkdocs.outputs.diff import MARKER
+from plinkdocs.model import architecture as model_module
+from plinkdocs.outputs import diff
+from plinkdocs.outputs.diff import MARKER, diff_paths
 from plinkdocs.outputs.escape import markdown_inline as md_text
+from plinkdocs.pipeline.config import Config
 from tests.helpers import design_text
 
 SINGLE_AZ = {"endpoints": {"app": {"subnets": ["consumer-a"]}}}
@@ -277,3 +283,31 @@ def test_lower_bound_costs_show_no_difference(files, capsys):
     head = files("head.yaml")
     _, out, _ = run(capsys, base, head)
     assert "Monthly cost estimate: $14.60 (lower bound) → $15.60." in out
+
+
+def test_every_model_field_is_a_facet_or_named_as_not_compared():
+    """The facets follow the model: a dataclass field added to the model must be shown by the
+    diff, or listed in diff.NOT_COMPARED with the reason it is not."""
+    source = inspect.getsource(diff.facets) + inspect.getsource(diff._rule_text)
+    classes = [c for c in vars(model_module).values()
+               if inspect.isclass(c) and dataclasses.is_dataclass(c) and c.__module__ == model_module.__name__]
+    assert len(classes) > 15
+    missing = []
+    for cls in classes:
+        for f in dataclasses.fields(cls):
+            if f.name not in diff.NOT_COMPARED and not re.search(rf"\.{f.name}\b", source):
+                missing.append(f"{cls.__name__}.{f.name}")
+    assert not missing, f"model fields the diff neither shows nor names in NOT_COMPARED: {missing}"
+    unused = [k for k in diff.NOT_COMPARED if not any(k in {f.name for f in dataclasses.fields(c)} for c in classes)]
+    assert not unused, unused
+
+
+def test_a_changed_description_and_review_show_in_the_diff(tmp_path):
+    base = design_text({"review": {"status": "approved", "decided": "2026-01-01", "notes": "ok"}})
+    head = design_text({"description": "Now with a second consumer.",
+                        "review": {"status": "approved", "decided": "2026-02-01", "notes": "still ok"}})
+    (tmp_path / "a.yaml").write_text(base)
+    (tmp_path / "b.yaml").write_text(head)
+    d = diff_paths(tmp_path / "a.yaml", tmp_path / "b.yaml", Config())
+    fields = {fc.field for c in d.designs for ch in c.changes for fc in ch.fields}
+    assert {"description", "review decided", "review notes"} <= fields

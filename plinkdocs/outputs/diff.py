@@ -63,7 +63,29 @@ SINGULAR = {"design": "design", "endpoints": "endpoint", "endpoint_services": "e
             "load_balancers": "load balancer", "target_groups": "target group", "security_groups": "security group",
             "vpcs": "VPC", "workloads": "workload", "hosted_zones": "hosted zone", "peerings": "peering",
             "accounts": "account", "waivers": "waiver"}
-OPAQUE = {"policy"}  # fields shown as "changed", not as their whole value
+OPAQUE = {"policy", "description", "review notes"}  # fields shown as "changed", not as their whole value
+
+# Model fields the diff does not show as facets of their own, each with the reason. Every other
+# dataclass field of the model is a facet: tests/test_diff.py holds the two lists together.
+NOT_COMPARED = {
+    "path": "where the item is written in the file, not a property of it",
+    "file": "the file is named in the heading of each design's changes",
+    "extras": "x- keys are the owner's own notes, outside the format",
+    "memo": "a cache of derived values",
+    "private_dns_set": "whether private_dns was written out; its value is compared",
+    "flow_logs_set": "whether flow_logs was written out; its value is compared",
+    "service_kind": "derived from `service`, which is compared",
+    "service_name": "derived from `service`, which is compared",
+    "load_balancer": "a target group is keyed by its load balancer",
+    "az_id": "part of the zone shown with each subnet and target",
+    "az": "part of the zone shown with each subnet",
+    "vpc": "a subnet is listed under its VPC",
+    "target_path": "derived from the waiver's target, which is compared",
+    "protocol": "part of each security-group rule's text",
+    "ports": "part of each security-group rule's text",
+    "cidr": "part of each security-group rule's text",
+    "security_group": "part of each security-group rule's text",
+}
 
 
 class DiffError(Exception):
@@ -92,8 +114,9 @@ def facets(model: Architecture) -> dict:
     out: dict = {key: {} for key, _ in SECTIONS}
     req, rev = m.requirements, m.review
     out["design"][m.name] = {
-        "title": m.title, "region": m.region, "owner": m.owner, "review status": rev.status,
-        "reviewers": _set(rev.reviewers), "direction": req.direction, "consumer VPCs": req.consumer_vpcs,
+        "title": m.title, "description": m.description, "region": m.region, "owner": m.owner,
+        "review status": rev.status, "reviewers": _set(rev.reviewers), "review decided": rev.decided,
+        "review notes": rev.notes, "direction": req.direction, "consumer VPCs": req.consumer_vpcs,
         "full network access": req.full_network_access, "cross-region": req.cross_region,
         "on-premises clients": req.on_premises_clients, "budget (USD a month)": m.budget_monthly_usd,
         "tags": _set(m.tags),
@@ -108,7 +131,8 @@ def facets(model: Architecture) -> dict:
         }
     for s in m.endpoint_services.values():
         out["endpoint_services"][s.id] = {
-            "load balancers": _set(s.load_balancers), "Availability Zones": _set(m.service_zones(s)),
+            "description": s.description, "load balancers": _set(s.load_balancers),
+            "Availability Zones": _set(m.service_zones(s)),
             "acceptance required": s.acceptance_required, "allowed principals": _set(s.allowed_principals),
             "private DNS name": s.private_dns_name, "private DNS verified": s.private_dns_verified,
             "supported regions": None if s.supported_regions is None else _set(s.supported_regions),
