@@ -293,13 +293,29 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts)
 
 
-def _requirement_rows(model, manageable_peerings) -> list:
-    req = model.requirements
-    topo = topology(model)
-    na = _na(topo)
-    rows = []
+@dataclass(frozen=True)
+class _Facts:
+    """What the requirement rows share: the design, its requirements and topology, and the
+    options' cell when there is nothing to connect (`na`)."""
 
-    # connectivity
+    model: object
+    req: object
+    topo: Topology
+    na: Optional[Cell]
+    manageable_peerings: int
+
+    @property
+    def full(self) -> bool:
+        return bool(self.req.full_network_access)
+
+    @property
+    def bidirectional(self) -> bool:
+        return self.req.direction == "bidirectional"
+
+
+def _connectivity_row(f: _Facts) -> Row:
+    """The row on connectivity."""
+    model, topo, na = f.model, f.topo, f.na
     services = topo.services or tuple((e.id, e.service) for e in cost.connectivity_endpoints(model))
     pl_text = ("service-based: " + ", ".join(f"endpoint `{e}` to `{s}`" for e, s in services[:4])
                + (f" and {len(services) - 4} more" if len(services) > 4 else "")) if services else \
@@ -311,9 +327,12 @@ def _requirement_rows(model, manageable_peerings) -> list:
         peer_c = Cell("network-based, layer 3: " + ", ".join(f"`{a}` <-> `{b}`" for a, b in topo.pairs[:4])
                       + (f" and {len(topo.pairs) - 4} more" if len(topo.pairs) > 4 else ""))
         tgw_c = Cell(f"network-based through a hub: attachments for {id_list(topo.vpcs, limit=4)}")
-    rows.append(_row("connectivity", "Connectivity", "", Cell(pl_text, "neutral"), peer_c, tgw_c))
+    return _row("connectivity", "Connectivity", "", Cell(pl_text, "neutral"), peer_c, tgw_c)
 
-    # CIDR overlap
+
+def _cidr_overlap_row(f: _Facts) -> Row:
+    """The row on CIDR overlap."""
+    model, topo, na = f.model, f.topo, f.na
     pc, tc = peering_conflicts(model, topo), transit_conflicts(model, topo)
     all_overlaps = tc or pc
     if na:
@@ -326,22 +345,28 @@ def _requirement_rows(model, manageable_peerings) -> list:
                   else Cell(f"no overlap between {id_list(topo.vpcs, limit=4)}", "good"))
         tgw_c = (Cell("ruled out, no routing between overlapping CIDRs: " + "; ".join(tc), "ruled-out") if tc
                  else Cell(f"no overlap between {id_list(topo.vpcs, limit=4)}", "good"))
-    rows.append(_row("cidr_overlap", "CIDR overlap", "overlapping CIDRs" if all_overlaps else "", pl_cell, peer_c,
-                     tgw_c))
+    return _row("cidr_overlap", "CIDR overlap", "overlapping CIDRs" if all_overlaps else "", pl_cell, peer_c,
+                    tgw_c)
 
-    # access granularity
-    full = bool(req.full_network_access)
+
+def _access_granularity_row(f: _Facts) -> Row:
+    """The row on access granularity."""
+    req, topo, na = f.req, f.topo, f.na
+    full = f.full
     pl_cell = (Cell("one service per endpoint: no access to the rest of the provider's network, which the "
                     "requirements ask for", "ruled-out") if full
                else Cell("one service per endpoint, as needed", "good"))
     net = "the whole VPC: every address of " + (id_list(topo.vpcs, limit=4) if topo.vpcs else "the connected VPCs")
     peer_c = na or Cell(net, "good" if full else "neutral")
     tgw_c = na or Cell(net + ", per route table", "good" if full else "neutral")
-    rows.append(_row("access_granularity", "Access granularity",
-                     "full network access" if full else ("one service" if req.full_network_access is False else ""),
-                     pl_cell, peer_c, tgw_c))
+    return _row("access_granularity", "Access granularity",
+                    "full network access" if full else ("one service" if req.full_network_access is False else ""),
+                    pl_cell, peer_c, tgw_c)
 
-    # transitive routing (and on-premises clients, which need edge-to-edge routing)
+
+def _transitive_routing_row(f: _Facts) -> Row:
+    """The row on transitive routing (and on-premises clients, which need edge-to-edge routing)."""
+    model, na = f.model, f.na
     onprem = _on_premises(model)
     pl_cell = Cell("not a routing matter: endpoints answer over peering, Transit Gateway, VPN and Direct Connect"
                    + (" (on-premises clients reach them)" if onprem else ""), "good")
@@ -352,11 +377,15 @@ def _requirement_rows(model, manageable_peerings) -> list:
                        "provider through a peering (" + "; ".join(onprem) + ")", "ruled-out") if onprem
                   else Cell("none: every pair of VPCs needs its own peering", "neutral"))
         tgw_c = Cell("yes: routes between attachments, VPN and Direct Connect", "good")
-    rows.append(_row("transitive_routing", "Transitive routing", "on-premises clients" if onprem else "",
-                     pl_cell, peer_c, tgw_c))
+    return _row("transitive_routing", "Transitive routing", "on-premises clients" if onprem else "",
+                    pl_cell, peer_c, tgw_c)
 
-    # security exposure
-    bidirectional = req.direction == "bidirectional"
+
+def _security_exposure_row(f: _Facts) -> Row:
+    """The row on security exposure."""
+    model, na = f.model, f.na
+    full = f.full
+    bidirectional = f.bidirectional
     need_network = full or bidirectional
     ports = _listener_ports(model)
     pl_cell = Cell("minimal: consumers reach only the service's listeners"
@@ -368,18 +397,25 @@ def _requirement_rows(model, manageable_peerings) -> list:
     tgw_c = na or Cell(exposure.replace("whole VPCs open to each other, limited only by",
                                         "every attached VPC open to the others, limited only by route tables,"),
                        "neutral" if need_network else "against")
-    rows.append(_row("security_exposure", "Security exposure", "", pl_cell, peer_c, tgw_c))
+    return _row("security_exposure", "Security exposure", "", pl_cell, peer_c, tgw_c)
 
-    # direction
+
+def _direction_row(f: _Facts) -> Row:
+    """The row on direction."""
+    req, na = f.req, f.na
+    bidirectional = f.bidirectional
     direction = req.direction or ""
     pl_cell = (Cell("consumer to provider only: the other direction needs a second endpoint service, with its own "
                     "load balancer, in each consumer VPC", "against") if bidirectional
                else Cell("consumer to provider" + (", as required" if direction else ""), "good"))
     peer_c = na or Cell("both ways", "good" if bidirectional else "neutral")
     tgw_c = na or Cell("both ways", "good" if bidirectional else "neutral")
-    rows.append(_row("direction", "Direction", direction, pl_cell, peer_c, tgw_c))
+    return _row("direction", "Direction", direction, pl_cell, peer_c, tgw_c)
 
-    # cross-region
+
+def _cross_region_row(f: _Facts) -> Row:
+    """The row on cross-region."""
+    model, na = f.model, f.na
     cross = _cross_region(model)
     req_text = "cross-region (" + "; ".join(cross) + ")" if cross else ""
     pl_cell = Cell("supported since November 2024: the provider lists the consumer's region in "
@@ -388,9 +424,12 @@ def _requirement_rows(model, manageable_peerings) -> list:
                         + ("" if cross else " (not needed here)"), "neutral")
     tgw_c = na or (Cell("regional: one Transit Gateway per region and a peering attachment between them", "against")
                    if cross else Cell("regional; enough here", "neutral"))
-    rows.append(_row("cross_region", "Cross-region", req_text, pl_cell, peer_c, tgw_c))
+    return _row("cross_region", "Cross-region", req_text, pl_cell, peer_c, tgw_c)
 
-    # scale
+
+def _scale_row(f: _Facts) -> Row:
+    """The row on scale."""
+    req, topo, na = f.req, f.topo, f.na
     n = req.consumer_vpcs if req.consumer_vpcs is not None else len(topo.consumers)
     p = max(len(topo.providers), 1)
     mesh = n * (n - 1) // 2
@@ -408,16 +447,24 @@ def _requirement_rows(model, manageable_peerings) -> list:
         peer_c = Cell("ruled out: " + peer_text + ", beyond the most the quota can be raised to", "ruled-out")
     elif n > PEERING_QUOTA:
         peer_c = Cell(peer_text + "; over the default quota, so it needs an increase", "against")
-    elif n > manageable_peerings:
-        peer_c = Cell(peer_text + f"; more than {manageable_peerings} peerings, each with routes on both sides, "
+    elif n > f.manageable_peerings:
+        peer_c = Cell(peer_text + f"; more than {f.manageable_peerings} peerings, each with routes on both sides, "
                                   "to keep in step", "against")
     else:
         peer_c = Cell(peer_text, "good")
     tgw_c = na or Cell(f"{n + p} attachments ({count(n, 'consumer VPC')} and {p} provider); "
                        "a Transit Gateway takes thousands", "good")
-    rows.append(_row("scale", "Scale", scale_req, pl_cell, peer_c, tgw_c))
+    return _row("scale", "Scale", scale_req, pl_cell, peer_c, tgw_c)
 
-    return rows
+
+_REQUIREMENT_ROWS = (_connectivity_row, _cidr_overlap_row, _access_granularity_row, _transitive_routing_row,
+                     _security_exposure_row, _direction_row, _cross_region_row, _scale_row)
+
+
+def _requirement_rows(model, manageable_peerings) -> list:
+    topo = topology(model)
+    facts = _Facts(model, model.requirements, topo, _na(topo), manageable_peerings)
+    return [row(facts) for row in _REQUIREMENT_ROWS]
 
 
 def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
