@@ -27,31 +27,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config as _Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from plinkdocs.analysis.cost import PriceError
+from plinkdocs.mkdocs_plugin.config import PlinkdocsConfig
 from plinkdocs.outputs.site import Generator, Options, SiteError
 from plinkdocs.outputs.site.generate import ASSETS
 from plinkdocs.outputs.site.nav import add_unlisted, generated_nav
 from plinkdocs.pipeline.config import ConfigError, find_config, load_config
 
 log = logging.getLogger("mkdocs.plugins.plinkdocs")
-
-
-class PlinkdocsConfig(_Config):
-    architectures = c.Type(str, default="architectures")
-    section = c.Type(str, default="architectures")
-    config = c.Optional(c.Type(str))  # .plinkdocs.yaml (default: the nearest one)
-    cache_dir = c.Optional(c.Type(str))  # default .plinkdocs-cache beside mkdocs.yml
-    cache = c.Type(bool, default=True)
-    source = c.Type(bool, default=True)  # show each design's YAML on its page
-    diagrams = c.Type(bool, default=True)
-    assets = c.Type(bool, default=True)  # add the plinkdocs style sheet and zoom script
-    unlisted = c.Optional(c.Type(str))  # a nav section that collects hand-written pages the nav leaves out
 
 
 class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):

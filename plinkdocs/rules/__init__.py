@@ -1,65 +1,64 @@
 """The rule catalog: an explicit registry, one module per rule (see docs/rules).
 
-Adding a rule: copy a module and its fixture file, give it the next free id in its hundred,
-and add its module name here. A test proves this list equals the modules on disk."""
+Adding a rule: write its module (CONTRIBUTING.md, "Adding a rule") and its fixture file, and
+import it here, in id order. A test proves this list equals the modules on disk."""
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 from typing import Any
 
+from plinkdocs.rules import (
+    pl001_yaml_syntax,
+    pl002_duplicate_key,
+    pl003_schema,
+    pl004_unknown_reference,
+    pl005_unsupported_yaml,
+    pl006_duplicate_name,
+    pl101_unsupported_load_balancer,
+    pl102_alb_target_constraints,
+    pl103_too_many_listeners,
+    pl104_health_check_blocked,
+    pl105_az_without_healthy_targets,
+    pl201_endpoint_az_not_offered,
+    pl202_single_az_endpoint,
+    pl203_az_name_in_cross_account,
+    pl204_two_subnets_one_az,
+    pl301_private_dns_disabled,
+    pl302_vpc_dns_attributes_off,
+    pl303_custom_resolver_not_forwarding,
+    pl304_private_dns_name_unverified,
+    pl305_private_dns_conflict,
+    pl306_private_dns_not_reachable,
+    pl307_gwlb_private_dns,
+    pl401_endpoint_sg_blocks_clients,
+    pl402_workload_egress_blocked,
+    pl403_default_security_group,
+    pl404_nlb_sg_blocks_privatelink,
+    pl405_targets_unreachable,
+    pl406_port_not_listened,
+    pl501_endpoint_policy_denies,
+    pl502_endpoint_policy_too_broad,
+    pl503_endpoint_policy_ignored,
+    pl504_endpoint_policy_invalid,
+    pl511_principal_not_allowed,
+    pl512_connection_not_accepted,
+    pl513_service_open_to_all,
+    pl514_auto_accept,
+    pl601_over_budget,
+    pl602_cheaper_alternative,
+    pl603_endpoint_quota,
+    pl604_bandwidth_limit,
+    pl701_peering_cidr_overlap,
+    pl702_cross_region_not_supported,
+    pl703_transitive_peering,
+    pl801_flow_logs_off,
+    pl802_waiver_expired,
+)
 from plinkdocs.rules.contract import Check, RuleContext, RuleMeta
 
-__all__ = ["MODULES", "Rule", "RuleContext", "RuleMeta", "by_name_or_id", "get", "registry"]
+__all__ = ["MODULES", "RULE_MODULES", "Rule", "RuleContext", "RuleMeta", "by_name_or_id", "get", "registry"]
 
-MODULES = (
-    "pl001_yaml_syntax",
-    "pl002_duplicate_key",
-    "pl003_schema",
-    "pl004_unknown_reference",
-    "pl005_unsupported_yaml",
-    "pl006_duplicate_name",
-    "pl101_unsupported_load_balancer",
-    "pl102_alb_target_constraints",
-    "pl103_too_many_listeners",
-    "pl104_health_check_blocked",
-    "pl105_az_without_healthy_targets",
-    "pl201_endpoint_az_not_offered",
-    "pl202_single_az_endpoint",
-    "pl203_az_name_in_cross_account",
-    "pl204_two_subnets_one_az",
-    "pl301_private_dns_disabled",
-    "pl302_vpc_dns_attributes_off",
-    "pl303_custom_resolver_not_forwarding",
-    "pl304_private_dns_name_unverified",
-    "pl305_private_dns_conflict",
-    "pl306_private_dns_not_reachable",
-    "pl307_gwlb_private_dns",
-    "pl401_endpoint_sg_blocks_clients",
-    "pl402_workload_egress_blocked",
-    "pl403_default_security_group",
-    "pl404_nlb_sg_blocks_privatelink",
-    "pl405_targets_unreachable",
-    "pl406_port_not_listened",
-    "pl501_endpoint_policy_denies",
-    "pl502_endpoint_policy_too_broad",
-    "pl503_endpoint_policy_ignored",
-    "pl504_endpoint_policy_invalid",
-    "pl511_principal_not_allowed",
-    "pl512_connection_not_accepted",
-    "pl513_service_open_to_all",
-    "pl514_auto_accept",
-    "pl601_over_budget",
-    "pl602_cheaper_alternative",
-    "pl603_endpoint_quota",
-    "pl604_bandwidth_limit",
-    "pl701_peering_cidr_overlap",
-    "pl702_cross_region_not_supported",
-    "pl703_transitive_peering",
-    "pl801_flow_logs_off",
-    "pl802_waiver_expired",
-)
 
 class Rule:
     """A rule module seen through its `META` (a `RuleMeta`) and its `check`; `check` is None
@@ -98,18 +97,59 @@ class Rule:
         return f"<Rule {self.id} {self.name}>"
 
 
-_REGISTRY: dict[str, Rule] | None = None
+RULE_MODULES: tuple[ModuleType, ...] = (
+    pl001_yaml_syntax,
+    pl002_duplicate_key,
+    pl003_schema,
+    pl004_unknown_reference,
+    pl005_unsupported_yaml,
+    pl006_duplicate_name,
+    pl101_unsupported_load_balancer,
+    pl102_alb_target_constraints,
+    pl103_too_many_listeners,
+    pl104_health_check_blocked,
+    pl105_az_without_healthy_targets,
+    pl201_endpoint_az_not_offered,
+    pl202_single_az_endpoint,
+    pl203_az_name_in_cross_account,
+    pl204_two_subnets_one_az,
+    pl301_private_dns_disabled,
+    pl302_vpc_dns_attributes_off,
+    pl303_custom_resolver_not_forwarding,
+    pl304_private_dns_name_unverified,
+    pl305_private_dns_conflict,
+    pl306_private_dns_not_reachable,
+    pl307_gwlb_private_dns,
+    pl401_endpoint_sg_blocks_clients,
+    pl402_workload_egress_blocked,
+    pl403_default_security_group,
+    pl404_nlb_sg_blocks_privatelink,
+    pl405_targets_unreachable,
+    pl406_port_not_listened,
+    pl501_endpoint_policy_denies,
+    pl502_endpoint_policy_too_broad,
+    pl503_endpoint_policy_ignored,
+    pl504_endpoint_policy_invalid,
+    pl511_principal_not_allowed,
+    pl512_connection_not_accepted,
+    pl513_service_open_to_all,
+    pl514_auto_accept,
+    pl601_over_budget,
+    pl602_cheaper_alternative,
+    pl603_endpoint_quota,
+    pl604_bandwidth_limit,
+    pl701_peering_cidr_overlap,
+    pl702_cross_region_not_supported,
+    pl703_transitive_peering,
+    pl801_flow_logs_off,
+    pl802_waiver_expired,
+)
+MODULES = tuple(m.__name__.rpartition(".")[2] for m in RULE_MODULES)  # the module names, for the tests
+_REGISTRY: dict[str, Rule] = {rule.id: rule for rule in map(Rule, RULE_MODULES)}
 
 
 def registry() -> dict[str, Rule]:
     """id -> Rule, in catalog order."""
-    global _REGISTRY
-    if _REGISTRY is None:
-        rules = {}
-        for name in MODULES:
-            rule = Rule(importlib.import_module(f"{__name__}.{name}"))
-            rules[rule.id] = rule
-        _REGISTRY = rules
     return _REGISTRY
 
 
