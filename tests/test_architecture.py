@@ -8,6 +8,8 @@ layers below it. Within one layer, packages listed together are independent of e
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "plinkdocs"
@@ -147,3 +149,13 @@ def test_an_import_inside_a_function_says_why():
 def test_the_graph_sees_imports():
     """The test above must be able to fail: the check pipeline imports the model."""
     assert any(t == "plinkdocs.model.architecture" for t, _, _ in GRAPH["plinkdocs.pipeline.check"])
+
+
+def test_the_check_path_stays_light(tmp_path):
+    """`plinkdocs check` imports no diagram, template or site library."""
+    base = PACKAGE / "rules" / "base.yaml"
+    code = ("import sys; from plinkdocs.cli import main; main(['check', '--no-cache', sys.argv[1]]); "
+            "print(sorted(m for m in ('diagrams', 'jinja2', 'markupsafe', 'mkdocs', 'markdown') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(base)], capture_output=True, text=True, cwd=tmp_path,
+                         timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
