@@ -11,17 +11,21 @@ import functools
 import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, TypeAlias, TypeVar
 
+from plinkdocs.core.findings import Path as ModelPath
 from plinkdocs.core.findings import parse_path
 from plinkdocs.core.schema import load_schema
+
+_T = TypeVar("_T")
+Network: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 ALL_PORTS = (0, 65535)
 
 
-def port_range(value) -> tuple[int, int] | None:
+def port_range(value: object) -> tuple[int, int] | None:
     """443 -> (443, 443); "8000-8100" -> (8000, 8100); None -> None (all ports)."""
     if value is None:
         return None
@@ -43,7 +47,7 @@ class Account:
     id: str
     account_id: str
     name: Optional[str]
-    path: tuple
+    path: ModelPath
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class Subnet:
     az_id: Optional[str]
     az: Optional[str]
     cidr: Optional[IPNetwork]
-    path: tuple
+    path: ModelPath
 
     @property
     def zone(self) -> str:
@@ -75,21 +79,21 @@ class Vpc:
     id: str
     account: str
     region: str
-    cidrs: tuple
+    cidrs: tuple[Any, ...]
     dns: Dns
     flow_logs: bool
     subnets: Mapping[str, Subnet]
-    path: tuple
+    path: ModelPath
     flow_logs_set: bool = False  # `flow_logs` written in the file (a finding can point at it)
 
 
 @dataclass(frozen=True)
 class SgRule:
     protocol: str  # tcp, udp, icmp, all
-    ports: Optional[tuple]  # (lo, hi); None means every port
+    ports: Optional[tuple[int, int]]  # (lo, hi); None means every port
     cidr: Optional[IPNetwork]
     security_group: Optional[str]
-    path: tuple
+    path: ModelPath
 
     def covers_port(self, protocol: str, port: int) -> bool:
         if self.protocol == "all":
@@ -103,10 +107,10 @@ class SgRule:
 class SecurityGroup:
     id: str
     vpc: str
-    ingress: tuple
-    egress: tuple
+    ingress: tuple[Any, ...]
+    egress: tuple[Any, ...]
     egress_default: bool  # no egress list given: the AWS default, all traffic out
-    path: tuple
+    path: ModelPath
 
 
 @dataclass(frozen=True)
@@ -122,9 +126,9 @@ class Target:
     subnet: Optional[str]
     count: int
     healthy: bool
-    security_groups: tuple
+    security_groups: tuple[Any, ...]
     load_balancer: Optional[str]
-    path: tuple
+    path: ModelPath
 
 
 @dataclass(frozen=True)
@@ -135,8 +139,8 @@ class TargetGroup:
     protocol: Optional[str]
     port: Optional[int]
     health_check: HealthCheck
-    targets: tuple
-    path: tuple
+    targets: tuple[Any, ...]
+    path: ModelPath
 
     @property
     def health_check_port(self) -> Optional[int]:
@@ -149,7 +153,7 @@ class Listener:
     port: int
     protocol: str
     target_group: Optional[str]
-    path: tuple
+    path: ModelPath
 
 
 @dataclass(frozen=True)
@@ -157,27 +161,27 @@ class LoadBalancer:
     id: str
     type: str
     vpc: str
-    subnets: tuple
+    subnets: tuple[Any, ...]
     cross_zone: bool
-    security_groups: tuple
+    security_groups: tuple[Any, ...]
     enforce_sg_inbound_on_privatelink: bool
-    listeners: tuple
+    listeners: tuple[Any, ...]
     target_groups: Mapping[str, TargetGroup]
-    path: tuple
+    path: ModelPath
 
 
 @dataclass(frozen=True)
 class EndpointService:
     id: str
     description: Optional[str]
-    load_balancers: tuple
+    load_balancers: tuple[Any, ...]
     acceptance_required: bool
-    allowed_principals: tuple
+    allowed_principals: tuple[Any, ...]
     private_dns_name: Optional[str]
     private_dns_verified: bool
-    supported_regions: Optional[tuple]
+    supported_regions: Optional[tuple[str, ...]]
     notifications: bool
-    path: tuple
+    path: ModelPath
 
 
 @dataclass(frozen=True)
@@ -195,13 +199,13 @@ class Endpoint:
     service_kind: str  # "local", "aws" or "external"
     service_name: str  # the id, the AWS service name (s3) or the partner's service name
     service_region: Optional[str]
-    subnets: tuple
-    security_groups: tuple
+    subnets: tuple[Any, ...]
+    security_groups: tuple[Any, ...]
     private_dns: bool
-    policy: Optional[Mapping]
+    policy: Optional[Mapping[str, Any]]
     state: str
     traffic: Traffic
-    path: tuple
+    path: ModelPath
     private_dns_set: bool = False  # `private_dns` written in the file (a GWLB endpoint must not ask for it)
 
 
@@ -210,9 +214,9 @@ class Call:
     endpoint: str
     port: int
     protocol: str
-    actions: tuple
+    actions: tuple[Any, ...]
     hostname: Optional[str]
-    path: tuple
+    path: ModelPath
 
 
 @dataclass(frozen=True)
@@ -220,10 +224,10 @@ class Workload:
     id: str
     vpc: str
     on_premises: bool
-    subnets: tuple
-    security_groups: tuple
-    calls: tuple
-    path: tuple
+    subnets: tuple[Any, ...]
+    security_groups: tuple[Any, ...]
+    calls: tuple[Any, ...]
+    path: ModelPath
 
 
 @dataclass(frozen=True)
@@ -232,14 +236,14 @@ class Peering:
     requester: str
     accepter: str
     status: str
-    path: tuple
+    path: ModelPath
 
 
 @dataclass(frozen=True)
 class HostedZone:
     name: str
-    vpcs: tuple
-    path: tuple
+    vpcs: tuple[Any, ...]
+    path: ModelPath
 
     def covers(self, hostname: str) -> bool:
         zone = self.name.rstrip(".").lower()
@@ -259,7 +263,7 @@ class Requirements:
 @dataclass(frozen=True)
 class Review:
     status: Optional[str] = None
-    reviewers: tuple = ()
+    reviewers: tuple[Any, ...] = ()
     decided: Optional[str] = None
     notes: Optional[str] = None
 
@@ -268,11 +272,11 @@ class Review:
 class Waiver:
     rule: str
     target: str
-    target_path: tuple
+    target_path: tuple[Any, ...]
     reason: str
     approved_by: Optional[str]
     expires: Optional[_dt.date]
-    path: tuple
+    path: ModelPath
 
     def expired(self, today: _dt.date) -> bool:
         return self.expires is not None and self.expires < today
@@ -284,7 +288,7 @@ class Architecture:
     title: str
     description: Optional[str]
     owner: Optional[str]
-    tags: tuple
+    tags: tuple[Any, ...]
     region: str
     review: Review
     accounts: Mapping[str, Account]
@@ -294,22 +298,23 @@ class Architecture:
     endpoint_services: Mapping[str, EndpointService]
     endpoints: Mapping[str, Endpoint]
     workloads: Mapping[str, Workload]
-    peerings: tuple
-    hosted_zones: tuple
+    peerings: tuple[Any, ...]
+    hosted_zones: tuple[Any, ...]
     requirements: Requirements
     budget_monthly_usd: Optional[float]
-    waivers: tuple
+    waivers: tuple[Any, ...]
     file: str = ""
-    extras: Mapping = field(default_factory=dict)  # top-level x-* keys
+    extras: Mapping[str, Any] = field(default_factory=dict)  # top-level x-* keys
     # derived results that several rules and pages share (the estimate, the decision), computed once
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[tuple[Any, int], tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
-    def derived(self, key, compute, owner=None):
+    def derived(self, key: str | tuple[Any, ...], compute: Callable[[], _T], owner: object = None) -> _T:
         """`compute()`, once per model and key: the key must name everything the result depends
         on; an unhashable input (a price book) is passed as `owner` and compared by identity."""
         hit = self.memo.get((key, id(owner)))
         if hit is not None and hit[0] is owner:
-            return hit[1]
+            cached: _T = hit[1]
+            return cached
         value = compute()
         self.memo[(key, id(owner))] = (owner, value)
         return value
@@ -376,7 +381,7 @@ class Architecture:
     def calls_to(self, ep_id: str) -> list[tuple[Workload, Call]]:
         return [(w, c) for w in self.workloads.values() for c in w.calls if c.endpoint == ep_id]
 
-    def vpc_cidrs(self, vpc_id: str) -> tuple:
+    def vpc_cidrs(self, vpc_id: str) -> tuple[Network, ...]:
         vpc = self.vpcs.get(vpc_id)
         return vpc.cidrs if vpc else ()
 
@@ -393,7 +398,7 @@ class Architecture:
 # -- building -------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=4096)
-def parse_net(text):
+def parse_net(text: str) -> Network:
     return ipaddress.ip_network(text, strict=False)
 
 
@@ -401,11 +406,11 @@ _ANY_V4 = ipaddress.ip_network("0.0.0.0/0")
 _ANY_V6 = ipaddress.ip_network("::/0")
 
 
-def _net(text):
+def _net(text: str | None) -> Network | None:
     return parse_net(text) if text else None
 
 
-def _rules(items, base):
+def _rules(items: list[dict[str, Any]] | None, base: ModelPath) -> tuple[SgRule, ...]:
     return tuple(
         SgRule(protocol=r["protocol"], ports=port_range(r.get("ports")), cidr=_net(r.get("cidr")),
                security_group=r.get("security_group"), path=base + (i,))
@@ -432,7 +437,7 @@ def _get(data: Mapping[str, Any], definition: str, key: str) -> Any:
     return data.get(key, DEFAULTS[definition, key])
 
 
-def build(data: dict, file: str = "") -> Architecture:
+def build(data: dict[str, Any], file: str = "") -> Architecture:
     """Build the model from data that passed the schema and the reference checks."""
     region = data["region"]
     accounts = {k: Account(k, a["id"], a.get("name"), ("accounts", k)) for k, a in data["accounts"].items()}

@@ -4,24 +4,27 @@ port range: PL003). Runs on schema-valid data, before the model is built."""
 
 from __future__ import annotations
 
-from plinkdocs.core.findings import format_path, parse_path
+from typing import Any
+
+from plinkdocs.core.findings import Path, format_path, parse_path
 from plinkdocs.core.load import Document
 from plinkdocs.model.architecture import parse_net
 
 
 class _Refs:
     def __init__(self, doc: Document):
-        self.doc, self.d = doc, doc.data
+        self.doc = doc
+        self.d: dict[str, Any] = doc.data
         self.subnet_vpc: dict[str, list[str]] = {}
         for vid, v in self.d["vpcs"].items():
             for sid in (v.get("subnets") or {}):
                 self.subnet_vpc.setdefault(sid, []).append(vid)
 
-    def report(self, rule, path, message, fix=""):
+    def report(self, rule: str, path: Path, message: str, fix: str = "") -> None:
         line, col = self.doc.locate(path)
         self.doc.problem(rule, message, line, col, path, fix)
 
-    def section(self, path, value, section: str, what: str):
+    def section(self, path: Path, value: Any, section: str, what: str) -> bool:
         if value not in (self.d.get(section) or {}):
             known = sorted(self.d.get(section) or {})
             self.report("PL004", path, f"{what} `{value}` is not defined in `{section}`",
@@ -30,7 +33,7 @@ class _Refs:
             return False
         return True
 
-    def subnet(self, path, sid, vpc, owner):
+    def subnet(self, path: Path, sid: str, vpc: str, owner: str) -> None:
         if vpc not in self.d["vpcs"]:
             return
         if sid in (self.d["vpcs"][vpc].get("subnets") or {}):
@@ -45,7 +48,7 @@ class _Refs:
                         f"use one of {', '.join(f'`{k}`' for k in known)}" if known else
                         f"add it under `vpcs.{vpc}.subnets`")
 
-    def sg(self, path, gid, vpc, owner):
+    def sg(self, path: Path, gid: str, vpc: str, owner: str) -> None:
         if not self.section(path, gid, "security_groups", "security group"):
             return
         gvpc = self.d["security_groups"][gid].get("vpc")
@@ -53,20 +56,20 @@ class _Refs:
             self.report("PL004", path, f"security group `{gid}` belongs to VPC `{gvpc}`, but {owner} is in VPC `{vpc}`",
                         f"use a security group of VPC `{vpc}`")
 
-    def cidr(self, path, text):
+    def cidr(self, path: Path, text: str) -> None:
         try:
             parse_net(text)
         except ValueError as e:
             self.report("PL003", path, f"`{text}` is not a valid CIDR block: {e}")
 
-    def ports(self, path, value):
+    def ports(self, path: Path, value: Any) -> None:
         if isinstance(value, str):
             lo, _, hi = value.partition("-")
             lo_i, hi_i = int(lo), int(hi or lo)
             if not (1 <= lo_i <= 65535 and 1 <= hi_i <= 65535) or lo_i > hi_i:
                 self.report("PL003", path, f"`{value}` is not a port range: ports run from 1 to 65535, low to high")
 
-    def run(self):
+    def run(self) -> None:
         d = self.d
         for vid, v in d["vpcs"].items():
             p = ("vpcs", vid)
@@ -143,7 +146,7 @@ class _Refs:
                 self.sg(p + ("security_groups", i), gid, vpc, owner)
             for i, c in enumerate(w.get("calls") or ()):
                 self.section(p + ("calls", i, "endpoint"), c["endpoint"], "endpoints", "endpoint")
-        ids = {}
+        ids: dict[str, int] = {}
         for i, pr in enumerate(d.get("peerings") or ()):
             p = ("peerings", i)
             if pr["id"] in ids:
@@ -156,11 +159,11 @@ class _Refs:
             for j, v in enumerate(z.get("vpcs") or ()):
                 self.section(("hosted_zones", i, "vpcs", j), v, "vpcs", "VPC")
         for i, w in enumerate(d.get("waivers") or ()):
-            tp = ("waivers", i, "target")
+            target_at = ("waivers", i, "target")
             try:
                 target = parse_path(w["target"])
             except ValueError:
-                self.report("PL004", tp, f"waiver target `{w['target']}` is not a model path",
+                self.report("PL004", target_at, f"waiver target `{w['target']}` is not a model path",
                             "write a path such as `endpoints.analytics` or `endpoints.analytics.subnets[1]`")
                 continue
             node = d
@@ -170,7 +173,7 @@ class _Refs:
                 elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
                     node = node[seg]
                 else:
-                    self.report("PL004", tp, f"waiver target `{format_path(target)}` names nothing in this design",
+                    self.report("PL004", target_at, f"waiver target `{format_path(target)}` names nothing in this design",
                                 "point the waiver at the path its finding reports")
                     break
 
