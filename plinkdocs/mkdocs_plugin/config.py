@@ -16,4 +16,6 @@ class PlinkdocsConfig(_Config):
     source = c.Type(bool, default=True)  # show each design's YAML on its page
     diagrams = c.Type(bool, default=True)
     assets = c.Type(bool, default=True)  # add the plinkdocs style sheet and zoom script
+    group_by = c.Choice(("review", "owner", "tag", "none"), default="review")  # the designs in the nav
+    nav_limit = c.Type(int, default=20)  # at most this many entries on each level of the designs' nav
     unlisted = c.Optional(c.Type(str))  # a nav section that collects hand-written pages the nav leaves out

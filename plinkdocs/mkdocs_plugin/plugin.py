@@ -19,7 +19,9 @@ Where `nav` is written out in mkdocs.yml, an entry that points at a generated se
 index page (`architectures/index.md`, `rules/index.md`, `guides/index.md`) grows into that
 section with all its pages, and with `unlisted: <section title>` the hand-written pages the
 nav does not name join that section (so a new page in docs/ is never left out). Without
-`nav`, MkDocs lists the pages by folder.
+`nav`, the plugin writes one: the hand-written pages by folder, then Architectures, Rules
+and Guides. The design pages are grouped (`group_by`) with at most `nav_limit` entries on
+each level, so that a page of a site with hundreds of designs carries a bounded number of links.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ from mkdocs.structure.files import File, Files
 from plinkdocs.analysis.cost import PriceError
 from plinkdocs.mkdocs_plugin.config import PlinkdocsConfig
 from plinkdocs.outputs.site import Generator, Options, SiteError
-from plinkdocs.outputs.site.generate import ASSETS
-from plinkdocs.outputs.site.nav import add_unlisted, generated_nav
+from plinkdocs.outputs.site.generate import ASSETS, GUIDES, RULES
+from plinkdocs.outputs.site.nav import add_unlisted, default_nav, generated_nav
 from plinkdocs.pipeline.config import ConfigError, find_config, load_config
 
 log = logging.getLogger("mkdocs.plugins.plinkdocs")
@@ -75,7 +77,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         if self.config.cache:
             cache_dir = str(root / (self.config.cache_dir or ".plinkdocs-cache"))
         options = Options(section=self.config.section, source=self.config.source, diagrams=self.config.diagrams,
-                          cache_dir=cache_dir, root=str(root), doc_pages=frozenset(doc_pages))
+                          cache_dir=cache_dir, root=str(root), doc_pages=frozenset(doc_pages),
+                          group_by=self.config.group_by, nav_limit=self.config.nav_limit)
         key = (repr(plconfig), repr(options))
         if self._generator is None or self._generator_key != key:
             try:
@@ -122,7 +125,11 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
                 files.remove(existing)
             files.append(File.generated(config, src_uri, content=content))
         hand_written = [f.src_uri for f in files.documentation_pages() if f.generated_by is None]
-        config.nav = add_unlisted(generated_nav(config.nav, tree.nav), hand_written, self.config.unlisted)
+        nav = config.nav
+        if nav is None:  # MkDocs would list every design page flat: list the sections ourselves
+            nav = default_nav(hand_written, {"Architectures": f"{self.config.section}/index.md",
+                                             "Rules": f"{RULES}/index.md", "Guides": f"{GUIDES}/index.md"})
+        config.nav = add_unlisted(generated_nav(nav, tree.nav), hand_written, self.config.unlisted)
         return files
 
     def on_serve(self, server, *, config, builder):

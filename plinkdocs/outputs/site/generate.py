@@ -40,6 +40,7 @@ from plinkdocs.core.load import load_file
 from plinkdocs.outputs import diagram, escape, plot
 from plinkdocs.outputs.site import checklist as _checklist
 from plinkdocs.outputs.site import gotchas
+from plinkdocs.outputs.site.nav import GROUPINGS, MIN_LIMIT, NavDesign, design_nav, natural_key
 from plinkdocs.outputs.site.progress import Progress
 from plinkdocs.outputs.site.render import relative
 from plinkdocs.outputs.site.render import render as _render
@@ -81,8 +82,14 @@ class Options:
     progress: bool | None = None  # None: only when standard error is a terminal
     jobs: int | None = None  # Graphviz runs at once (default: the number of cores)
     doc_pages: frozenset = frozenset()  # the site's own pages (format.md, ...) that generated pages may link to
+    group_by: str = "review"  # the design pages in the navigation: by review status, owner, tag, or none
+    nav_limit: int = 20  # at most this many entries on each level of the design navigation
 
     def validate(self) -> None:
+        if self.group_by not in GROUPINGS:
+            raise SiteError(f"group_by {self.group_by!r} must be one of {', '.join(GROUPINGS)}")
+        if not isinstance(self.nav_limit, int) or self.nav_limit < MIN_LIMIT:
+            raise SiteError(f"nav_limit {self.nav_limit!r} must be a whole number of at least {MIN_LIMIT}")
         parts = PurePosixPath(self.section).parts
         if not parts or any(not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", p) for p in parts) \
                 or parts[0] in (RULES, GUIDES, "assets"):
@@ -101,6 +108,7 @@ class Design:
     counts: Counts
     summary: dict = field(default_factory=dict)  # cost and recommendation, for the portfolio
     problems: list = field(default_factory=list)  # what plinkdocs itself could not do
+    label: str = ""  # the title, with the file name when another design has the same title
 
     @property
     def model(self):
@@ -267,6 +275,7 @@ class Generator:
         result, where = self.check(paths)
         slugs = self.slugs(result)
         designs = [Design(slugs[r.file], r.file, r, _title_of(r), Counts.of(r.findings)) for r in result.files]
+        _label(designs)
         for d in designs:
             if d.file in self._crashed:
                 d.problems.append(self._crashed[d.file])
@@ -315,13 +324,21 @@ class Generator:
         for name in ASSET_FILES:
             files[f"{ASSETS}/{name}"] = (_ASSET_SRC / name).read_bytes()
 
-        order = sorted(designs, key=lambda d: (d.title.casefold(), d.slug))
         nav = {
-            f"{self.section}/index.md": [f"{self.section}/index.md"] + [self.design_page(d.slug) for d in order],
+            f"{self.section}/index.md": design_nav(f"{self.section}/index.md", self._nav_designs(designs),
+                                                   self.options.group_by, self.options.nav_limit),
             f"{RULES}/index.md": [f"{RULES}/index.md"] + [self.rule_page(r) for r in rules],
             f"{GUIDES}/index.md": [f"{GUIDES}/index.md", f"{GUIDES}/gotchas.md", f"{GUIDES}/decision-guide.md"],
         }
         return SiteTree(dict(sorted(files.items())), nav, designs, problems)
+
+    def _nav_designs(self, designs: list) -> list:
+        order = sorted(designs, key=lambda d: (natural_key(d.title), d.slug))
+        return [NavDesign(d.title, d.label, self.design_page(d.slug),
+                          owner=d.model.owner if d.model is not None else None,
+                          tags=tuple(str(t) for t in d.model.tags) if d.model is not None else (),
+                          status=d.model.review.status if d.model is not None else None,
+                          readable=d.model is not None) for d in order]
 
     # -- one design ---------------------------------------------------------------------
     def _key(self, d: Design, path) -> str:
@@ -408,6 +425,9 @@ class Generator:
         ctx["checklist"] = _checklist.evaluate(model, d.findings, lambda rid: rid in ran and rid in registered)
         ctx["source"] = _source_text(d.result, Path(path)) if self.options.source else None
         ctx["source_limit"] = SOURCE_LIMIT
+        # a location links to its line of the source shown below, when that line is shown
+        ctx["source_lines"] = _shown_lines(ctx["source"][:SOURCE_LIMIT]) if ctx["source"] is not None else 0
+        ctx["findings"] = sorted(d.findings, key=finding_order)
         ctx["waiver_use"] = _waiver_use(d)
         out[page] = _render("design.md.j2", doc_link=self._doc_link, **ctx)
         return out
@@ -522,6 +542,31 @@ def _check_one(item: tuple, config: Config | None = None) -> tuple:
 def _reason(e: Exception) -> str:
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return text[:300]
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def finding_order(f) -> tuple:
+    """Findings as a reviewer reads them: the ones in force before the waived ones, errors,
+    then warnings, then info, each by line and column."""
+    return (f.waived is not None, SEVERITY_ORDER.get(f.severity, 3), f.line or 0, f.column or 0, f.rule)
+
+
+def _shown_lines(text: str) -> int:
+    """The number of lines `numbered_code_block` shows for `text`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    return text.count("\n") + 1 if text else 0
+
+
+def _label(designs: list) -> None:
+    """Set each design's label: its title, and its file name too when another design has
+    the same title (so that two designs titled alike can be told apart)."""
+    seen: dict = {}
+    for d in designs:
+        seen[d.title.casefold().strip()] = seen.get(d.title.casefold().strip(), 0) + 1
+    for d in designs:
+        d.label = d.title if seen[d.title.casefold().strip()] == 1 else f"{d.title} ({PurePosixPath(d.file).name})"
 
 
 def _waiver_use(d: Design) -> dict:

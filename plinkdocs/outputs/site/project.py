@@ -40,7 +40,7 @@ DEFAULT_CONFIG = {
     "theme": {
         "name": "material",
         "font": False,
-        "features": ["navigation.sections", "navigation.indexes", "navigation.top", "search.suggest",
+        "features": ["navigation.sections", "navigation.indexes", "navigation.prune", "navigation.top", "search.suggest",
                      "search.highlight", "content.code.copy", "toc.follow"],
         "palette": [
             {"media": "(prefers-color-scheme: light)", "scheme": "default",
@@ -195,8 +195,13 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
     doc_pages = frozenset()
     if docs_src is not None and docs_src.is_dir():
         doc_pages = frozenset(p.relative_to(docs_src).as_posix() for p in docs_src.rglob("*.md"))
+    try:
+        group_by, nav_limit = str(opts.get("group_by", "review")), int(opts.get("nav_limit", 20))
+    except (TypeError, ValueError):
+        raise SiteError(f"nav_limit {opts.get('nav_limit')!r} in the plinkdocs plugin's options must be a whole number") \
+            from None
     gen = Generator(config or Config(), Options(section=section, cache_dir=cache_dir, jobs=jobs, root=str(Path.cwd()),
-                                                doc_pages=doc_pages))
+                                                doc_pages=doc_pages, group_by=group_by, nav_limit=nav_limit))
     tree = gen.generate([arch])
     for file, problem in tree.problems:
         print(f"plinkdocs site: {file}: {problem}", file=stderr)

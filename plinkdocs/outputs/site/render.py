@@ -74,6 +74,7 @@ def environment() -> jinja2.Environment:
         message=escape.message,
         markdown=escape.markdown,
         code_block=escape.code_block,
+        numbered_code_block=escape.numbered_code_block,
         trusted=Markup,
         count=_count,
         indent4=_indent4,
