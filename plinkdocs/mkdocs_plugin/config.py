@@ -18,4 +18,5 @@ class PlinkdocsConfig(_Config):
     assets = c.Type(bool, default=True)  # add the plinkdocs style sheet and zoom script
     group_by = c.Choice(("review", "owner", "tag", "none"), default="review")  # the designs in the nav
     nav_limit = c.Type(int, default=20)  # at most this many entries on each level of the designs' nav
+    swap = c.Type(bool, default=True)  # `mkdocs build`: build beside site_dir, swap it in when it succeeded
     unlisted = c.Optional(c.Type(str))  # a nav section that collects hand-written pages the nav leaves out

@@ -30,17 +30,29 @@ import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from plinkdocs.analysis.cost import PriceError
 from plinkdocs.mkdocs_plugin.config import PlinkdocsConfig
-from plinkdocs.outputs.site import Generator, Options, SiteError
+from plinkdocs.outputs.site import Generator, Options, SiteError, swap
 from plinkdocs.outputs.site.generate import ASSETS, GUIDES, RULES
 from plinkdocs.outputs.site.nav import add_unlisted, default_nav, generated_nav
+from plinkdocs.outputs.site.progress import Progress
 from plinkdocs.pipeline.config import ConfigError, find_config, load_config
 
 log = logging.getLogger("mkdocs.plugins.plinkdocs")
+
+
+class _Warnings(logging.Handler):
+    """Counts MkDocs's warnings, as `--strict` does, to know whether the build will be kept."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
 
 
 class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
@@ -51,11 +63,79 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         self._generator = None
         self._generator_key = None
         self.tree = None
+        self._command = None
+        self._swap = None  # (the site folder, the folder the build writes), during `mkdocs build`
+        self._warnings = None
+        self._pages = None
 
     # The presence of on_startup keeps this instance across the rebuilds of `mkdocs serve`,
     # and with it the in-memory cache.
     def on_startup(self, *, command, dirty):
         self._command = command
+        self._dirty = dirty
+
+    # -- the build beside site/ ---------------------------------------------------------
+    def _start_swap(self, config) -> None:
+        """`mkdocs build` writes into a new folder beside site_dir; `_finish_swap` swaps it in."""
+        if not (self.config.swap and self._command == "build" and not getattr(self, "_dirty", False)):
+            return
+        target = Path(config.site_dir)
+        try:
+            new = swap.build_dir(target)
+        except OSError as e:
+            raise PluginError(f"plinkdocs: {e}") from None
+        self._swap = (target, new)
+        config.site_dir = str(new)
+        if config.strict:
+            self._warnings = _Warnings()
+            logging.getLogger("mkdocs").addHandler(self._warnings)
+
+    def _finish_swap(self, config, keep: bool) -> None:
+        if self._swap is None:
+            return
+        target, new = self._swap
+        self._swap = None
+        config.site_dir = str(target)
+        if self._warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self._warnings)
+            keep = keep and self._warnings.count == 0  # `--strict` will abort: keep the last good site
+            self._warnings = None
+        if not keep:
+            swap.discard(new)
+            log.info(f"plinkdocs: the build failed; {target} is left as it was")
+            return
+        try:
+            swap.swap_in(new, target)
+        except OSError as e:
+            swap.discard(new)
+            raise PluginError(f"plinkdocs: cannot put the new site in place of {target}: {e}") from None
+
+    @event_priority(-100)  # after every other plugin has written its files (the search index)
+    def on_post_build(self, *, config):
+        self._finish_swap(config, keep=True)
+
+    def on_build_error(self, *, error):
+        if self._swap is not None:
+            target, new = self._swap
+            self._swap = None
+            if self._warnings is not None:
+                logging.getLogger("mkdocs").removeHandler(self._warnings)
+                self._warnings = None
+            swap.discard(new)
+            log.info(f"plinkdocs: the build failed; {target} is left as it was")
+
+    # -- progress in a long build -------------------------------------------------------
+    def on_nav(self, nav, *, config, files):
+        self._pages = Progress(len(files.documentation_pages()), "pages", verb="built")
+        return nav
+
+    def on_post_page(self, output, *, page, config):
+        if self._pages is not None:
+            self._pages.step(page.file.src_uri)
+            if self._pages.done >= self._pages.total:
+                self._pages.close()
+                self._pages = None
+        return output
 
     def _root(self, config) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -93,6 +173,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         return self._generator
 
     def on_config(self, config):
+        self._start_swap(config)
         if self.config.assets:
             css, js = f"{ASSETS}/plinkdocs.css", f"{ASSETS}/plinkdocs.js"
             if css not in [str(x) for x in config.extra_css]:

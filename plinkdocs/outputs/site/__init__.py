@@ -8,6 +8,7 @@ pages to a MkDocs build in memory.
 
 from __future__ import annotations
 
+from plinkdocs.outputs.site import swap
 from plinkdocs.outputs.site.generate import (
     MARKER,
     Generator,
@@ -21,4 +22,4 @@ def generate(paths, config=None, options: Options | None = None) -> SiteTree:
     return Generator(config, options).generate(paths)
 
 
-__all__ = ["MARKER", "Generator", "Options", "SiteError", "SiteTree", "generate"]
+__all__ = ["swap", "MARKER", "Generator", "Options", "SiteError", "SiteTree", "generate"]

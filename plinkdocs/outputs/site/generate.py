@@ -281,7 +281,9 @@ class Generator:
                 d.problems.append(self._crashed[d.file])
         files: dict = {}
         problems: list = []
-        progress = Progress(len(designs), "designs", enabled=self.options.progress)
+        progress = Progress(len(designs), "designs", enabled=self.options.progress, verb="made the pages of")
+        if progress.lines:
+            progress.stream.write(f"plinkdocs: checked {len(designs)} designs\n")
         used = set()
         todo = []
         for d in designs:

@@ -1,29 +1,45 @@
-"""A one-line progress bar on standard error, shown only in a terminal."""
+"""Progress on standard error: a one-line bar in a terminal, plain lines in a log."""
 
 from __future__ import annotations
 
 import sys
+import time
 
 
 class Progress:
-    """`Progress(total, "designs")`; `step()` after each one; `close()` at the end.
+    """`Progress(total, "designs", verb="rendered")`; `step()` after each one; `close()` at the end.
 
-    Silent unless the stream is a terminal and there is more than one thing to do, so logs,
-    pipes and CI output stay clean."""
+    In a terminal, a bar redrawn in place. Elsewhere (a CI log, a pipe), a plain line such as
+    ``plinkdocs: rendered 30/300 designs`` every tenth of the work or every `interval`
+    seconds, whichever comes first, and one at the end, so that a long build is never silent;
+    nothing for less than `LINES_FROM` things, so that small runs stay quiet."""
 
     WIDTH = 30
+    LINES_FROM = 20
 
-    def __init__(self, total: int, what: str = "designs", stream=None, enabled: bool | None = None):
-        self.total, self.what, self.done = total, what, 0
+    def __init__(self, total: int, what: str = "designs", stream=None, enabled: bool | None = None,
+                 lines: bool | None = None, verb: str = "done", interval: float = 10.0, clock=time.monotonic):
+        self.total, self.what, self.verb, self.done = total, what, verb, 0
         self.stream = stream if stream is not None else sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        tty = bool(isatty and isatty())
         if enabled is None:
-            isatty = getattr(self.stream, "isatty", None)
-            enabled = bool(isatty and isatty()) and total > 1
+            enabled = tty and total > 1
         self.enabled = enabled
+        self.lines = (not enabled and not tty and total >= self.LINES_FROM) if lines is None else lines
+        self.every = max(1, -(-total // 10))
+        self.interval, self.clock = interval, clock
+        self._last = clock()
         self._shown = False
 
     def step(self, label: str = "") -> None:
         self.done += 1
+        if self.lines:
+            now = self.clock()
+            if self.done % self.every == 0 or self.done == self.total or now - self._last >= self.interval:
+                self.stream.write(f"plinkdocs: {self.verb} {self.done}/{self.total} {self.what}\n")
+                self.stream.flush()
+                self._last = now
         if not self.enabled:
             return
         filled = self.WIDTH * self.done // max(self.total, 1)
