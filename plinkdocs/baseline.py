@@ -136,9 +136,10 @@ def write(path: str | os.PathLike, findings: Iterable[Finding]) -> int:
 def load(path: str | os.PathLike) -> Baseline:
     """Read a baseline file; raises BaselineError with the reason when it is unusable."""
     shown = os.fspath(path)
+    from plinkdocs.fsutil import read_regular
+
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = read_regular(path)  # never a FIFO or a device: those would hang or never end
     except FileNotFoundError:
         raise BaselineError(f"{shown}: baseline file not found (create it with --create-baseline)") from None
     except OSError as e:
@@ -154,6 +155,8 @@ def parse(raw: bytes | str, shown: str = "<baseline>") -> Baseline:
         raise BaselineError(f"{shown}: the baseline file is not UTF-8 text") from None
     except json.JSONDecodeError as e:
         raise BaselineError(f"{shown}:{e.lineno}:{e.colno}: not a JSON baseline file: {e.msg}") from None
+    except RecursionError:  # a baseline is flat: arrays in arrays thousands deep are not one
+        raise BaselineError(f"{shown}: not a baseline file: the JSON nests too deep") from None
 
     def fail(msg):
         raise BaselineError(f"{shown}: {msg}")

@@ -58,27 +58,92 @@ class RunResult:
 
 
 def display_path(path: str | os.PathLike) -> str:
-    """Repository-relative with forward slashes when under the working folder, else as given."""
+    """Repository-relative with forward slashes when under the working folder, else as given.
+    A name that is not valid UTF-8 keeps its bytes as `\\xNN` escapes (see fsutil.printable)."""
+    from plinkdocs.fsutil import printable
+
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
-        return Path(os.path.relpath(absolute, cwd)).as_posix()
-    return Path(path).as_posix()
+        return printable(Path(os.path.relpath(absolute, cwd)).as_posix())
+    return printable(Path(path).as_posix())
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named, and YAML files under folders named (hidden folders skipped), sorted, once each."""
+class DiscoveryError(Exception):
+    """Designs that cannot be read, or no designs at all: one line per problem, each naming
+    the path. A run never passes over them in silence."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _admit(path: Path, folder: Path | None, problems: list[str]) -> bool:
+    """Is `path` a regular file (inside `folder`, after resolving links, when one is given)?
+    Anything else is a problem, and is never opened."""
+    import stat
+
+    from plinkdocs.fsutil import inside, kind, reason
+
+    shown = display_path(path)
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        problems.append(f"{shown}: cannot read: {reason(e)}")
+        return False
+    if folder is not None and not inside(path, folder):
+        problems.append(f"{shown}: links to {display_path(os.path.realpath(path))}, outside "
+                        f"{display_path(folder)}; only files inside the designs folder are read")
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        problems.append(f"{shown}: {kind(st.st_mode)}, not a regular file; not read")
+        return False
+    if not os.access(path, os.R_OK):
+        problems.append(f"{shown}: cannot read: permission denied")
+        return False
+    return True
+
+
+def _walk(folder: Path, problems: list[str]) -> list[Path]:
+    """The YAML files under `folder` (hidden names skipped; linked folders not followed)."""
     found: list[Path] = []
+
+    def failed(e: OSError) -> None:
+        from plinkdocs.fsutil import reason
+
+        problems.append(f"{display_path(e.filename or folder)}: cannot read the folder: {reason(e)}")
+
+    for root, dirs, files in os.walk(folder, onerror=failed):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                p = Path(root) / name
+                if _admit(p, folder, problems):
+                    found.append(p)
+    return found
+
+
+def discover(paths: Iterable[str | os.PathLike], allow_empty: bool = False) -> list[Path]:
+    """Files named, and YAML files under folders named (hidden folders skipped), sorted, once each.
+
+    Only regular files are returned, and under a folder only those that stay inside it once
+    links are resolved. Raises DiscoveryError, listing every problem, when a path cannot be
+    read, is something else than a regular file or a folder, leaves its folder, or when no
+    design is found at all (unless `allow_empty`: one side of a diff may have none)."""
+    found: list[Path] = []
+    problems: list[str] = []
+    paths = list(paths)
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                        found.append(Path(root) / name)
-        else:
+            found.extend(_walk(p, problems))
+        elif _admit(p, None, problems):
             found.append(p)
+    if problems:
+        raise DiscoveryError(problems)
+    if not found and not allow_empty:
+        named = ", ".join(display_path(p) for p in paths) or "the paths given"
+        raise DiscoveryError([f"{named}: no designs found (files ending in .yaml or .yml)"])
     seen, out = set(), []
     for p in found:
         key = os.path.normpath(p)
@@ -226,14 +291,16 @@ def _worker_check(path: str) -> FileResult:
 
 
 def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None, jobs: int | None = None,
-                keep: bool = True, cache_dir: str | os.PathLike | None = None) -> RunResult:
+                keep: bool = True, cache_dir: str | os.PathLike | None = None,
+                allow_empty: bool = False) -> RunResult:
     """Check every design under `paths`.
 
     With `keep=False` the results carry findings only (no node trees, no models), which lets
     large runs use one worker process per core (`jobs` overrides the automatic choice) and
-    lets unchanged designs come from the result cache in `cache_dir`."""
+    lets unchanged designs come from the result cache in `cache_dir`. Raises DiscoveryError
+    for paths that cannot be read (see `discover`)."""
     config = config or Config()
-    files = discover(paths)
+    files = discover(paths, allow_empty)
     if keep or cache_dir is None:
         results = _check_files(files, config, jobs, keep)
     else:
@@ -244,7 +311,8 @@ def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None
 
 
 def _check_cached(files: list, config: Config, jobs: int | None, cache_dir) -> list:
-    from plinkdocs.resultcache import ResultCache
+    from plinkdocs.fsutil import read_regular
+    from plinkdocs.resultcache import ResultCache, prune
 
     cache = ResultCache(cache_dir, config)
     results: list = [None] * len(files)
@@ -252,18 +320,19 @@ def _check_cached(files: list, config: Config, jobs: int | None, cache_dir) -> l
     todo = []
     for i, p in enumerate(files):
         try:
-            if os.stat(p).st_size <= config.limits.max_bytes:
-                with open(p, "rb") as fh:
-                    keys[i] = cache.key(display_path(p), fh.read())
+            raw = read_regular(p, config.limits.max_bytes)
+            if len(raw) <= config.limits.max_bytes:
+                keys[i] = cache.key(display_path(p), raw)
                 results[i] = cache.get(keys[i])
         except OSError:
-            pass
+            pass  # checked afresh: the finding says what is wrong with the file
         if results[i] is None:
             todo.append(i)
     for i, r in zip(todo, _check_files([files[i] for i in todo], config, jobs, False)):
         results[i] = r
         if i in keys:
             cache.put(keys[i], r)
+    prune(cache_dir)
     return results
 
 

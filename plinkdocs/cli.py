@@ -32,11 +32,20 @@ def exit_status(findings, fail_on: str = "error") -> int:
 
 def _write(text: str, out: str | None) -> None:
     if out and out != "-":
-        from plinkdocs.fsutil import write_atomic
+        from plinkdocs.fsutil import OutputPathError, write_output
 
-        write_atomic(out, text)
+        try:
+            write_output(out, text)
+        except OutputPathError as e:
+            raise UsageError(str(e)) from None
     else:
         sys.stdout.write(text)
+
+
+def _cache_dir(args) -> str | None:
+    from plinkdocs.resultcache import default_dir
+
+    return None if args.no_cache else (args.cache_dir or default_dir())
 
 
 def _config(args):
@@ -70,7 +79,7 @@ def cmd_check(args) -> int:
 
     gc.freeze()  # what is imported lives to the end: keep the collector from walking it again and again
     result = check_paths(paths, config, jobs=args.jobs, keep=False,
-                         cache_dir=None if args.no_cache else args.cache_dir)
+                         cache_dir=_cache_dir(args))
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
@@ -172,7 +181,7 @@ def cmd_diagram(args) -> int:
 
     try:
         return diagram_paths(_default_paths(args.paths), args.output, parse_formats(args.format), _config(args),
-                             jobs=args.jobs, cache_dir=None if args.no_cache else args.cache_dir)
+                             jobs=args.jobs, cache_dir=_cache_dir(args))
     except DiagramError as e:
         raise UsageError(str(e)) from None
 
@@ -184,7 +193,7 @@ def cmd_site(args) -> int:
 
     try:
         return run(args.out, args.architectures, _config(args), args.mkdocs_config, args.section,
-                   cache_dir=None if args.no_cache else args.cache_dir, jobs=args.jobs)
+                   cache_dir=_cache_dir(args), jobs=args.jobs)
     except (SiteError, OutputError) as e:
         raise UsageError(str(e)) from None
 
@@ -209,8 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="lowest severity that makes the exit status non-zero (default: error)")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes (default: one per core for large runs, none for a few files)")
-    p.add_argument("--cache-dir", metavar="DIR", default=".plinkdocs-cache",
-                   help="where results of unchanged designs are kept (default: .plinkdocs-cache)")
+    p.add_argument("--cache-dir", metavar="DIR", default=None,
+                   help="where results of unchanged designs are kept (default: $PLINKDOCS_CACHE_DIR, else "
+                        ".plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="check every design afresh, and keep nothing")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--baseline", metavar="FILE",
@@ -260,8 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="Graphviz runs at once (default: the number of cores)")
-    p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
-                   help="where drawn diagrams are kept for reuse (default: .plinkdocs-cache)")
+    p.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="where drawn diagrams are kept for reuse (default: $PLINKDOCS_CACHE_DIR, else "
+                        ".plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="draw every diagram again")
 
     p = add("site", cmd_site, "Write the documentation site's pages for every design, as a folder that MkDocs "
@@ -276,8 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="Graphviz runs at once (default: the number of cores)")
-    p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
-                   help="where pages and diagrams are kept for reuse (default: .plinkdocs-cache)")
+    p.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="where pages and diagrams are kept for reuse (default: $PLINKDOCS_CACHE_DIR, else "
+                        ".plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="render every design again")
     return parser
 
@@ -293,10 +305,17 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    from plinkdocs.check import DiscoveryError
+
     try:
         return args.func(args)
     except (UsageError, ConfigError) as e:
-        print(f"plinkdocs {args.command}: {e}", file=sys.stderr)
+        for line in str(e).splitlines() or [""]:  # one line per problem
+            print(f"plinkdocs {args.command}: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except DiscoveryError as e:
+        for line in e.problems:
+            print(f"plinkdocs {args.command}: {line}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return 0

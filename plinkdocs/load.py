@@ -195,8 +195,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 def load_file(path: str | os.PathLike, display: str | None = None, limits: Limits = Limits()) -> Document:
     display = display if display is not None else str(path)
     doc = Document(file=display)
+    from plinkdocs.fsutil import open_regular
+
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # never a FIFO or a device: those would hang or never end
             size = os.fstat(fh.fileno()).st_size
             if size > limits.max_bytes:
                 doc.problem("PL005", f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes",

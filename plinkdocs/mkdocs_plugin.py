@@ -83,7 +83,9 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
             raise PluginError(f"plinkdocs: {e}") from None
         cache_dir = None
         if self.config.cache:
-            cache_dir = str(root / (self.config.cache_dir or ".plinkdocs-cache"))
+            from plinkdocs.resultcache import default_dir
+
+            cache_dir = str(root / (self.config.cache_dir or default_dir()))
         options = Options(section=self.config.section, source=self.config.source, diagrams=self.config.diagrams,
                           cache_dir=cache_dir, root=str(root), doc_pages=frozenset(doc_pages))
         key = (repr(plconfig), repr(options))
@@ -119,10 +121,14 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
             raise PluginError(f"plinkdocs: the architectures folder {self.config.architectures!r} "
                               f"(from mkdocs.yml) does not exist")
         gen = self._get_generator(config, {f.src_uri for f in files.documentation_pages()})
+        from plinkdocs.check import DiscoveryError
+
         try:
             tree = gen.generate([arch])
         except PriceError as e:
             raise PluginError(f"plinkdocs: {e}") from None
+        except DiscoveryError as e:
+            raise PluginError("plinkdocs: " + "; ".join(e.problems)) from None
         self.tree = tree
         for file, problem in tree.problems:
             log.warning(f"plinkdocs: {file}: {problem}")

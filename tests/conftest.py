@@ -32,3 +32,20 @@ def _not_under_github_actions(monkeypatch):
     read its text output must see the same default wherever the suite runs."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_outside_the_repository(tmp_path_factory):
+    """Every cache the suite fills (results, pages, diagrams) and the key that seals its
+    entries live in a temporary folder: the suite never writes into the repository's
+    `.plinkdocs-cache` nor into the user's configuration folder."""
+    where = tmp_path_factory.mktemp("plinkdocs-state")
+    saved = {k: os.environ.get(k) for k in ("PLINKDOCS_CACHE_DIR", "PLINKDOCS_SECRET_FILE")}
+    os.environ["PLINKDOCS_CACHE_DIR"] = str(where / "cache")
+    os.environ["PLINKDOCS_SECRET_FILE"] = str(where / "cache-secret")
+    yield where
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v

@@ -51,6 +51,12 @@ _RESERVED = {"index"}
 SOURCE_LIMIT = 500_000  # characters of a design's source shown on its page
 
 
+def _default_cache_dir() -> str:
+    from plinkdocs.resultcache import default_dir
+
+    return default_dir()
+
+
 class SiteError(Exception):
     """The site cannot be generated as asked (a bad option); nothing was written."""
 
@@ -60,7 +66,7 @@ class Options:
     section: str = "architectures"  # the folder of the design pages, under the docs root
     source: bool = True  # show each design's YAML, folded away
     diagrams: bool = True
-    cache_dir: str | None = ".plinkdocs-cache"
+    cache_dir: str | None = field(default_factory=lambda: _default_cache_dir())
     root: str = "."  # file names on the pages are relative to this folder
     progress: bool | None = None  # None: only when standard error is a terminal
     jobs: int | None = None  # Graphviz runs at once (default: the number of cores)
@@ -141,11 +147,12 @@ def _title_of(r: FileResult) -> str:
 
 
 def _source_text(r: FileResult, path: Path) -> str:
+    from plinkdocs.fsutil import read_regular
+
     text = r.document.text
-    if not text:
+    if not text:  # not loaded (not UTF-8, say): the bytes as far as they decode
         try:
-            with open(path, "rb") as fh:
-                text = fh.read(SOURCE_LIMIT + 1).decode("utf-8", "replace")
+            text = read_regular(path, SOURCE_LIMIT).decode("utf-8", "replace")
         except OSError:
             text = ""
     return text
@@ -320,11 +327,13 @@ class Generator:
 
     # -- one design ---------------------------------------------------------------------
     def _key(self, d: Design, path) -> str:
+        from plinkdocs.fsutil import read_regular
+
         h = hashlib.sha256()
         h.update(f"{code_fingerprint()}\n{self.section}\n{d.slug}\n{d.file}\n{self.options.source}\n"
                  f"{self.options.diagrams}\n{sorted(self.options.doc_pages)}\n".encode())
         try:
-            h.update(Path(path).read_bytes())
+            h.update(read_regular(path))
         except OSError:
             h.update(b"<unreadable>")
         h.update(json.dumps([f.to_dict() for f in d.findings], sort_keys=True).encode())

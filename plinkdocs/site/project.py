@@ -152,11 +152,12 @@ def write_project(tree: SiteTree, out_dir, section: str, base: dict | None = Non
 
 
 def run(out: str, architectures: str | None = None, config=None, mkdocs_config: str | None = None,
-        section: str | None = None, cache_dir: str | None = ".plinkdocs-cache", jobs: int | None = None,
+        section: str | None = None, cache_dir: str | None = "", jobs: int | None = None,
         stdout=None, stderr=None) -> int:
     """`plinkdocs site`: generate and write the project; 0 when written (designs with errors
     included: their pages show the findings). Raises SiteError or OutputError for what
-    stops it (bad options, a folder that is not plinkdocs's to replace)."""
+    stops it (bad options, a folder that is not plinkdocs's to replace). `cache_dir` "" is
+    the default folder (resultcache.default_dir), None no cache."""
     import sys
 
     from plinkdocs.config import Config
@@ -188,6 +189,10 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
     doc_pages = frozenset()
     if docs_src is not None and docs_src.is_dir():
         doc_pages = frozenset(p.relative_to(docs_src).as_posix() for p in docs_src.rglob("*.md"))
+    if cache_dir == "":
+        from plinkdocs.resultcache import default_dir
+
+        cache_dir = default_dir()
     gen = Generator(config or Config(), Options(section=section, cache_dir=cache_dir, jobs=jobs, root=str(Path.cwd()),
                                                 doc_pages=doc_pages))
     tree = gen.generate([arch])
