@@ -221,10 +221,15 @@ def check_document(doc: Document, config: Config) -> FileResult:
     model = None
     extra: list[Finding] = []
     if doc.ok:
-        if not schema.validate(doc):
-            if not refs.check_references(doc):
-                model = build(doc.data, doc.file)
-                extra = run_rules(model, doc, config)
+        try:
+            if not schema.validate(doc):
+                if not refs.check_references(doc):
+                    model = build(doc.data, doc.file)
+                    extra = run_rules(model, doc, config)
+        except RecursionError:  # the depth limit keeps data well below this; a last guard, not a crash
+            model, extra = None, []
+            doc.problem("PL005", f"the document nests too deep to check (limits.max_depth is "
+                        f"{config.limits.max_depth})", fix="flatten the structure, or lower limits.max_depth")
     findings = _waive(_finalize(doc, config, extra), model, config)
     findings.sort(key=Finding.sort_key)
     name = name_finding = None

@@ -19,7 +19,11 @@ class ConfigError(Exception):
         super().__init__(message)
         self.message, self.file, self.line, self.column = message, file, line, column
 
+    lines: list | None = None  # every problem, one line each, when there are several
+
     def __str__(self) -> str:
+        if self.lines:
+            return "\n".join(self.lines)
         return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
 
 
@@ -78,6 +82,23 @@ def find_config(start: str | os.PathLike = ".") -> Path | None:
     return None
 
 
+def _check_shape(doc, shown: str) -> None:
+    """The configuration against schemas/config.schema.json: a ConfigError with one line per
+    problem, each with its line and column."""
+    from plinkdocs import schema
+
+    if doc.data is None:
+        return
+    problems = sorted(schema.validate(doc, schema.config_validator()), key=lambda f: (f.line, f.column))
+    if problems:
+        first = problems[0]
+        lines = [f"{shown}:{f.line}:{f.column}: " + (f"`{f.model_path}`: " if f.path else "") + f.message
+                 + (f" ({f.fix})" if f.fix else "") for f in problems]
+        err = ConfigError(first.message, shown, first.line, first.column)
+        err.lines = lines
+        raise err
+
+
 def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike = ".") -> Config:
     """Read the configuration; with no path, the nearest file, or the defaults when there is none."""
     from plinkdocs import rules
@@ -97,6 +118,7 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
     if doc.findings:
         f = doc.findings[0]
         raise ConfigError(f.message, shown, f.line, f.column)
+    _check_shape(doc, shown)
     data = doc.data or {}
 
     def fail(msg, at=(), key=False):

@@ -222,7 +222,7 @@ class Generator:
         from plinkdocs.check import default_jobs, map_files
 
         root = Path(self.options.root)
-        files = discover(paths)
+        files = discover(paths, allow_empty=True)  # a new project's site: "no designs yet"
         result = RunResult()
         where = {}
         self._crashed: dict = {}
