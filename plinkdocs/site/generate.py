@@ -14,7 +14,9 @@
 The result is a `SiteTree`: file contents by path, and the pages of each section in order
 for the navigation. The MkDocs plugin adds those files to a build in memory; `plinkdocs
 site` writes them to a folder. The work for one design is cached by a hash of everything it
-depends on, in memory and on disk, so a rebuild after one design changes redoes one design.
+depends on: its pages in memory (across the rebuilds of `mkdocs serve`), its diagram on disk
+in a sealed entry (see `Cache`), so a rebuild after one design changes redraws one diagram.
+Pages are always rendered from the designs, never read from the disk cache.
 """
 
 from __future__ import annotations
@@ -159,36 +161,40 @@ def _source_text(r: FileResult, path: Path) -> str:
 
 
 class Cache:
-    """Per-design results by content hash: in memory, and as JSON files under `folder`."""
+    """Per-design work by a hash of everything it depends on.
+
+    In memory (this process's own work, across the rebuilds of `mkdocs serve`): the rendered
+    files. On disk (across builds): data only, never a page: the drawn diagram, in an entry
+    sealed with a key kept outside the cache (resultcache.seal) and read back only when it
+    has the expected shape. A page is always rendered, and escaped, from the design at build
+    time, so an entry copied from another checkout or edited by hand cannot put markup on a
+    page: it is a miss."""
 
     def __init__(self, folder: str | None):
         self.memory: dict = {}
         self.folder = Path(folder) / "site" if folder else None
 
     def get(self, key: str):
-        if key in self.memory:
-            return self.memory[key]
+        return self.memory.get(key)
+
+    def drawing(self, key: str) -> str | None:
+        """The diagram (SVG text) kept on disk for `key`, or None."""
+        from plinkdocs.resultcache import read_entry
+
         if self.folder is None:
             return None
-        try:
-            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(entry, dict) or entry.get("key") != key:
-            return None
-        self.memory[key] = entry
-        return entry
+        entry = read_entry(self.folder / f"{key}.json", key)
+        svg = entry.get("diagram") if isinstance(entry, dict) else None
+        if isinstance(svg, str) and svg.startswith(("<?xml", "<svg")):
+            return svg
+        return None
 
-    def put(self, key: str, entry: dict) -> None:
-        entry = dict(entry, key=key)
-        self.memory[key] = entry
-        if self.folder is not None:
-            from plinkdocs.fsutil import write_atomic
+    def put(self, key: str, entry: dict, drawing: str | None = None) -> None:
+        self.memory[key] = dict(entry, key=key)
+        if self.folder is not None and drawing is not None:
+            from plinkdocs.resultcache import write_entry
 
-            try:
-                write_atomic(self.folder / f"{key}.json", json.dumps(entry, sort_keys=True))
-            except OSError:
-                pass  # a cache that cannot be written only costs time
+            write_entry(self.folder / f"{key}.json", key, {"diagram": drawing})
 
     def prune(self, keep: set) -> None:
         """Forget in memory what the last build did not use (a long `mkdocs serve` stays small)."""
@@ -288,16 +294,24 @@ class Generator:
                 files.update({k: v.encode("utf-8") for k, v in entry["files"].items()})
                 progress.step(d.slug)
         if todo:
-            diagrams = self._diagrams([d for d, _ in todo])
+            kept = {d.file: self.cache.drawing(key) for d, key in todo
+                    if self.options.diagrams and d.model is not None}
+            diagrams = self._diagrams([d for d, _ in todo if kept.get(d.file) is None])
+            diagrams.update({f: svg for f, svg in kept.items() if svg is not None})
             for d, key in todo:
-                out = self._design_files(d, where[d.file], diagrams.get(d.file))
+                svg = diagrams.get(d.file)
+                out = self._design_files(d, where[d.file], svg)
                 files.update({k: v.encode("utf-8") for k, v in out.items()})
                 if not d.problems:
-                    self.cache.put(key, {"summary": d.summary, "files": out})
+                    self.cache.put(key, {"summary": d.summary, "files": out}, svg if isinstance(svg, str) else None)
                 problems.extend((d.file, p) for p in d.problems)
                 progress.step(d.slug)
         progress.close()
         self.cache.prune(used)
+        if self.cache.folder is not None:
+            from plinkdocs.resultcache import prune
+
+            prune(self.cache.folder.parent)
 
         rules = registry()
         render = functools.partial(_render, doc_link=self._doc_link)
