@@ -135,7 +135,7 @@ def discover(paths: Iterable[str | os.PathLike], allow_empty: bool = False) -> l
     paths = list(paths)
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if os.path.isdir(p):  # False, not an error, for a name too long: _admit then says why
             found.extend(_walk(p, problems))
         elif _admit(p, None, problems):
             found.append(p)

@@ -72,8 +72,12 @@ def cmd_check(args) -> int:
         raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     paths = _default_paths(args.paths)
     for p in paths:
-        if not os.path.exists(p):
-            raise UsageError(f"{p}: no such file or folder")
+        try:
+            os.stat(p)
+        except FileNotFoundError:
+            raise UsageError(f"{p}: no such file or folder") from None
+        except OSError:
+            pass  # a name too long, a loop of links: discovery names the path and the reason
     baseline = _baseline(args)
     import gc
 

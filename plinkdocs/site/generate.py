@@ -226,6 +226,7 @@ class Generator:
     # -- the run ------------------------------------------------------------------------
     def check(self, paths: Iterable) -> tuple[RunResult, dict]:
         from plinkdocs.check import default_jobs, map_files
+        from plinkdocs.fsutil import printable
 
         root = Path(self.options.root)
         files = discover(paths, allow_empty=True)  # a new project's site: "no designs yet"
@@ -235,9 +236,9 @@ class Generator:
         items = []
         for p in files:
             try:
-                shown = Path(os.path.abspath(p)).relative_to(os.path.abspath(root)).as_posix()
+                shown = printable(Path(os.path.abspath(p)).relative_to(os.path.abspath(root)).as_posix())
             except ValueError:
-                shown = Path(p).as_posix()
+                shown = printable(Path(p).as_posix())
             items.append((str(p), shown))
         jobs = default_jobs(len(items)) if self.options.jobs is None else min(self.options.jobs, len(items) // 32 or 1)
         checked = map_files(_check_one, items, self.config, jobs) if jobs > 1 else \
