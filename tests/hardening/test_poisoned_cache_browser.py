@@ -38,6 +38,13 @@ def _sealed_elsewhere(key: str, payload, where: Path) -> str:
         resultcache.secret.cache_clear()
 
 
+def new_plugin() -> None:
+    """A new plugin, as a new `mkdocs build` process has: nothing rendered in memory."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    MkDocsConfig.plugins.plugin_cache.clear()
+
+
 def poison(cache: Path, pages: list[str], where: Path) -> int:
     n = 0
     for i, entry in enumerate(sorted((cache / "site").glob("*.json"))):
@@ -56,7 +63,17 @@ def poison(cache: Path, pages: list[str], where: Path) -> int:
     return n
 
 
-def test_a_poisoned_site_cache_runs_no_script(server, browser, tmp_path_factory, monkeypatch):  # noqa: F811
+@pytest.fixture
+def fresh_plugin():
+    """MkDocs keeps one plugin instance per process (for `mkdocs serve`), and with it the pages
+    it rendered in memory: start from none, so that these builds go to the disk cache."""
+    new_plugin()
+    yield
+    new_plugin()
+
+
+def test_a_poisoned_site_cache_runs_no_script(server, browser, tmp_path_factory, monkeypatch,  # noqa: F811
+                                              fresh_plugin):
     srv, holder = server
     where = tmp_path_factory.mktemp("poisoned")
     project = write_project(where / "project", hostile=False, bad=False)
@@ -71,6 +88,7 @@ def test_a_poisoned_site_cache_runs_no_script(server, browser, tmp_path_factory,
     assert pages and poison(cache, sources, where) >= 2
 
     site = project / "site"
+    new_plugin()
     build(project / "mkdocs.yml", site, base)
     holder["root"] = str(site)
     for rel in pages:
