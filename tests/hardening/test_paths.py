@@ -223,3 +223,19 @@ def test_the_largest_depth_limit_still_checks_without_a_crash(tmp_path):
     Path(design).write_text(design_text() + "x-deep: " + "[" * 250 + "1" + "]" * 250 + "\n")
     proc = run("check", "--config", str(cfg), "--format", "json", str(design))
     assert proc.returncode == 2 and "PL005" in proc.stdout, proc.stderr
+
+
+def test_the_mkdocs_plugin_stops_on_a_link_out_of_the_folder(tmp_path, caplog):
+    from mkdocs.exceptions import Abort, PluginError
+
+    from tests.browser.test_site_browser import build
+    from tests.site.samples import write_project
+
+    project = write_project(tmp_path / "project", hostile=False, bad=False)
+    (tmp_path / "secret.txt").write_text(f"name: {SECRET}\n")
+    (project / "designs" / "leak.yaml").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises((Abort, PluginError)):
+        build(project / "mkdocs.yml", tmp_path / "site", "http://127.0.0.1/")
+    assert "leak.yaml" in caplog.text and "outside" in caplog.text
+    assert not (tmp_path / "site").exists() or SECRET not in "".join(
+        p.read_text(errors="replace") for p in (tmp_path / "site").rglob("*") if p.is_file())
