@@ -123,11 +123,11 @@ def dumps(findings: Iterable[Finding]) -> str:
 
 def write(path: str | os.PathLike, findings: Iterable[Finding]) -> int:
     """Write the baseline for `findings` to `path`; returns how many findings it holds."""
-    from plinkdocs.fsutil import write_atomic
+    from plinkdocs.fsutil import write_output
 
     findings = list(findings)
     text = dumps(findings)
-    write_atomic(path, text)
+    write_output(path, text)  # an OutputPathError (one line naming the path) when it cannot
     return sum(1 for f in findings if f.waived is None)
 
 

@@ -114,10 +114,12 @@ def _baseline(args):
 def _create_baseline(path: str, result) -> int:
     from plinkdocs.baseline import write
 
+    from plinkdocs.fsutil import OutputPathError
+
     try:
         n = write(path, result.findings)
-    except OSError as e:
-        raise UsageError(f"{path}: cannot write the baseline: {e.strerror or e}") from None
+    except OutputPathError as e:
+        raise UsageError(f"{e.path}: cannot write the baseline: {e.reason}") from None
     print(f"plinkdocs check: wrote {n} finding(s) to the baseline {path}", file=sys.stderr)
     return 0
 

@@ -108,6 +108,10 @@ def printable(path: str | os.PathLike) -> str:
 class OutputPathError(Exception):
     """An output that cannot be written where asked: one line that names the path."""
 
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: cannot write: {reason}")
+        self.path, self.reason = path, reason
+
 
 def write_output(path: str | os.PathLike, data: str | bytes) -> None:
     """Write a report the user asked for to `path`.
@@ -125,7 +129,7 @@ def write_output(path: str | os.PathLike, data: str | bytes) -> None:
         except FileNotFoundError:
             st = None
         if st is not None and stat.S_ISDIR(st.st_mode):
-            raise OutputPathError(f"{shown}: is a folder; give a file name")
+            raise OutputPathError(shown, "it is a folder; give a file name")
         if st is not None and not stat.S_ISREG(st.st_mode):
             with open(path, "wb", buffering=0) as fh:
                 view = memoryview(raw)
@@ -134,4 +138,4 @@ def write_output(path: str | os.PathLike, data: str | bytes) -> None:
             return
         write_atomic(path, raw)
     except OSError as e:
-        raise OutputPathError(f"{shown}: cannot write: {reason(e)}") from None
+        raise OutputPathError(shown, reason(e)) from None

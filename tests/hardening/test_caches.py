@@ -30,7 +30,7 @@ def rewrite(path: Path, change) -> None:
     path.write_text(json.dumps(outer))
 
 
-def forge(path: Path, key: str, payload, secret: bytes = b"k" * 32, monkeypatch=None) -> None:
+def forge(path: Path, key: str, payload, secret: bytes = b"k" * 32) -> None:
     """An entry sealed properly, but under another checkout's key."""
     resultcache.secret.cache_clear()
     old = os.environ.get("PLINKDOCS_SECRET_FILE")

@@ -150,6 +150,12 @@ def test_output_onto_a_device_writes_to_it_and_never_replaces_it(designs):
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
+def test_a_baseline_onto_a_device_or_a_full_disk(designs):
+    proc = run("check", "--create-baseline", "/dev/null", str(designs))
+    assert proc.returncode == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode), proc.stderr
+    one_problem(run("check", "--create-baseline", "/dev/full", str(designs)), "/dev/full", "No space left")
+
+
 def test_output_onto_a_folder_is_one_line(designs, tmp_path):
     one_problem(run("check", "--output", str(tmp_path), str(designs)), str(tmp_path), "folder")
 
