@@ -250,6 +250,8 @@ def _write_locked(out: Path, parent: Path, files: dict) -> WriteResult:
         old_manifest = found or set()
         unknown = [e for e in entries if e not in old_manifest and e != MANIFEST]
         clash = _conflicts(set(files), unknown)
+        clash += [e for e in empty  # an empty folder of the owner's where a new file would go
+                  if e in files or any(p.as_posix() in files for p in Path(e).parents)]
         if clash:
             shown = ", ".join(clash[:10]) + (" ..." if len(clash) > 10 else "")
             raise OutputError(f"the new tree would overwrite files in {out} that plinkdocs did not write: {shown}")

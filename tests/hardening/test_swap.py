@@ -147,3 +147,17 @@ def test_a_file_that_becomes_a_folder_and_back(tmp_path):
     write_tree(out, {"a/inner.md": b"I", "b": b"file now"})
     assert tree_of(out) == {"a/inner.md": b"I", "b": b"file now", "mine.txt": b"mine",
                             MANIFEST: (out / MANIFEST).read_bytes()}
+
+
+def test_an_empty_folder_of_the_owners_is_never_removed(tmp_path):
+    from plinkdocs.site.output import OutputError
+
+    out = tmp_path / "out"
+    write_tree(out, {"a": b"file", "docs/x.md": b"X"})
+    (out / "docs" / "empty").mkdir()
+    write_tree(out, {"a": b"file2", "docs/y.md": b"Y"})
+    assert (out / "docs" / "empty").is_dir() and not (out / "docs" / "x.md").exists()
+    (out / "later").mkdir()
+    with pytest.raises(OutputError, match="later"):
+        write_tree(out, {"later": b"a file where the owner's folder is"})
+    assert (out / "later").is_dir()
