@@ -101,6 +101,19 @@ def _without_tags(value):
     return value
 
 
+def _read_page(path: Path, docs_src: Path) -> bytes:
+    """A hand-written file of the docs folder: a regular file inside it (links resolved), as
+    for designs; a link out of it (to a secret) or a FIFO stops the build, naming it."""
+    from plinkdocs.fsutil import inside, read_regular, reason
+
+    if not inside(path, docs_src):
+        raise SiteError(f"{path}: links outside {docs_src}; only files inside the docs folder are copied")
+    try:
+        return read_regular(path)
+    except OSError as e:
+        raise SiteError(f"{path}: cannot read: {reason(e)}") from None
+
+
 def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Path | None) -> dict:
     """path under DIR -> bytes: docs/ (hand-written pages, then the generated ones) and mkdocs.yml."""
     from plinkdocs.mkdocs_plugin import add_unlisted, generated_nav
@@ -113,7 +126,7 @@ def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Pat
                 if rel in tree.files:
                     raise SiteError(f"{docs_src / rel} has the name of a generated page; rename it or choose "
                                     f"another section")
-                files[f"{DOCS}/{rel}"] = p.read_bytes()
+                files[f"{DOCS}/{rel}"] = _read_page(p, docs_src)
     for rel, data in tree.files.items():
         files[f"{DOCS}/{rel}"] = data
     if f"{DOCS}/index.md" not in files:

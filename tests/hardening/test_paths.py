@@ -245,3 +245,13 @@ def test_the_mkdocs_plugin_stops_on_a_link_out_of_the_folder(tmp_path, caplog):
     assert "leak.yaml" in caplog.text and "outside" in caplog.text
     assert not (tmp_path / "site").exists() or SECRET not in "".join(
         p.read_text(errors="replace") for p in (tmp_path / "site").rglob("*") if p.is_file())
+
+
+def test_a_link_out_of_the_docs_folder_is_not_copied_into_the_site(designs, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "docs" / "leak.md").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - plinkdocs:\n      architectures: designs\n")
+    out = tmp_path / "out"
+    one_problem(run("site", "--out", str(out), "--no-cache", cwd=tmp_path), "leak.md", "outside")
+    assert not out.exists()
