@@ -51,6 +51,7 @@ _ASSET_SRC = Path(__file__).resolve().parent / "assets"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 _RESERVED = {"index"}
 SOURCE_LIMIT = 500_000  # characters of a design's source shown on its page
+DRAWINGS = {"diagram": "diagram.svg", "plot": "break-even.svg"}  # what the disk cache keeps, as files
 
 
 def _default_cache_dir() -> str:
@@ -164,9 +165,9 @@ class Cache:
     """Per-design work by a hash of everything it depends on.
 
     In memory (this process's own work, across the rebuilds of `mkdocs serve`): the rendered
-    files. On disk (across builds): data only, never a page: the drawn diagram, in an entry
-    sealed with a key kept outside the cache (resultcache.seal) and read back only when it
-    has the expected shape. A page is always rendered, and escaped, from the design at build
+    files. On disk (across builds): data only, never a page: the drawn diagram and break-even
+    plot (SVG that plinkdocs drew), in an entry sealed with a key kept outside the cache
+    (resultcache.seal) and read back only when it has the expected shape. A page is always rendered, and escaped, from the design at build
     time, so an entry copied from another checkout or edited by hand cannot put markup on a
     page: it is a miss."""
 
@@ -177,24 +178,24 @@ class Cache:
     def get(self, key: str):
         return self.memory.get(key)
 
-    def drawing(self, key: str) -> str | None:
-        """The diagram (SVG text) kept on disk for `key`, or None."""
+    def drawings(self, key: str) -> dict:
+        """The drawings kept on disk for `key` ("diagram", "plot": SVG text); {} for none."""
         from plinkdocs.resultcache import read_entry
 
         if self.folder is None:
-            return None
+            return {}
         entry = read_entry(self.folder / f"{key}.json", key)
-        svg = entry.get("diagram") if isinstance(entry, dict) else None
-        if isinstance(svg, str) and svg.startswith(("<?xml", "<svg")):
-            return svg
-        return None
+        if not isinstance(entry, dict):
+            return {}
+        return {name: svg for name, svg in entry.items()
+                if name in DRAWINGS and isinstance(svg, str) and svg.startswith(("<?xml", "<svg"))}
 
-    def put(self, key: str, entry: dict, drawing: str | None = None) -> None:
+    def put(self, key: str, entry: dict, drawings: dict | None = None) -> None:
         self.memory[key] = dict(entry, key=key)
-        if self.folder is not None and drawing is not None:
+        if self.folder is not None and drawings:
             from plinkdocs.resultcache import write_entry
 
-            write_entry(self.folder / f"{key}.json", key, {"diagram": drawing})
+            write_entry(self.folder / f"{key}.json", key, drawings)
 
     def prune(self, keep: set) -> None:
         """Forget in memory what the last build did not use (a long `mkdocs serve` stays small)."""
@@ -295,16 +296,17 @@ class Generator:
                 files.update({k: v.encode("utf-8") for k, v in entry["files"].items()})
                 progress.step(d.slug)
         if todo:
-            kept = {d.file: self.cache.drawing(key) for d, key in todo
-                    if self.options.diagrams and d.model is not None}
-            diagrams = self._diagrams([d for d, _ in todo if kept.get(d.file) is None])
-            diagrams.update({f: svg for f, svg in kept.items() if svg is not None})
+            kept = {d.file: self.cache.drawings(key) if d.model is not None else {} for d, key in todo}
+            diagrams = self._diagrams([d for d, _ in todo if "diagram" not in kept[d.file]])
+            diagrams.update({f: k["diagram"] for f, k in kept.items() if "diagram" in k})
             for d, key in todo:
-                svg = diagrams.get(d.file)
-                out = self._design_files(d, where[d.file], svg)
+                out = self._design_files(d, where[d.file], diagrams.get(d.file), kept[d.file].get("plot"))
                 files.update({k: v.encode("utf-8") for k, v in out.items()})
                 if not d.problems:
-                    self.cache.put(key, {"summary": d.summary, "files": out}, svg if isinstance(svg, str) else None)
+                    drawn = {name: out[self.design_asset(d.slug, f)] for name, f in DRAWINGS.items()
+                             if self.design_asset(d.slug, f) in out}
+                    self.cache.put(key, {"summary": d.summary, "files": out},
+                                   drawn if drawn != kept[d.file] else None)  # no need to write it again
                 problems.extend((d.file, p) for p in d.problems)
                 progress.step(d.slug)
         progress.close()
@@ -389,8 +391,10 @@ class Generator:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return dict(pool.map(one, todo))
 
-    def _design_files(self, d: Design, path, svg) -> dict:
-        """The page and assets of one design (path -> text); fills d.summary and d.problems."""
+    def _design_files(self, d: Design, path, svg, plot_svg: str | None = None) -> dict:
+        """The page and assets of one design (path -> text); fills d.summary and d.problems.
+        `svg` is the diagram (or the Exception that stopped it), `plot_svg` a break-even plot
+        drawn before for the same inputs; the page itself is always rendered here."""
         from plinkdocs.rules import registry
 
         page = self.design_page(d.slug)
@@ -424,7 +428,7 @@ class Generator:
                 d.summary["cost_complete"] = est.complete
                 d.summary["recommendation"] = dec.label if dec.recommendation else None
                 d.summary["recommendation_key"] = dec.recommendation
-                svg_plot = plot.break_even_svg(model, book, dec)
+                svg_plot = plot_svg if plot_svg is not None else plot.break_even_svg(model, book, dec)
                 target = self.design_asset(d.slug, "break-even.svg")
                 out[target] = svg_plot
                 ctx["plot"] = Markup(PurePosixPath(target).relative_to(PurePosixPath(page).parent).as_posix())
