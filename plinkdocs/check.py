@@ -126,8 +126,8 @@ def _walk(folder: Path, problems: list[str]) -> list[Path]:
 def discover(paths: Iterable[str | os.PathLike], allow_empty: bool = False) -> list[Path]:
     """Files named, and YAML files under folders named (hidden folders skipped), sorted, once each.
 
-    Only regular files are returned, and under a folder only those that stay inside it once
-    links are resolved. Raises DiscoveryError, listing every problem, when a path cannot be
+    Only regular files are returned that stay inside their designs folder once links are
+    resolved (the folder named, or the folder of a file named). Raises DiscoveryError, listing every problem, when a path cannot be
     read, is something else than a regular file or a folder, leaves its folder, or when no
     design is found at all (unless `allow_empty`: one side of a diff may have none)."""
     found: list[Path] = []
@@ -137,7 +137,7 @@ def discover(paths: Iterable[str | os.PathLike], allow_empty: bool = False) -> l
         p = Path(raw)
         if os.path.isdir(p):  # False, not an error, for a name too long: _admit then says why
             found.extend(_walk(p, problems))
-        elif _admit(p, None, problems):
+        elif _admit(p, p.parent, problems):  # a file named: its folder is the designs folder
             found.append(p)
     if problems:
         raise DiscoveryError(problems)

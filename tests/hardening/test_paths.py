@@ -79,7 +79,8 @@ def test_a_link_inside_the_folder_is_read(designs):
 
 def test_a_link_to_dev_zero_named_directly_is_refused(tmp_path):
     (tmp_path / "zero.yaml").symlink_to("/dev/zero")
-    one_problem(run("check", str(tmp_path / "zero.yaml")), "zero.yaml", "character device")
+    one_problem(run("check", str(tmp_path / "zero.yaml")), "zero.yaml", "outside")
+    one_problem(run("check", "/dev/zero"), "/dev/zero", "character device")
 
 
 def test_a_folder_without_designs_is_an_error(tmp_path):
@@ -255,3 +256,13 @@ def test_a_link_out_of_the_docs_folder_is_not_copied_into_the_site(designs, tmp_
     out = tmp_path / "out"
     one_problem(run("site", "--out", str(out), "--no-cache", cwd=tmp_path), "leak.md", "outside")
     assert not out.exists()
+
+
+def test_a_named_file_that_links_out_of_its_folder_is_refused(designs, tmp_path):
+    """As a pre-commit hook or a CI step would name a committed link."""
+    (designs / "leak.yaml").symlink_to("/proc/self/environ")
+    proc = run("check", "--format", "json", str(designs / "leak.yaml"))
+    one_problem(proc, "leak.yaml", "outside")
+    assert "PATH=" not in proc.stdout + proc.stderr
+    (designs / "ok.yaml").symlink_to("good.yaml")
+    assert run("check", str(designs / "ok.yaml")).returncode == 0
