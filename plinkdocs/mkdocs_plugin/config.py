@@ -19,4 +19,6 @@ class PlinkdocsConfig(_Config):
     group_by = c.Choice(("review", "owner", "tag", "none"), default="review")  # the designs in the nav
     nav_limit = c.Type(int, default=20)  # at most this many entries on each level of the designs' nav
     swap = c.Type(bool, default=True)  # `mkdocs build`: build beside site_dir, swap it in when it succeeded
-    unlisted = c.Optional(c.Type(str))  # a nav section that collects hand-written pages the nav leaves out
+    unlisted = c.Optional(c.Type(str))
+    # hand-written pages about the tool, not the portfolio: `plinkdocs site` leaves them out
+    not_in_portfolio = c.ListOfItems(c.Type(str), default=[])  # a nav section that collects hand-written pages the nav leaves out

@@ -13,6 +13,7 @@ The folder is written as one tree, swapped in atomically (see `output`).
 from __future__ import annotations
 
 import copy
+import fnmatch
 import os
 from pathlib import Path
 
@@ -126,6 +127,36 @@ def _read_page(path: Path, docs_src: Path) -> bytes:
         raise SiteError(f"{path}: cannot read: {fsutil.reason(e)}") from None
 
 
+def left_out(page: str, base: dict | None) -> bool:
+    """Whether a hand-written page is one the plugin's `not_in_portfolio` option names (a page
+    about the tool, not the portfolio: plinkdocs's own Performance or Reliability pages)."""
+    patterns = plugin_options(base or {}).get("not_in_portfolio") or ()
+    return any(fnmatch.fnmatchcase(page, str(p)) for p in patterns)
+
+
+def _without_pages(nav, drop):
+    """`nav` without the pages `drop` says to leave out, and without sections left empty."""
+    def keep(item):
+        if isinstance(item, str):
+            return None if drop(item) else item
+        if isinstance(item, dict):
+            out = {}
+            for title, value in item.items():
+                if isinstance(value, list):
+                    value = [v for v in (keep(x) for x in value) if v is not None]
+                    if value:
+                        out[title] = value
+                elif isinstance(value, str):
+                    if not drop(value):
+                        out[title] = value
+                else:
+                    out[title] = value
+            return out or None
+        return item
+
+    return [v for v in (keep(x) for x in nav) if v is not None]
+
+
 def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Path | None) -> dict:
     """path under DIR -> bytes: docs/ (hand-written pages, then the generated ones) and mkdocs.yml."""
     files: dict = {}
@@ -133,6 +164,8 @@ def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Pat
         for p in sorted(docs_src.rglob("*")):
             rel = p.relative_to(docs_src).as_posix()
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(docs_src).parts):
+                if left_out(rel, base):
+                    continue
                 if rel in tree.files:
                     raise SiteError(f"{docs_src / rel} has the name of a generated page; rename it or choose "
                                     f"another section")
@@ -160,6 +193,7 @@ def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Pat
                {"Guides": f"{GUIDES}/index.md"}]
     hand_written = [k[len(DOCS) + 1:] for k in files if k.startswith(DOCS + "/") and k.endswith(".md")
                     and k[len(DOCS) + 1:] not in tree.files]
+    nav = _without_pages(nav, lambda page: left_out(page, base))
     config["nav"] = add_unlisted(generated_nav(nav, tree.nav), hand_written,
                                  plugin_options(base or {}).get("unlisted"))
     text = (f"# {MARKER}: written by `plinkdocs site`; build with `mkdocs build -f mkdocs.yml` or\n"
@@ -208,7 +242,8 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
             raise SiteError(f"--out {out} must lie outside {what} ({inside})")
     doc_pages = frozenset()
     if docs_src is not None and docs_src.is_dir():
-        doc_pages = frozenset(p.relative_to(docs_src).as_posix() for p in docs_src.rglob("*.md"))
+        doc_pages = frozenset(rel for p in docs_src.rglob("*.md")
+                              if not left_out(rel := p.relative_to(docs_src).as_posix(), base))
     if cache_dir == "":
         cache_dir = default_dir()
     try:
