@@ -144,7 +144,9 @@ def run_rules(model: Architecture, doc: Document, config: Config) -> list[Findin
             continue
         for v in violations:
             line, col, eline, ecol = doc.span(v.path)
-            out.append(Finding(rule=rule.id, name=rule.name, severity="", message=v.message, file=doc.file,
+            # a case-specific severity (PL513 on an internal service) yields to the configuration's
+            severity = v.severity if v.severity and rule.id not in config.severity else ""
+            out.append(Finding(rule=rule.id, name=rule.name, severity=severity, message=v.message, file=doc.file,
                                line=line, column=col, end_line=eline, end_column=ecol, path=tuple(v.path),
                                fix=v.fix or ""))
     return out

@@ -543,7 +543,7 @@ class _Planner:
                     _k("tg", lb.id, tg.id), "tg", None,
                     [Line(f"target group {tg.id}", "name"),
                      Line(" ".join(str(x) for x in (tg.target_type, tg.protocol, tg.port) if x is not None), "small"),
-                     Line("health " + " ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x), "small")],
+                     Line("health " + (" ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x) if hc.protocol else "check off"), "small")],
                     self.vpc_group(lb.vpc), f"Target group {tg.id} of {lb.id}: {tg.target_type}"
                     + (f", {tg.protocol} {tg.port}" if tg.protocol else ""), framed=True)
                 self.plan_targets(lb, tg, tg_key)

@@ -119,7 +119,8 @@ def facets(model: Architecture) -> dict:
                                + (f" [{', '.join(t.security_groups)}]" if t.security_groups else ""))
             out["target_groups"][f"{lb.id}/{tg.id}"] = {
                 "target type": tg.target_type, "protocol": tg.protocol, "port": tg.port,
-                "health check": " ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x is not None),
+                "health check": (" ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x is not None)
+                                 if hc.protocol else "off"),
                 "targets": _set(targets),
             }
     for g in m.security_groups.values():

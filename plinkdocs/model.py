@@ -108,8 +108,8 @@ class SecurityGroup:
 
 @dataclass(frozen=True)
 class HealthCheck:
-    protocol: str
-    port: Any  # int or "traffic-port"
+    protocol: Optional[str]  # None: no health check (a Lambda target group that does not enable one)
+    port: Any  # int or "traffic-port"; None with no health check
     path: Optional[str]
 
 
@@ -138,6 +138,8 @@ class TargetGroup:
     @property
     def health_check_port(self) -> Optional[int]:
         p = self.health_check.port
+        if p is None:
+            return None
         return self.port if p == "traffic-port" else p
 
 
@@ -175,6 +177,7 @@ class EndpointService:
     supported_regions: Optional[tuple]
     notifications: bool
     path: tuple
+    audience: Optional[str] = None  # format 1.1: internal, partners or public; None when not written
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,9 @@ class Endpoint:
     traffic: Traffic
     path: tuple
     private_dns_set: bool = False  # `private_dns` written in the file (a GWLB endpoint must not ask for it)
+    # format 1.1 `dns_options.private_dns_only_for_inbound_resolver_endpoint` as written (None: not
+    # written; the default depends on the VPC's S3 gateway endpoint, see `inbound_resolver_only`)
+    private_dns_only_for_inbound_resolver_endpoint: Optional[bool] = None
 
 
 @dataclass(frozen=True)
@@ -438,10 +444,15 @@ def build(data: dict, file: str = "") -> Architecture:
         tgs = {}
         for tid, tg in (lb.get("target_groups") or {}).items():
             tp = p + ("target_groups", tid)
-            hc = tg.get("health_check") or {}
+            hc = tg.get("health_check")
+            if hc is None and tg["target_type"] == "lambda":  # off unless enabled
+                health = HealthCheck(None, None, None)
+            else:
+                hc = hc or {}
+                health = HealthCheck(hc.get("protocol", "HTTP" if tg["target_type"] == "alb" else "TCP"),
+                                     hc.get("port", "traffic-port"), hc.get("path"))
             tgs[tid] = TargetGroup(
-                tid, k, tg["target_type"], tg.get("protocol"), tg.get("port"),
-                HealthCheck(hc.get("protocol", "TCP"), hc.get("port", "traffic-port"), hc.get("path")),
+                tid, k, tg["target_type"], tg.get("protocol"), tg.get("port"), health,
                 tuple(Target(t.get("az_id"), t.get("subnet"), t.get("count", 1), t.get("healthy", True),
                              tuple(t.get("security_groups") or ()), t.get("load_balancer"),
                              tp + ("targets", i)) for i, t in enumerate(tg.get("targets") or ())),
@@ -459,7 +470,7 @@ def build(data: dict, file: str = "") -> Architecture:
             k, s.get("description"), tuple(s["load_balancers"]), s.get("acceptance_required", True),
             tuple(s.get("allowed_principals") or ()), s.get("private_dns_name"),
             s.get("private_dns_verified", False), tuple(regions) if regions is not None else None,
-            s.get("notifications", False), ("endpoint_services", k))
+            s.get("notifications", False), ("endpoint_services", k), audience=s.get("audience"))
     endpoints = {}
     for k, e in (data.get("endpoints") or {}).items():
         svc = e["service"]
@@ -475,7 +486,9 @@ def build(data: dict, file: str = "") -> Architecture:
             tuple(e.get("subnets") or ()), tuple(e.get("security_groups") or ()), e.get("private_dns", True),
             e.get("policy"), e.get("state", "available"),
             Traffic(t.get("gb_per_month"), t.get("peak_gbps")), ("endpoints", k),
-            private_dns_set="private_dns" in e)
+            private_dns_set="private_dns" in e,
+            private_dns_only_for_inbound_resolver_endpoint=(e.get("dns_options") or {}).get(
+                "private_dns_only_for_inbound_resolver_endpoint"))
     workloads = {}
     for k, w in (data.get("workloads") or {}).items():
         p = ("workloads", k)

@@ -428,11 +428,14 @@ def endpoint_region(model: Architecture, ep: Endpoint) -> str:
 
 
 def private_dns_name(model: Architecture, ep: Endpoint) -> Optional[str]:
-    """The name private DNS makes resolve to the endpoint: `<service>.<region>.amazonaws.com`
-    for an AWS service, the provider's `private_dns_name` for a service in this file, None
-    when it is not known (a partner service)."""
+    """The name private DNS makes resolve to the endpoint: for an AWS service, the name the
+    dated table `plinkdocs/data/aws/private-dns-names.yaml` gives (`api.ecr.<region>.amazonaws.com`,
+    `iam.amazonaws.com`, ...); the provider's `private_dns_name` for a service in this file;
+    None when it is not known (a partner service, an AWS service missing from the table)."""
     if ep.service_kind == "aws":
-        return f"{ep.service_name}.{endpoint_region(model, ep)}.amazonaws.com"
+        from plinkdocs import awsdata
+
+        return awsdata.private_dns_name(ep.service_name, endpoint_region(model, ep))
     if ep.service_kind == "local":
         svc = model.service_of(ep)
         return svc.private_dns_name if svc and svc.private_dns_name else None

@@ -5,9 +5,9 @@ from plinkdocs.findings import Violation
 
 ID = "PL513"
 NAME = "service-open-to-all"
-SEVERITY = "error"
+SEVERITY = "warning"
 SUMMARY = ("An endpoint service allows every principal (`*`) and accepts connections without review: "
-           "it is effectively public.")
+           "it is effectively public (an error when the service's `audience` is `internal`).")
 FIX = "List the consumer accounts in `allowed_principals`, or require acceptance (`acceptance_required: true`)."
 SOURCE = "https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html"
 TAGS = ("acceptance", "provider", "security")
@@ -17,6 +17,12 @@ DOC = """\
 Reports an endpoint service with `acceptance_required: false` whose `allowed_principals`
 include `"*"` or `arn:aws:iam::*:root` (every account). The finding points at that
 principal.
+
+It is a warning: an open service is the normal way to offer a public SaaS product over
+PrivateLink, where the product's own sign-up and authentication decide who gets in. It is
+an error when the service says it is for its own organisation (`audience: internal`, an
+optional field of format 1.1): then an open door is a mistake. A severity set for PL513 in
+`.plinkdocs.yaml` applies to both cases.
 
 ## Why is this bad?
 Together the two settings let any AWS account in the world find the service and connect
@@ -47,11 +53,14 @@ def check(model, config):
     for svc in model.endpoint_services.values():
         if svc.acceptance_required:
             continue
+        internal = svc.audience == "internal"
         for i, principal in enumerate(svc.allowed_principals):
             if P.is_open_principal(principal):
                 yield Violation(
                     svc.path + ("allowed_principals", i),
                     f"endpoint service `{svc.id}` allows `{principal}` (every account) and accepts connections "
-                    "automatically (`acceptance_required: false`): anyone can connect to it",
+                    "automatically (`acceptance_required: false`): anyone can connect to it"
+                    + (", and its audience is `internal`" if internal else ""),
                     f"replace `{principal}` with the consumer accounts' ARNs, or set "
-                    f"`endpoint_services.{svc.id}.acceptance_required: true`")
+                    f"`endpoint_services.{svc.id}.acceptance_required: true`",
+                    "error" if internal else None)

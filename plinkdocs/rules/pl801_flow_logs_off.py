@@ -9,12 +9,19 @@ SUMMARY = "A VPC in the design has VPC Flow Logs off."
 FIX = "Turn on VPC Flow Logs for the VPC and write `flow_logs: true`."
 SOURCE = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html"
 TAGS = ("monitoring",)
+OPTIONS = {"enabled_centrally": False}
 
 DOC = """\
 ## What it does
 Reports every VPC whose `flow_logs` is `false`, written or by default (the format's
 default is `false`). The finding points at `flow_logs` when it is written, and at the VPC
 otherwise. This decides the seed blog's checklist item "monitor with VPC Flow Logs".
+
+It stays a warning, and a repository can settle it once for all of its designs: where
+flow logs are turned on for every VPC by the organisation (a central logging account,
+an AWS Config rule or a landing zone that enables them), set the option
+`enabled_centrally: true` for PL801 in `.plinkdocs.yaml`. Then only a VPC that writes
+`flow_logs: false` is reported; the others count as logged without a line in each design.
 
 ## Why is this bad?
 Traffic through PrivateLink fails quietly: a security group or network ACL that drops it
@@ -40,8 +47,9 @@ vpcs:
 
 
 def check(model, config):
+    central = config.options.get("enabled_centrally", False)
     for vpc in model.vpcs.values():
-        if vpc.flow_logs:
+        if vpc.flow_logs or (central and not vpc.flow_logs_set):
             continue
         yield Violation(
             vpc.path + ("flow_logs",) if vpc.flow_logs_set else vpc.path,

@@ -14,6 +14,7 @@ from tests.helpers import make_config, run_texts
 
 RULES_DIR = Path(rules_pkg.__file__).parent
 CATALOG = Path(__file__).resolve().parents[3] / "shared" / "spec" / "rules.md"
+CATALOG_1_1 = CATALOG.with_name("rules-1.1.md")
 
 
 def test_registry_equals_modules_on_disk():
@@ -25,13 +26,28 @@ def test_registry_equals_modules_on_disk():
         assert registry()[rid].name.replace("-", "_") == name[6:]
 
 
+# Default severities the domain review of December 2026 changed after the catalog was written:
+# an open service is a normal pattern for public SaaS (an error only on an `internal` one).
+REVISED_SEVERITY = {"PL513": "warning"}
+
+
 @pytest.mark.skipif(not CATALOG.exists(), reason="the shared catalog is beside the repository in development")
 def test_registry_covers_the_catalog():
     ids = re.findall(r"^\| (PL\d{3}) \| ([a-z0-9-]+) \| (\w+) \|", CATALOG.read_text(), re.M)
     for rid, name, severity in ids:
         rule = registry().get(rid)
         assert rule is not None, f"{rid} is in the catalog but not implemented"
-        assert (rule.name, rule.severity) == (name, severity)
+        assert (rule.name, rule.severity) == (name, REVISED_SEVERITY.get(rid, severity))
+
+
+@pytest.mark.skipif(not CATALOG_1_1.exists(), reason="the shared catalog is beside the repository in development")
+def test_implemented_rules_of_the_1_1_catalog_match_it():
+    ids = re.findall(r"^\| (PL\d{3}) \| ([a-z0-9-]+) \| (\w+) \|", CATALOG_1_1.read_text(), re.M)
+    assert ids
+    for rid, name, severity in ids:
+        rule = registry().get(rid)
+        if rule is not None:  # the format 1.1 network rules arrive with the format
+            assert (rule.name, rule.severity) == (name, severity), rid
 
 
 @pytest.mark.parametrize("rid", list(registry()))
