@@ -88,11 +88,12 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return sorted(out, key=lambda x: display_path(x))
 
 
-def _finalize(doc: Document, config: Config, extra: list[Finding]) -> list[Finding]:
-    """Fill in rule metadata and severity, drop disabled and deselected rules, apply waivers."""
+def _finalize(doc: Document, config: Config, extra: list[Finding], loaded: bool = True) -> list[Finding]:
+    """Fill in rule metadata and severity, drop disabled and deselected rules (with `loaded`,
+    the loader's findings are included)."""
     registry = _rules.registry()
     out = []
-    for f in doc.findings + extra:
+    for f in (doc.findings + extra if loaded else extra):
         rule = registry[f.rule]
         if not config.enabled(rule.id) and rule.id not in ("PL001", "PL005"):
             continue
@@ -152,6 +153,24 @@ def run_rules(model: Architecture, doc: Document, config: Config) -> list[Findin
     return out
 
 
+def _late_findings(doc: Document, model: Architecture | None, findings: list[Finding],
+                   config: Config) -> list[Finding]:
+    """The rules applied after the others: PL010 on inline suppressions (from the loader's
+    comments) and PL803 (waivers that matched none of `findings`)."""
+    out = []
+    for line, rid in _rules.get("PL010").module.suppressions(doc.disabled):
+        out.append(Finding(rule="PL010", name="", severity="", file=doc.file, line=line, column=1,
+                           message=f"the inline suppression names rule {rid}, which does not exist: it silences "
+                                   "nothing",
+                           fix="name an existing rule id (`plinkdocs rules` lists them), or remove it"))
+    if model is not None and model.waivers:
+        for path, message, fix in _rules.get("PL803").module.unused(model, findings, config.today, config.enabled):
+            line, col, eline, ecol = doc.span(path)
+            out.append(Finding(rule="PL803", name="", severity="", message=message, file=doc.file, line=line,
+                               column=col, end_line=eline, end_column=ecol, path=tuple(path), fix=fix))
+    return out
+
+
 def check_document(doc: Document, config: Config) -> FileResult:
     from plinkdocs import refs, schema
 
@@ -163,6 +182,9 @@ def check_document(doc: Document, config: Config) -> FileResult:
                 model = build(doc.data, doc.file)
                 extra = run_rules(model, doc, config)
     findings = _waive(_finalize(doc, config, extra), model, config)
+    late = _late_findings(doc, model, findings, config)
+    if late:
+        findings += _waive(_finalize(doc, config, late, loaded=False), model, config)
     findings.sort(key=Finding.sort_key)
     name = name_finding = None
     if model is not None:

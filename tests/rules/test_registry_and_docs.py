@@ -70,7 +70,11 @@ def test_rule_metadata_and_sections(rid):
 @pytest.mark.parametrize("rid", list(registry()))
 def test_example_fails_and_use_instead_passes(rid):
     rule = registry()[rid]
-    cfg = make_config({"today": "2026-06-01"})
+    # a rule whose data ships empty (PL205) shows, in its Example, the configuration it runs with
+    options = getattr(rule.module, "EXAMPLE_OPTIONS", None)
+    cfg = make_config({"today": "2026-06-01", **({"options": {rid: options}} if options else {})})
+    if options:
+        assert "options:" in docs.sections(rule)["Example"], f"{rid}: the Example does not show its options"
     bad = run_texts(docs.example_documents(rule, "Example"), cfg)
     good = run_texts(docs.example_documents(rule, "Use instead"), cfg)
     assert any(f.rule == rid for f in bad.files[-1].findings), f"{rid}: its Example does not raise it"
