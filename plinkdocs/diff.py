@@ -90,6 +90,7 @@ def facets(model: Architecture) -> dict:
             "VPC": e.vpc, "type": e.type, "service": e.service, "service region": e.service_region,
             "subnets": _set(e.subnets), "Availability Zones": _set(m.endpoint_zones(e)),
             "security groups": _set(e.security_groups), "private DNS": e.private_dns,
+            "private DNS only for inbound Resolver endpoints": e.private_dns_only_for_inbound_resolver_endpoint,
             "policy": _policy(e.policy), "state": e.state, "traffic (GB a month)": e.traffic.gb_per_month,
             "peak (Gbps)": e.traffic.peak_gbps,
         }
@@ -99,7 +100,7 @@ def facets(model: Architecture) -> dict:
             "acceptance required": s.acceptance_required, "allowed principals": _set(s.allowed_principals),
             "private DNS name": s.private_dns_name, "private DNS verified": s.private_dns_verified,
             "supported regions": None if s.supported_regions is None else _set(s.supported_regions),
-            "notifications": s.notifications,
+            "notifications": s.notifications, "audience": s.audience,
         }
     for lb in m.load_balancers.values():
         out["load_balancers"][lb.id] = {

@@ -276,3 +276,16 @@ def test_lower_bound_costs_show_no_difference(files, capsys):
     head = files("head.yaml")
     _, out, _ = run(capsys, base, head)
     assert "Monthly cost estimate: $14.60 (lower bound) → $15.60." in out
+
+
+def test_the_format_1_1_fields_are_compared():
+    from plinkdocs.diff import compare
+    from tests.helpers import run_design
+
+    before = run_design().model
+    after = run_design({"endpoint_services": {"app": {"audience": "internal"}},
+                        "endpoints": {"app": {"dns_options": {
+                            "private_dns_only_for_inbound_resolver_endpoint": False}}}}).model
+    texts = [json.dumps(c.to_dict()) for c in compare(before, after)]
+    assert any("audience" in t and "internal" in t for t in texts), texts
+    assert any("inbound Resolver" in t for t in texts), texts
