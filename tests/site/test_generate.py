@@ -285,3 +285,18 @@ def test_checking_in_worker_processes_gives_the_same_site(tmp_path):
     serial = generate([tmp_path], Config(), Options(jobs=1, diagrams=False, cache_dir=None))
     parallel = generate([tmp_path], Config(), Options(jobs=2, diagrams=False, cache_dir=None))
     assert serial.files == parallel.files
+
+
+def test_an_unpriced_design_reads_unpriced_not_zero():
+    from plinkdocs.cost import estimate, price_book
+    from plinkdocs.site.render import environment
+    from tests.helpers import run_design
+
+    model = run_design({"vpcs": {"consumer": {"region": "sa-east-1", "subnets": {
+        "consumer-a": {"az_id": "sae1-az1", "cidr": "10.0.1.0/24"},
+        "consumer-b": {"az_id": "sae1-az2", "cidr": "10.0.2.0/24"}}}},
+        "endpoint_services": {"app": {"supported_regions": ["us-east-1", "sa-east-1"]}},
+        "endpoints": {"app": {"service_region": "us-east-1"}}}).model
+    macros = environment().get_template("macros.md.j2").module
+    text = str(macros.cost(estimate(model, price_book()), None, None, None))
+    assert "**unpriced**" in text and "**$0.00**" not in text
