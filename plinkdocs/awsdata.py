@@ -168,3 +168,10 @@ def endpoint_families() -> dict:
 def policy_data_services() -> dict:
     """service -> its entry: AWS services that support endpoint policies and hold data."""
     return _bundled("endpoint-policies.yaml")["services"]
+
+
+def user_files(config) -> list[str]:
+    """The user's data files that findings depend on (PL205's `data` option): the result
+    cache hashes their contents, so that editing one is never answered from the cache."""
+    path = (config.options.get("PL205") or {}).get("data")
+    return [str(path)] if path else []

@@ -62,6 +62,13 @@ class ResultCache:
         h = hashlib.sha256(code_fingerprint().encode())
         h.update(repr(config).encode())
         h.update(hashlib.sha256(prices).digest())
+        from plinkdocs.awsdata import user_files
+
+        for name in user_files(config):  # the user's AWS data (PL205): its contents, not its name
+            try:
+                h.update(hashlib.sha256(Path(name).read_bytes()).digest())
+            except OSError:
+                h.update(b"unreadable")
         self.salt = h.digest()
         self.hits = self.misses = 0
         self._marked = False

@@ -65,3 +65,14 @@ def test_user_service_az_file(tmp_path):
         awsdata.service_azs(str(bad))
     with pytest.raises(awsdata.AwsDataError, match="does not exist"):
         awsdata.service_azs(str(tmp_path / "missing.yaml"))
+
+
+def test_pl205_reports_a_broken_data_file_with_its_position(tmp_path):
+    from tests.helpers import make_config, run_design
+
+    bad = tmp_path / "azs.yaml"
+    bad.write_text("services:\n  kms: [oops\n")
+    config = make_config({"today": "2026-06-01", "options": {"PL205": {"data": str(bad)}}})
+    findings = [f for f in run_design(config=config).findings if f.rule == "PL205"]
+    assert len(findings) == 1
+    assert f"{bad}:3:1: not valid YAML" in findings[0].message, findings[0].message
