@@ -58,5 +58,5 @@ def unused(model, findings, today, enabled) -> list:
         if any(f.rule == w.rule and f.path[: len(w.target_path)] == w.target_path for f in findings):
             continue
         out.append((w.path, f"the waiver of {w.rule} on `{w.target}` matches no finding: nothing is waived",
-                    f"remove the waiver, or correct its `rule` and `target`"))
+                    "remove the waiver, or correct its `rule` and `target`"))
     return out
