@@ -500,10 +500,10 @@ class _Planner:
                     lines.append(Line("private DNS off", "small"))
                 elif svc is not None and svc.private_dns_name:
                     lines.append(Line(svc.private_dns_name, "small"))
-                elif e.service_kind == "aws" and "." not in e.service_name:
-                    lines.append(Line(f"{e.service_name}.{region}.amazonaws.com", "small"))
-                elif e.service_kind == "aws":
-                    lines.append(Line("private DNS on", "small"))
+                elif e.service_kind == "aws":  # the name from the dated table, never pieced together
+                    from plinkdocs.awsdata import private_dns_name
+
+                    lines.append(Line(private_dns_name(e.service_name, region) or "private DNS on", "small"))
         if e.state != "available":
             lines.append(Line(e.state, "small"))
         attrs = {"color": PRIVATELINK, "penwidth": "2.5"}
