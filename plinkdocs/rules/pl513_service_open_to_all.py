@@ -35,6 +35,7 @@ Either list the accounts that may connect, or keep `*` and review every request.
 ```yaml
 endpoint_services:
   app:
+    audience: internal
     acceptance_required: false
     allowed_principals: ["*"]
 ```
