@@ -169,7 +169,7 @@ class Tracer:
             table = g.table_of(a.id) if a else None
             if table is None:
                 continue
-            for r in self.tgw_routes(g, table):
+            for r in self.tgw_routes(g, table, contested=True):
                 if not _in(r.network, vpc.cidrs):
                     out.append(_Route(r.network, "transit_gateway", g.id, a.path))
         for nid in self.n.vpn_gateways.get(vpc_id, ()):
@@ -198,32 +198,39 @@ class Tracer:
                     out.append((a, ca, b, cb))
         return out
 
-    def tgw_routes(self, g, table) -> list:
-        """Static routes, then propagated ones that no other propagation overlaps."""
-        key = ("reach.tgw", g.id, table.id)
+    def tgw_routes(self, g, table, contested: bool = False) -> list:
+        """Static routes, then propagated ones that no other propagation overlaps (all of them
+        with `contested`: what the table may know, for the routes a VPC's attachment implies)."""
+        key = ("reach.tgw", g.id, table.id, contested)
         hit = self.m.memo.get(key)
         if hit is not None:
             return hit
-        contested = {(a, ca) for a, ca, b, cb in self.overlaps(g, table)} | \
-                    {(b, cb) for a, ca, b, cb in self.overlaps(g, table)}
+        clash = {(a, ca) for a, ca, b, cb in self.overlaps(g, table)} | \
+                {(b, cb) for a, ca, b, cb in self.overlaps(g, table)}
         out = [_Route(r.destination, "blackhole" if r.blackhole else "attachment", r.attachment, r.path)
                for r in table.routes]
         for aid in table.propagations:
             for c in self.attachment_cidrs(g, aid):
-                if (aid, c) not in contested:
+                if contested or (aid, c) not in clash:
                     out.append(_Route(c, "attachment", aid, table.path + ("propagations",), static=False))
         self.m.memo[key] = out
         return out
 
     @staticmethod
-    def best(routes, dest):
-        hits = [r for r in routes if _covered(dest, r.network)]
-        if not hits:
-            return None
-        return max(hits, key=lambda r: (r.network.prefixlen, r.static))
+    def best(routes, dest, exact=None):
+        """The route for `dest` (the longest prefix; static over propagated); where none covers
+        all of `dest`, the route for `exact` (the one subnet inside it the packet is for)."""
+        for d in (dest, exact):
+            hits = [r for r in routes if d is not None and _covered(d, r.network)]
+            if hits:
+                return max(hits, key=lambda r: (r.network.prefixlen, r.static))
+        return None
 
     # -- walking ---------------------------------------------------------------------
-    def leg(self, source_text: str, start, dest) -> Leg:
+    def leg(self, source_text: str, start, dest, exact=None) -> Leg:
+        """From `start` to `dest` (a network: the VPC CIDR or on-premises CIDR the packet is
+        for); `exact` is the subnet inside it that must be reached, when it is narrower."""
+        exact = exact or dest
         hops: list[Hop] = []
         seen = set()
         pos = start
@@ -247,11 +254,20 @@ class Tracer:
                 hops.append(Hop("subnet" if sid else "vpc", sid or vid,
                                 f"subnet `{sid}` of VPC `{vid}`" if sid else f"VPC `{vid}`",
                                 sub.path if sub else vpc.path))
-                if _in(dest, vpc.cidrs):
+                if _in(exact, vpc.cidrs):
                     return Leg(source_text, dest, tuple(hops), True)
                 routes, text, tpath = self.vpc_routes(vid, sid)
-                r = self.best(routes, dest)
+                r = self.best(routes, dest, exact)
                 if r is None:
+                    tables = [] if self.n.declares_routes(vid) else [
+                        (a, t) for a in self.n.attachments_of_vpc(vid)
+                        for t in [self.n.transit_gateways[a.tgw].table_of(a.id)] if t is not None]
+                    if tables:
+                        a, t = tables[0]
+                        tn = "the default route table" if t.implicit else f"TGW route table `{t.id}`"
+                        return stop(f"VPC `{vid}` writes no route tables, so it routes through Transit Gateway "
+                                    f"`{a.tgw}` only what {tn}, associated with its attachment `{a.id}`, knows, and "
+                                    "that has no route to it", "route", t.path)
                     return stop(f"{text} has no route to it", "route", tpath)
                 if r.target == "peering":
                     p = next((x for x in self.m.peerings if x.id == r.ref), None)
@@ -260,7 +276,7 @@ class Tracer:
                     other = p.accepter if p.requester == vid else p.requester
                     hops.append(Hop("peering", p.id, f"peering `{p.id}`", p.path))
                     hops.append(Hop("vpc", other, f"VPC `{other}`", self.m.vpcs[other].path))
-                    if _in(dest, self.m.vpc_cidrs(other)):
+                    if _in(exact, self.m.vpc_cidrs(other)):
                         return Leg(source_text, dest, tuple(hops), True)
                     return stop(f"peering `{p.id}` carries traffic only to VPC `{other}`'s own CIDRs: peering is "
                                 "not transitive", "peering", p.path)
@@ -282,7 +298,7 @@ class Tracer:
                             if x in self.n.on_premises]
                     hops.append(Hop("vgw", vid, f"VPN gateway of VPC `{vid}`", vpc.path + ("vpn_gateway",)))
                     for onp in nets:
-                        if _in(dest, onp.cidrs):
+                        if _in(exact, onp.cidrs):
                             hops.append(Hop("onprem", onp.id, f"on-premises network `{onp.id}`", onp.path))
                             return Leg(source_text, dest, tuple(hops), True)
                     return stop(f"the VPN gateway of VPC `{vid}` reaches no on-premises network that holds it",
@@ -310,26 +326,26 @@ class Tracer:
                 tname = "the default route table" if table.implicit else f"TGW route table `{table.id}`"
                 hops.append(Hop("tgw", gid, label + ("" if table.implicit else f" (route table `{table.id}`)"),
                                 table.path))
-                r = self.best(self.tgw_routes(g, table), dest)
+                r = self.best(self.tgw_routes(g, table), dest, exact)
                 if r is None:
                     clash = [(a, ca, b, cb) for a, ca, b, cb in self.overlaps(g, table)
-                             if _covered(dest, ca) or _covered(dest, cb)]
+                             if _covered(exact, ca) or _covered(exact, cb)]
                     if clash:
                         a, ca, b, cb = clash[0]
-                        return stop(f"{tname} of `{gid}` learns overlapping CIDRs `{ca}` from `{a}` and `{cb}` "
+                        return stop(f"{tname} learns overlapping CIDRs `{ca}` from `{a}` and `{cb}` "
                                     f"from `{b}`, and AWS propagates only the first", "overlap", table.path)
-                    return stop(f"{tname} of `{gid}` has no route to it", "route", table.path)
+                    return stop(f"{tname} has no route to it", "route", table.path)
                 if r.target == "blackhole":
-                    return stop(f"{tname} of `{gid}` drops it (blackhole route `{r.network}`)", "blackhole", r.path)
+                    return stop(f"{tname} drops it (blackhole route `{r.network}`)", "blackhole", r.path)
                 b = g.attachments.get(r.ref)
                 if b is None:
-                    return stop(f"{tname} of `{gid}` routes it to attachment `{r.ref}`, which does not exist",
+                    return stop(f"{tname} routes it to attachment `{r.ref}`, which does not exist",
                                 "route", r.path)
                 if b.kind == "vpc":
                     subs = [s for s in (self.m.subnet(b.vpc, x) for x in b.subnets) if s]
                     same = [s for s in subs if s.zone == zone]
                     nxt = (same or subs)[0].id if subs else None
-                    if b.vpc in self.m.vpcs and _in(dest, self.m.vpc_cidrs(b.vpc)):
+                    if b.vpc in self.m.vpcs and _in(exact, self.m.vpc_cidrs(b.vpc)):
                         hops.append(Hop("vpc", b.vpc, f"VPC `{b.vpc}`", self.m.vpcs[b.vpc].path))
                         return Leg(source_text, dest, tuple(hops), True)
                     pos = ("subnet", b.vpc, nxt)
@@ -339,9 +355,9 @@ class Tracer:
                     via = "Direct Connect" if b.via == "direct_connect" else "VPN"
                     hops.append(Hop("onprem", b.on_premises, f"on-premises network `{b.on_premises}` ({via})",
                                     onp.path if onp else b.path))
-                    if onp and _in(dest, onp.cidrs):
+                    if onp and _in(exact, onp.cidrs):
                         return Leg(source_text, dest, tuple(hops), True)
-                    return stop(f"{tname} of `{gid}` sends it to on-premises network `{b.on_premises}`, which does "
+                    return stop(f"{tname} sends it to on-premises network `{b.on_premises}`, which does "
                                 "not hold it", "route", r.path)
                 other = self.n.transit_gateways.get(b.peer)
                 back = next((x for x in other.attachments.values() if x.kind == "peering" and x.peer == gid),
@@ -355,13 +371,13 @@ class Tracer:
                 _, vid, nid = pos
                 hops.append(Hop("vgw", vid, f"VPN gateway of VPC `{vid}`", self.m.vpcs[vid].path + ("vpn_gateway",)))
                 hops.append(Hop("vpc", vid, f"VPC `{vid}`", self.m.vpcs[vid].path))
-                if _in(dest, self.m.vpc_cidrs(vid)):
+                if _in(exact, self.m.vpc_cidrs(vid)):
                     return Leg(source_text, dest, tuple(hops), True)
                 return stop(f"the VPN gateway of VPC `{vid}` delivers only to VPC `{vid}`'s own CIDRs", "route",
                             self.m.vpcs[vid].path)
         return stop("the path is longer than plinkdocs follows", "loop")
 
-    def from_network(self, nid: str, dest) -> Leg:
+    def from_network(self, nid: str, dest, exact=None) -> Leg:
         """The best leg from an on-premises network: its first working connection, else the first that breaks."""
         onp = self.n.on_premises[nid]
         text = f"on-premises network `{nid}`"
@@ -373,7 +389,7 @@ class Tracer:
                        "attachment, no VPN gateway)", "connection", onp.path)
         legs = []
         for s in starts:
-            leg = self.leg(text, s, dest)
+            leg = self.leg(text, s, dest, exact)
             leg = Leg(leg.source, leg.destination, (Hop("onprem", nid, text, onp.path),) + leg.hops, leg.ok,
                       leg.reason, leg.cause, leg.at, leg.subnet)
             if leg.ok:
@@ -382,8 +398,16 @@ class Tracer:
         return legs[0]
 
 
+def _wide(model: Architecture, vpc_id: str, cidr):
+    """The VPC CIDR that holds `cidr` (what route tables name), else `cidr` itself."""
+    for c in model.vpc_cidrs(vpc_id):
+        if _covered(cidr, c):
+            return c
+    return cidr
+
+
 def _dests(model: Architecture, ep: Endpoint) -> list:
-    """One network per endpoint network interface: its subnet's CIDR, else the VPC's."""
+    """(subnet, VPC CIDR, subnet CIDR) for each endpoint network interface."""
     out = []
     for sid in ep.subnets:
         s = model.subnet(ep.vpc, sid)
@@ -391,7 +415,7 @@ def _dests(model: Architecture, ep: Endpoint) -> list:
             continue
         cidr = s.cidr or (model.vpc_cidrs(ep.vpc) or (None,))[0]
         if cidr is not None:
-            out.append((sid, cidr))
+            out.append((sid, _wide(model, ep.vpc, cidr), cidr))
     return out
 
 
@@ -421,8 +445,8 @@ def _call_reach(model, w, ep):
         onp = model.network.on_premises.get(nid)
         if onp is None:
             return None
-        for sid, d in dests:
-            fwd = t.from_network(nid, d)
+        for sid, wide, d in dests:
+            fwd = t.from_network(nid, wide, d)
             back = None
             if fwd.ok:
                 back = t.leg(f"endpoint `{ep.id}` in `{ep.vpc}`", ("subnet", ep.vpc, sid), onp.cidrs[0])
@@ -433,11 +457,12 @@ def _call_reach(model, w, ep):
     sources = [(s, model.subnet(w.vpc, s)) for s in w.subnets if model.subnet(w.vpc, s)] or [(None, None)]
     for sid, sub in sources:
         src_net = sub.cidr if sub is not None and sub.cidr else (model.vpc_cidrs(w.vpc) or (None,))[0]
-        for esid, d in dests:
-            fwd = t.leg(f"`{w.id}` in `{w.vpc}`", ("subnet", w.vpc, sid), d)
+        for esid, wide, d in dests:
+            fwd = t.leg(f"`{w.id}` in `{w.vpc}`", ("subnet", w.vpc, sid), wide, d)
             back = None
             if fwd.ok and src_net is not None:
-                back = t.leg(f"endpoint `{ep.id}` in `{ep.vpc}`", ("subnet", ep.vpc, esid), src_net)
+                back = t.leg(f"endpoint `{ep.id}` in `{ep.vpc}`", ("subnet", ep.vpc, esid),
+                             _wide(model, w.vpc, src_net), src_net)
             trips.append(Trip(fwd, back))
     return CallReach(w.id, ep.id, tuple(trips))
 
