@@ -48,6 +48,7 @@ class TgwAttachment:
     via: Optional[str] = None
     peer: Optional[str] = None  # the other Transit Gateway, for a peering attachment
     path: tuple = ()
+    appliance_mode_set: bool = False  # `appliance_mode` written in the file (a finding can point at it)
 
     @property
     def target(self) -> str:
@@ -233,7 +234,8 @@ def _tgw(tid: str, g: dict, region: str) -> TransitGateway:
         ap = p + ("attachments", aid)
         if "vpc" in a:
             atts[aid] = TgwAttachment(aid, tid, "vpc", vpc=a["vpc"], subnets=tuple(a.get("subnets") or ()),
-                                      appliance_mode=a.get("appliance_mode", False), path=ap)
+                                      appliance_mode=a.get("appliance_mode", False), path=ap,
+                                      appliance_mode_set="appliance_mode" in a)
         elif "on_premises" in a:
             atts[aid] = TgwAttachment(aid, tid, "on_premises", on_premises=a["on_premises"], via=a.get("via"),
                                       path=ap)
@@ -308,3 +310,43 @@ def build(data: dict) -> Network:
         workload_networks={k: w["on_premises"] for k, w in (data.get("workloads") or {}).items()
                            if isinstance(w.get("on_premises"), str)},
     )
+
+
+def vpcs_for(model, path: tuple) -> list[str]:
+    """The VPCs a model path of the network sections concerns, most specific first: where a
+    page or a diagram that does not draw the section itself can show a finding about it."""
+    n: Network = model.network
+    head, ident, sub = path[0], (path[1] if len(path) > 1 else None), tuple(path[2:])
+    out: list[str] = []
+    if head == "transit_gateways" and ident in n.transit_gateways:
+        g = n.transit_gateways[ident]
+        atts = list(g.attachments.values())
+        if len(sub) >= 2 and sub[0] == "attachments" and sub[1] in g.attachments:
+            atts = [g.attachments[sub[1]]]
+        elif len(sub) >= 2 and sub[0] == "route_tables" and sub[1] in g.route_tables:
+            t = g.route_tables[sub[1]]
+            if len(sub) >= 4 and sub[2] in ("associations", "propagations") and isinstance(sub[3], int):
+                ids = (t.associations if sub[2] == "associations" else t.propagations)[sub[3]:sub[3] + 1]
+            else:
+                ids = t.associations + t.propagations
+            atts = [g.attachments[a] for a in ids if a in g.attachments] or atts
+        for a in atts:
+            if a.kind == "vpc":
+                out.append(a.vpc)
+            elif a.kind == "on_premises":
+                out += vpcs_for(model, ("on_premises", a.on_premises))
+    elif head == "on_premises" and ident in n.on_premises:
+        out += n.vgw_vpcs(ident)
+        for a in n.attachments_of_network(ident):
+            out += [x.vpc for x in n.transit_gateways[a.tgw].attachments.values() if x.kind == "vpc"]
+        out += [n.resolver_endpoints[f.to].vpc for f in n.on_premises[ident].forwards if f.to in n.resolver_endpoints]
+    elif head == "resolver_endpoints" and ident in n.resolver_endpoints:
+        out.append(n.resolver_endpoints[ident].vpc)
+    elif head == "resolver_rules" and ident in n.resolver_rules:
+        r = n.resolver_rules[ident]
+        out += list(r.vpcs)
+        if r.outbound_endpoint in n.resolver_endpoints:
+            out.append(n.resolver_endpoints[r.outbound_endpoint].vpc)
+    elif head == "route53_profiles" and ident in n.route53_profiles:
+        out += list(n.route53_profiles[ident].vpcs)
+    return [v for v in dict.fromkeys(out) if v in model.vpcs]

@@ -509,3 +509,11 @@ def other_path(model: Architecture, vpc_a: str, vpc_b: str) -> Optional[str]:
     for nid in sorted(na & nb):
         return f"on-premises network `{nid}`"
     return None
+
+
+def peering_only(model: Architecture, w: Workload, ep: Endpoint) -> bool:
+    """A call that PL703 judges: from a workload's VPC to an endpoint in another VPC that no
+    direct active peering, Transit Gateway or VPN joins it to."""
+    if w.on_premises or w.vpc not in model.vpcs or ep.vpc == w.vpc:
+        return False
+    return not model.peered(w.vpc, ep.vpc) and other_path(model, w.vpc, ep.vpc) is None

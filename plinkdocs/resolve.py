@@ -29,7 +29,7 @@ chain of steps that led there.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from plinkdocs import net
@@ -44,6 +44,7 @@ class Answer:
     endpoint: Optional[str]  # the endpoint the name leads to, when known
     chain: tuple  # steps, as sentences
     at: tuple = ()  # the model path of the last thing that decided it (a zone, a rule, a forwarder)
+    view: Optional[str] = None  # the VPC whose Resolver gave the answer, if one did
 
     def describe(self) -> str:
         return "; ".join(self.chain)
@@ -125,6 +126,11 @@ class Resolver:
     # -- answering -----------------------------------------------------------------------
     def from_vpc(self, vpc_id: str, hostname: str, via_inbound: bool = False, _depth_left: int = MAX_STEPS,
                  _chain: tuple = ()) -> Answer:
+        """The answer in VPC `vpc_id` (`via_inbound`: a query that arrived through an inbound endpoint)."""
+        ans = self._from_vpc(vpc_id, hostname, via_inbound, _depth_left, _chain)
+        return ans if ans.view is not None else replace(ans, view=vpc_id)
+
+    def _from_vpc(self, vpc_id, hostname, via_inbound, _depth_left, _chain) -> Answer:
         name = _name(hostname)
         vpc = self.m.vpcs.get(vpc_id)
         chain = _chain
