@@ -123,7 +123,7 @@ def check(model, config):
                 yield Violation(
                     sg_path,
                     f"inbound Resolver endpoint `{e.id}` takes queries from {text} ({net.join_networks(cidrs)}), but "
-                    f"{v.reason}: DNS needs {' and '.join(p.upper() for p in refused)} 53 admitted too",
+                    f"{v.reason}: DNS needs {' and '.join(p.upper() for p in refused)} 53 admitted from it",
                     f"add ingress rules to `{e.security_groups[0]}`: protocol "
                     f"{' and '.join(refused)}, ports 53, cidr {net.join_networks(cidrs)}")
                 continue
