@@ -92,6 +92,12 @@ def check(r) -> None:
             ap = p + ("attachments", aid)
             if "vpc" in a:
                 if r.section(ap + ("vpc",), a["vpc"], "vpcs", "VPC"):
+                    vregion = vpcs[a["vpc"]].get("region", d["region"])
+                    if vregion != g.get("region", d["region"]):
+                        r.report("PL003", ap + ("vpc",), f"VPC `{a['vpc']}` is in {vregion}, but Transit Gateway "
+                                 f"`{gid}` is in {g.get('region', d['region'])}: a VPC attaches to a Transit Gateway "
+                                 "of its own region", "attach it to a Transit Gateway in its region, and peer the two "
+                                 "Transit Gateways")
                     if a["vpc"] in seen_vpc:
                         r.report("PL003", ap + ("vpc",), f"VPC `{a['vpc']}` is attached twice to Transit Gateway "
                                  f"`{gid}` (`{seen_vpc[a['vpc']]}` and `{aid}`); a VPC has one attachment to a "

@@ -96,6 +96,8 @@ def _at(text: str, needle: str) -> int:
      "hub-in: {vpc: hub, direction: outbound, subnets: [hub-a, hub-b]", "PL004", "is outbound"),
     ("hub: {vpc: hub, subnets: [hub-a, hub-b]}", "hub: {vpc: hub, subnets: [hub-a, hub-b]}\n      hub2: {vpc: hub, subnets: [hub-a]}",
      "PL003", "VPC `hub` is attached twice"),
+    ("  app:\n    account: apps\n", "  app:\n    account: apps\n    region: us-west-2\n", "PL003",
+     "VPC `app` is in us-west-2, but Transit Gateway `core` is in us-east-1"),
 ])
 def test_references_are_checked_with_position(old, new, rule, message):
     text = example_text()
@@ -120,3 +122,14 @@ def test_a_workload_in_a_network_has_no_vpc():
 def test_a_workload_needs_a_vpc_or_a_network():
     bad = example_text().replace("erp:\n    on_premises: corp", "erp:\n    on_premises: true", 1)
     assert [f.rule for f in findings(bad) if f.rule in ("PL003", "PL004")] == ["PL003"]
+
+
+def test_findings_on_the_network_sections_map_to_the_vpcs_they_concern():
+    from plinkdocs.network import vpcs_for
+
+    m = check_paths([EXAMPLE], Config()).files[0].model
+    assert vpcs_for(m, ("transit_gateways", "core", "attachments", "app")) == ["app"]
+    assert vpcs_for(m, ("transit_gateways", "core")) == ["hub", "app"]
+    assert vpcs_for(m, ("resolver_endpoints", "hub-in", "security_groups")) == ["hub"]
+    assert vpcs_for(m, ("on_premises", "corp", "dns", "forwards", 0)) == ["hub", "app"]
+    assert vpcs_for(m, ("route53_profiles", "none")) == []
