@@ -447,7 +447,8 @@ def build(data: dict, file: str = "") -> Architecture:
                              tuple(t.get("security_groups") or ()), t.get("load_balancer"),
                              tp + ("targets", i)) for i, t in enumerate(tg.get("targets") or ())),
                 tp)
-        listeners = tuple(Listener(li["port"], li["protocol"], li.get("target_group"), p + ("listeners", i))
+        listeners = tuple(Listener(li.get("port", 6081), li.get("protocol", "GENEVE"), li.get("target_group"),
+                                   p + ("listeners", i))  # format 1.1: a GWLB listener may omit them
                           for i, li in enumerate(lb.get("listeners") or ()))
         lbs[k] = LoadBalancer(k, lb["type"], lb["vpc"], tuple(lb.get("subnets") or ()),
                               lb.get("cross_zone", lb["type"] == "application"),

@@ -23,6 +23,17 @@ def _member(r, path, value, known: dict, what: str, where: str) -> bool:
 
 def check(r) -> None:
     d = r.d
+    for lid, lb in (d.get("load_balancers") or {}).items():
+        if lb.get("type") == "gateway":  # a Gateway Load Balancer listens for GENEVE on 6081
+            continue
+        for i, li in enumerate(lb.get("listeners") or ()):
+            missing = [k for k in ("port", "protocol") if k not in li]
+            if missing:
+                lp = ("load_balancers", lid, "listeners", i)
+                r.report("PL003", lp, f"`{'.'.join(map(str, lp))}` is missing the required "
+                         f"key{'s' if len(missing) > 1 else ''} {', '.join(f'`{k}`' for k in missing)}",
+                         f"add {', '.join(f'`{k}`' for k in missing)} (only a Gateway Load Balancer's listeners "
+                         "may omit them)")
     vpcs = d["vpcs"]
     tgws = d.get("transit_gateways") or {}
     onprem = d.get("on_premises") or {}

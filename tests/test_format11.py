@@ -133,3 +133,15 @@ def test_findings_on_the_network_sections_map_to_the_vpcs_they_concern():
     assert vpcs_for(m, ("resolver_endpoints", "hub-in", "security_groups")) == ["hub"]
     assert vpcs_for(m, ("on_premises", "corp", "dns", "forwards", 0)) == ["hub", "app"]
     assert vpcs_for(m, ("route53_profiles", "none")) == []
+
+
+def test_gateway_load_balancer_listeners_may_omit_port_and_protocol():
+    gwlb = {"load_balancers": {"app-nlb": {"type": "gateway", "listeners": [{"target_group": "app"}]}}}
+    r = run_design(gwlb)
+    assert [f for f in r.findings if f.rule in ("PL003", "PL004")] == []
+    (li,) = r.model.load_balancers["app-nlb"].listeners
+    assert (li.port, li.protocol) == (6081, "GENEVE")
+    nlb = run_design({"load_balancers": {"app-nlb": {"listeners": [{"protocol": "TCP", "target_group": "app"}]}}})
+    (f,) = [f for f in nlb.findings if f.rule == "PL003"]
+    assert f.model_path == "load_balancers.app-nlb.listeners[0]" and "missing the required key `port`" in f.message
+    assert f.line > 1 and f.column > 1
