@@ -94,9 +94,9 @@ class Resolver:
         if not net.uses_private_dns(self.m, ep):
             return False
         if ep.service_kind == "aws" and ep.service_name == "s3":
-            opts = getattr(ep, "dns_options", None)
-            only = getattr(opts, "private_dns_only_for_inbound_resolver_endpoint", None) if opts is not None \
-                else None
+            opts = getattr(ep, "dns_options", None)  # format 1.1 `dns_options`, where the model carries it
+            key = "private_dns_only_for_inbound_resolver_endpoint"
+            only = opts.get(key) if isinstance(opts, dict) else getattr(opts, key, None)
             if only is None:
                 only = any(e.vpc == ep.vpc and e.type == "gateway" and e.service_name == "s3"
                            for e in self.m.endpoints.values())

@@ -135,3 +135,41 @@ def test_calls_resolve_by_hostname_or_private_dns_name():
     assert a.endpoint == "kms"
     erp = m.workloads["erp"]
     assert resolve.resolve_call(m, erp, erp.calls[0], m.endpoints["kms"]).endpoint == "kms"
+
+
+def test_s3_interface_endpoint_beside_a_gateway_endpoint_answers_only_inbound_queries():
+    frag = {"security_groups": {"dns": {"vpc": "hub"}},
+            "resolver_endpoints": {"hub-in": {"vpc": "hub", "direction": "inbound", "subnets": ["hub-a", "hub-b"],
+                                              "security_groups": ["dns"]}},
+            "on_premises": {"corp": {"dns": {"forwards": [{"domain": "s3.us-east-1.amazonaws.com", "to": "hub-in"}]}}},
+            "endpoints": {"s3": {"vpc": "hub", "service": "aws:s3", "subnets": ["hub-a", "hub-b"],
+                                 "security_groups": ["vpce"]},
+                          "s3-gw": {"vpc": "hub", "service": "aws:s3", "type": "gateway"}},
+            "workloads": {"billing": None, "erp": None}}
+    m = model_of(frag)
+    name = "bucket.s3.us-east-1.amazonaws.com"
+    # inside the VPC the name goes to the gateway endpoint (public S3 addresses)
+    assert answer(m, "hub", name).kind == "public"
+    # from the data centre, through the inbound endpoint, the interface endpoint answers
+    a = answer(m, network="corp", name=name)
+    assert (a.kind, a.endpoint) == ("private", "s3")
+    # without the gateway endpoint the option defaults to false: private in the VPC too
+    frag["endpoints"]["s3-gw"] = None
+    assert answer(model_of(frag), "hub", name).endpoint == "s3"
+
+
+def test_an_explicit_dns_option_wins_over_the_default():
+    import types
+
+    frag = {"endpoints": {"s3": {"vpc": "hub", "service": "aws:s3", "subnets": ["hub-a", "hub-b"],
+                                 "security_groups": ["vpce"]},
+                          "s3-gw": {"vpc": "hub", "service": "aws:s3", "type": "gateway"}},
+            "workloads": {"billing": None, "erp": None}}
+    m = model_of(frag)
+    r = resolve.Resolver(m)
+    ep = m.endpoints["s3"]
+    assert not r.endpoint_dns_on(ep, via_inbound=False)
+    for opts in ({"private_dns_only_for_inbound_resolver_endpoint": False},
+                 types.SimpleNamespace(private_dns_only_for_inbound_resolver_endpoint=False)):
+        written = types.SimpleNamespace(**vars(ep), dns_options=opts)
+        assert r.endpoint_dns_on(written, via_inbound=False)
