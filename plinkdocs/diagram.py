@@ -694,6 +694,10 @@ class _Planner:
                 out += [self.vpc_key(m.peerings[ident].requester)]
         elif head == "hosted_zones" and isinstance(ident, int):
             out.append(_k("zone", ident))
+        elif head in ("transit_gateways", "on_premises", "resolver_endpoints", "resolver_rules", "route53_profiles"):
+            from plinkdocs.network import vpcs_for  # format 1.1 sections: shown on the VPCs they concern
+
+            out += [self.vpc_key(v) for v in vpcs_for(m, (head, ident) + tuple(sub))]
         return out
 
     def element_for(self, path: tuple) -> str | None:

@@ -304,6 +304,7 @@ class Architecture:
     waivers: tuple
     file: str = ""
     extras: Mapping = field(default_factory=dict)  # top-level x-* keys
+    network: Any = field(default_factory=lambda: _network().Network())  # format 1.1: plinkdocs.network
     # derived results that several rules and pages share (the estimate, the decision), computed once
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -457,7 +458,8 @@ def build(data: dict, file: str = "") -> Architecture:
                              tuple(t.get("security_groups") or ()), t.get("load_balancer"),
                              tp + ("targets", i)) for i, t in enumerate(tg.get("targets") or ())),
                 tp)
-        listeners = tuple(Listener(li["port"], li["protocol"], li.get("target_group"), p + ("listeners", i))
+        listeners = tuple(Listener(li.get("port", 6081), li.get("protocol", "GENEVE"), li.get("target_group"),
+                                   p + ("listeners", i))  # format 1.1: a GWLB listener may omit them
                           for i, li in enumerate(lb.get("listeners") or ()))
         lbs[k] = LoadBalancer(k, lb["type"], lb["vpc"], tuple(lb.get("subnets") or ()),
                               lb.get("cross_zone", lb["type"] == "application"),
@@ -494,7 +496,7 @@ def build(data: dict, file: str = "") -> Architecture:
         p = ("workloads", k)
         calls = tuple(Call(c["endpoint"], c["port"], c.get("protocol", "tcp"), tuple(c.get("actions") or ()),
                            c.get("hostname"), p + ("calls", i)) for i, c in enumerate(w.get("calls") or ()))
-        workloads[k] = Workload(k, w["vpc"], w.get("on_premises", False), tuple(w.get("subnets") or ()),
+        workloads[k] = Workload(k, w.get("vpc", ""), w.get("on_premises", False), tuple(w.get("subnets") or ()),
                                 tuple(w.get("security_groups") or ()), calls, p)
     peerings = tuple(Peering(pr["id"], pr["requester"], pr["accepter"], pr.get("status", "active"), ("peerings", i))
                      for i, pr in enumerate(data.get("peerings") or ()))
@@ -522,4 +524,10 @@ def build(data: dict, file: str = "") -> Architecture:
         requirements=Requirements(req.get("direction"), req.get("consumer_vpcs"), req.get("full_network_access"),
                                   req.get("cross_region"), req.get("on_premises_clients")),
         budget_monthly_usd=(data.get("budget") or {}).get("monthly_usd"), waivers=tuple(waivers), file=file,
-        extras={k: v for k, v in data.items() if k.startswith("x-")})
+        extras={k: v for k, v in data.items() if k.startswith("x-")}, network=_network().build(data))
+
+
+def _network():
+    from plinkdocs import network
+
+    return network

@@ -4,6 +4,7 @@ port range: PL003). Runs on schema-valid data, before the model is built."""
 
 from __future__ import annotations
 
+from plinkdocs import netrefs
 from plinkdocs.findings import format_path, parse_path
 from plinkdocs.load import Document
 from plinkdocs.model import parse_net
@@ -134,8 +135,9 @@ class _Refs:
                 self.sg(p + ("security_groups", i), gid, vpc, owner)
         for wid, w in (d.get("workloads") or {}).items():
             p = ("workloads", wid)
-            vpc = w["vpc"]
-            self.section(p + ("vpc",), vpc, "vpcs", "VPC")
+            vpc = w.get("vpc")  # none for a workload in an on-premises network (netrefs checks that)
+            if vpc is not None:
+                self.section(p + ("vpc",), vpc, "vpcs", "VPC")
             owner = f"workload `{wid}`"
             for i, sub in enumerate(w.get("subnets") or ()):
                 self.subnet(p + ("subnets", i), sub, vpc, owner)
@@ -143,6 +145,7 @@ class _Refs:
                 self.sg(p + ("security_groups", i), gid, vpc, owner)
             for i, c in enumerate(w.get("calls") or ()):
                 self.section(p + ("calls", i, "endpoint"), c["endpoint"], "endpoints", "endpoint")
+        netrefs.check(self)  # the format 1.1 network sections
         ids = {}
         for i, pr in enumerate(d.get("peerings") or ()):
             p = ("peerings", i)

@@ -2,6 +2,7 @@
 
 from collections import deque
 
+from plinkdocs import reach
 from plinkdocs.findings import Violation
 
 ID = "PL703"
@@ -9,8 +10,8 @@ NAME = "transitive-peering"
 SEVERITY = "error"
 SUMMARY = ("A workload calls an endpoint in another VPC that it could reach only through a third, peered VPC, "
            "or not at all.")
-FIX = ("Peer the workload's VPC with the endpoint's VPC directly, or create an endpoint in the workload's own "
-       "VPC.")
+FIX = ("Peer the workload's VPC with the endpoint's VPC directly, attach both to a Transit Gateway, or create an "
+       "endpoint in the workload's own VPC.")
 SOURCE = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html"
 TAGS = ("peering", "routing", "consumer")
 
@@ -26,10 +27,11 @@ for a path between the two VPCs over the design's active peerings:
   peering that would connect them is named in the message but does not count until it is
   active.
 
-The finding points at the call's `endpoint`. Workloads on premises (`on_premises: true`)
-are skipped: they arrive over VPN or Direct Connect, which the design does not model as
-peerings. Routes through a Transit Gateway are not modelled either; where one carries the
-traffic, waive the finding with that reason.
+The finding points at the call's `endpoint`. Workloads on premises are skipped: they
+arrive over VPN or Direct Connect. A call whose two VPCs are also joined another way (both
+attached to one Transit Gateway or to peered Transit Gateways, or both reaching one
+on-premises network through their VPN gateways) is never reported here: whether that path
+carries the call, hop by hop, is PL704's question.
 
 ## Why is this bad?
 A VPC peering carries traffic only between the two VPCs it joins: a VPC peered with a hub
@@ -152,13 +154,16 @@ def check(model, config):
             head = f"workload `{w.id}` in VPC `{w.vpc}` calls endpoint `{ep.id}` in VPC `{ep.vpc}`"
             if path is not None and len(path) == 2:
                 continue
+            if reach.other_path(model, w.vpc, ep.vpc):  # a hub design: PL704 follows its routes
+                continue
             if path is not None:
                 route = " -> ".join(f"`{v}`" for v in path)
                 yield Violation(
                     at,
                     f"{head}, reachable only through peered VPC{'s' if len(path) > 3 else ''} "
                     f"{', '.join(f'`{v}`' for v in path[1:-1])} ({route}); peering is not transitive",
-                    f"peer VPC `{w.vpc}` with VPC `{ep.vpc}`, or create an endpoint in VPC `{w.vpc}`")
+                    f"peer VPC `{w.vpc}` with VPC `{ep.vpc}`, attach both to a Transit Gateway, or create an "
+                    f"endpoint in VPC `{w.vpc}`")
                 continue
             msg = f"{head}, but there is no route: no active peering path joins the two VPCs"
             proposed = _path(every, w.vpc, ep.vpc)
@@ -169,4 +174,5 @@ def check(model, config):
                     msg += f" (proposed peering{'s' if len(links) > 1 else ''} " \
                            f"{', '.join(f'`{x}`' for x in sorted(links))} would, once active" + \
                            (", but only transitively)" if len(proposed) > 2 else ")")
-            yield Violation(at, msg, f"peer VPC `{w.vpc}` with VPC `{ep.vpc}`, or create an endpoint in VPC `{w.vpc}`")
+            yield Violation(at, msg, f"peer VPC `{w.vpc}` with VPC `{ep.vpc}`, attach both to a Transit Gateway, or create an "
+                    f"endpoint in VPC `{w.vpc}`")
