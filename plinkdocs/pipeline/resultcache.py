@@ -14,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+from plinkdocs.analysis.awsdata import user_files
 from plinkdocs.core.findings import Finding
 from plinkdocs.core.fingerprint import code_fingerprint
 from plinkdocs.core.fsutil import write_atomic
@@ -44,6 +45,11 @@ class ResultCache:
         h = hashlib.sha256(code_fingerprint().encode())
         h.update(repr(config).encode())
         h.update(hashlib.sha256(prices).digest())
+        for name in user_files(config.options):  # the user's AWS data (PL205): its contents, not its name
+            try:
+                h.update(hashlib.sha256(Path(name).read_bytes()).digest())
+            except OSError:
+                h.update(b"unreadable")
         self.salt = h.digest()
         self.hits = self.misses = 0
         self._marked = False
