@@ -14,7 +14,8 @@ from typing import Any, Callable, Mapping, Optional, TypeAlias, TypeVar
 
 from plinkdocs.core.findings import Path as ModelPath
 from plinkdocs.core.findings import parse_path
-from plinkdocs.core.schema import load_schema
+from plinkdocs.model.defaults import DEFAULTS as DEFAULTS
+from plinkdocs.model.defaults import schema_default as _get
 from plinkdocs.model.network import Network as NetworkModel
 from plinkdocs.model.network import build as build_network
 from plinkdocs.model.network import parse_net
@@ -422,25 +423,6 @@ def _rules(items: list[dict[str, Any]] | None, base: ModelPath) -> tuple[SgRule,
 
 
 
-def _schema_defaults() -> dict[tuple[str, str], Any]:
-    """(definition, property) -> default, read from the JSON Schema: the one place a default
-    is written (`schemas/architecture.schema.json`, `$defs/<definition>/properties/<property>`)."""
-    out: dict[tuple[str, str], Any] = {}
-    for name, definition in load_schema().get("$defs", {}).items():
-        for prop, sub in definition.get("properties", {}).items():
-            if isinstance(sub, dict) and "default" in sub:
-                out[(name, prop)] = sub["default"]
-    return out
-
-
-DEFAULTS = _schema_defaults()
-
-
-def _get(data: Mapping[str, Any], definition: str, key: str) -> Any:
-    """`data[key]`, or the schema's default for `key` in `definition` when it is absent."""
-    return data.get(key, DEFAULTS[definition, key])
-
-
 def build(data: dict[str, Any], file: str = "") -> Architecture:
     """Build the model from data that passed the schema and the reference checks."""
     region = data["region"]
@@ -476,7 +458,7 @@ def build(data: dict[str, Any], file: str = "") -> Architecture:
             else:
                 hc = hc or {}
                 health = HealthCheck(hc.get("protocol", "HTTP" if tg["target_type"] == "alb" else "TCP"),
-                                     hc.get("port", "traffic-port"), hc.get("path"))
+                                     _get(hc, "health_check", "port"), hc.get("path"))
             tgs[tid] = TargetGroup(
                 tid, k, tg["target_type"], tg.get("protocol"), tg.get("port"), health,
                 tuple(Target(t.get("az_id"), t.get("subnet"), _get(t, "target", "count"), _get(t, "target", "healthy"),

@@ -14,6 +14,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
+from plinkdocs.model.defaults import schema_default as _get
+
 
 @functools.lru_cache(maxsize=4096)
 def parse_net(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -232,7 +234,7 @@ def _vpc_tables(vid: str, tables: dict) -> dict:
             target, ref = _route_target(r)
             routes.append(VpcRoute(dest, None if dest.startswith("aws:") else parse_net(dest), target, ref,
                                    p + ("routes", i)))
-        out[tid] = VpcRouteTable(tid, vid, t.get("main", False), tuple(t.get("subnets") or ()), t.get("edge"),
+        out[tid] = VpcRouteTable(tid, vid, _get(t, "vpc_route_table", "main"), tuple(t.get("subnets") or ()), t.get("edge"),
                                  tuple(routes), p)
     return out
 
@@ -244,7 +246,7 @@ def _tgw(tid: str, g: dict, region: str) -> TransitGateway:
         ap = p + ("attachments", aid)
         if "vpc" in a:
             atts[aid] = TgwAttachment(aid, tid, "vpc", vpc=a["vpc"], subnets=tuple(a.get("subnets") or ()),
-                                      appliance_mode=a.get("appliance_mode", False), path=ap,
+                                      appliance_mode=_get(a, "tgw_attachment", "appliance_mode"), path=ap,
                                       appliance_mode_set="appliance_mode" in a)
         elif "on_premises" in a:
             atts[aid] = TgwAttachment(aid, tid, "on_premises", on_premises=a["on_premises"], via=a.get("via"),
@@ -314,9 +316,9 @@ def build(data: dict) -> Network:
         transit_gateways={k: _tgw(k, g, region) for k, g in (data.get("transit_gateways") or {}).items()},
         on_premises=onprem, resolver_endpoints=rendpoints, resolver_rules=rrules, route53_profiles=profiles,
         route_tables=tables, vpn_gateways=vgws, zones=zones,
-        endpoint_ip_types={k: e.get("ip_address_type", "ipv4") for k, e in eps.items()},
+        endpoint_ip_types={k: _get(e, "endpoint", "ip_address_type") for k, e in eps.items()},
         service_ip_types={k: tuple(s.get("supported_ip_address_types") or ("ipv4",)) for k, s in svcs.items()},
-        service_payers={k: s.get("payer", "consumer") for k, s in svcs.items()},
+        service_payers={k: _get(s, "endpoint_service", "payer") for k, s in svcs.items()},
         workload_networks={k: w["on_premises"] for k, w in (data.get("workloads") or {}).items()
                            if isinstance(w.get("on_premises"), str)},
     )

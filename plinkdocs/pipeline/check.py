@@ -60,10 +60,20 @@ def _waive(findings: list[Finding], model: Architecture | None, config: Config) 
 _PLANS: dict[tuple, list] = {}
 
 
+def _stamp(name: str) -> tuple[str, int, int]:
+    try:
+        st = os.stat(name)
+    except OSError:
+        return (name, -1, -1)
+    return (name, st.st_mtime_ns, st.st_size)
+
+
 def _plan(config: Config) -> list:
     """The enabled model-stage rules, each with its context, worked out once per configuration
     (not once per design). The price book is read here, once: a rule reads no file."""
-    key = (config.select, config.ignore, config.today, config.prices_file, repr(config.options))
+    # a user's data file (PL205's `data`) is part of the key: an edited file is read again
+    key = (config.select, config.ignore, config.today, config.prices_file, repr(config.options),
+           tuple(_stamp(name) for name in awsdata.user_files(config.options)))
     plan = _PLANS.get(key)
     if plan is None:
         try:
