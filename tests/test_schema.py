@@ -109,3 +109,24 @@ def test_spec_example_passes_every_rule():
     example = re.search(r"## Example\n\n```yaml\n(.*?)```", text, re.S).group(1)
     r = run_design(text=example)
     assert [f"{f.rule} {f.message}" for f in r.findings if f.severity == "error"] == []
+
+
+def test_a_price_file_and_a_design_word_the_same_mistake_the_same_way(tmp_path):
+    """One translator: an unknown key and a wrong type read alike in a design and a price file."""
+    from plinkdocs.analysis import cost
+
+    design = run_design({"vpcs": {"consumer": {"flowlogs": True}}})
+    (f,) = [f for f in design.findings if f.rule == "PL003"]
+    prices = tmp_path / "p.yaml"
+    prices.write_text('version: 1\nregion: us-east-1\nprices:\n'
+                      '  nat_gateway_hours: {usd: 1, as_of: "2026-01-01", source: x}\n')
+    with pytest.raises(cost.PriceError) as info:
+        cost.price_book(prices)
+    assert f.message == "unknown key `flowlogs` in `vpcs.consumer`"
+    assert info.value.message == "unknown key `nat_gateway_hours` in `prices` [fix: did you mean `nat_gateway_hour`?]"
+    assert (info.value.line, info.value.column) == (4, 3)
+    prices.write_text('version: 1\nregion: us-east-1\nprices:\n'
+                      '  nat_gateway_hour: {usd: "1", as_of: "2026-01-01", source: x}\n')
+    with pytest.raises(cost.PriceError) as info:
+        cost.price_book(prices)
+    assert info.value.message.startswith("`1` should be a number") and info.value.column == 27

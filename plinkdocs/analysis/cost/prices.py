@@ -1,22 +1,19 @@
 """Prices as data: the shipped price files, a user's overrides checked against
-`schemas/prices.schema.json`, and the `PriceBook` the estimates read."""
+`schemas/prices.schema.json` (its errors worded by `core.schema`, as a design's are), and the
+`PriceBook` the estimates read."""
 
 from __future__ import annotations
 
-import difflib
 import functools
-import json
 import os
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
+from plinkdocs.core import schema
 from plinkdocs.core.errors import ConfigError
-from plinkdocs.core.fastschema import Unsupported, compile_schema
-from plinkdocs.core.findings import format_path
 from plinkdocs.core.load import load_file
-from plinkdocs.core.schema import schemas_dir
 
 HOURS_PER_MONTH = Decimal(730)
 CENT = Decimal("0.01")
@@ -137,68 +134,6 @@ def dec(value) -> Decimal:
     return Decimal(repr(float(value)))
 
 
-@functools.lru_cache(maxsize=None)
-def _price_schema() -> dict:
-    with open(schemas_dir() / "prices.schema.json", encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-@functools.lru_cache(maxsize=None)
-def _schema_validator():
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(_price_schema())
-
-
-@functools.lru_cache(maxsize=None)
-def _fast_check():
-    """The compiled validity check for price files (jsonschema explains the invalid ones)."""
-    try:
-        return compile_schema(_price_schema())
-    except Unsupported:
-        return None
-
-
-def _where(path) -> str:
-    return format_path(path) or "the file"
-
-
-def _schema_problem(err) -> tuple[str, tuple, bool]:
-    """(message, path, point at the key) for one schema error, worded for a person."""
-    path = tuple(err.absolute_path)
-    v, inst = err.validator, err.instance
-    if v == "additionalProperties" and isinstance(inst, dict):
-        allowed = sorted(err.schema.get("properties", {}))
-        extra = sorted(k for k in inst if k not in allowed and not str(k).startswith("x-"))
-        k = extra[0] if extra else "?"
-        close = difflib.get_close_matches(str(k), allowed, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(allowed)}"
-        return f"unknown key `{k}` in `{_where(path)}`; {hint}", path + (k,), True
-    if v == "required":
-        missing = [k for k in err.validator_value if not isinstance(inst, dict) or k not in inst]
-        return f"`{_where(path)}` is missing {', '.join(f'`{k}`' for k in missing)}", path, False
-    if v == "oneOf":
-        subs = err.validator_value
-        keys = [k for s in subs for k in s.get("required", ())]
-        if keys == ["region", "prices", "regions"]:
-            return ("a price file gives either `region` and `prices` (one region) or `regions` "
-                    "(region -> prices)", path, False)
-        if keys == ["usd", "tiers"]:
-            return f"`{_where(path)}` takes either `usd` (one rate) or `tiers`, exactly one of them", path, False
-    if v == "propertyNames":
-        return f"`{inst}` in `{_where(path)}` is not an AWS region code such as us-east-1", path, False
-    if v == "pattern":
-        what = err.schema.get("description", "")
-        return f"`{inst}` at `{_where(path)}` is not valid: {what}".rstrip(": "), path, False
-    if v == "const":
-        return f"`{_where(path)}` must be `{err.validator_value}`", path, False
-    if v == "type":
-        return f"`{_where(path)}` should be a {err.validator_value}, not `{inst}`", path, False
-    if v in ("minimum", "exclusiveMinimum"):
-        return f"`{_where(path)}` is {inst}; a price cannot be negative", path, False
-    return f"`{_where(path)}`: {err.message}", path, False
-
-
 def _display(path) -> str:
     p = os.fspath(path)
     if os.path.isabs(p):
@@ -226,17 +161,7 @@ def read_price_file(path) -> dict:
         line, col = doc.locate(at, key=key)
         raise PriceError(message, shown, line, col)
 
-    if not isinstance(data, dict):
-        fail("a price file is a mapping with `version` and `region` and `prices`, or `regions`")
-    quick = _fast_check()
-    errors = [] if quick is not None and quick(data) else sorted(
-        _schema_validator().iter_errors(data),
-        key=lambda e: (len(e.absolute_path) == 0, [str(p) for p in e.absolute_path],
-                       e.validator != "additionalProperties"))
-    if errors:
-        # the deepest error says the most; the top-level oneOf only when nothing deeper is wrong
-        message, at, key = _schema_problem(errors[0])
-        fail(message, at, key)
+    schema.require(doc, schema.PRICES, PriceError)  # the first schema problem, worded as for a design
     regions = {data["region"]: data["prices"]} if "region" in data else data["regions"]
     base = ("prices",) if "region" in data else ("regions",)
     out: dict = {}
