@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from plinkdocs.model.architecture import (
     Architecture,
@@ -52,7 +52,8 @@ SG_ENDPOINT_TYPES = ("interface", "resource")
 # -- addresses -------------------------------------------------------------------
 
 def _collapsed(cidrs: Iterable[IPNetwork], version: int) -> list[IPNetwork]:
-    return list(ipaddress.collapse_addresses(c for c in cidrs if c.version == version))
+    same: list[Any] = [c for c in cidrs if c.version == version]  # one version: collapse_addresses can mix none
+    return list(ipaddress.collapse_addresses(same))
 
 
 def span(network: IPNetwork) -> tuple[int, int, int]:
@@ -102,9 +103,9 @@ def uncovered_parts(network: IPNetwork, cidrs: Iterable[IPNetwork]) -> list[IPNe
     cidrs = list(cidrs)
     if covered(network, cidrs):  # the common case, answered without building networks
         return []
-    parts = [network]
+    parts: list[Any] = [network]  # of network's own version, as every `c` below
     for c in _collapsed(cidrs, network.version):
-        nxt = []
+        nxt: list[Any] = []
         for p in parts:
             if p.subnet_of(c):
                 continue
@@ -318,7 +319,7 @@ def evaluate(model: Architecture, group_ids: Iterable[str], direction: str, prot
     uncovered: tuple = ()
     if not matched:
         cidr_rules = [r for _, r, _ in pairs if r.cidr is not None]
-        cidrs = [r.cidr for r in cidr_rules]
+        cidrs = [r.cidr for r in cidr_rules if r.cidr is not None]
         if peer.networks:
             left = []
             merged: dict = {}
@@ -331,7 +332,7 @@ def evaluate(model: Architecture, group_ids: Iterable[str], direction: str, prot
             uncovered = tuple(left)
             if not uncovered:
                 matched = [r for r in cidr_rules
-                           if any(overlaps(n, r.cidr) for n in peer.networks)]
+                           if any(r.cidr is not None and overlaps(n, r.cidr) for n in peer.networks)]
         else:
             uncovered = ()
     allowed = bool(matched)

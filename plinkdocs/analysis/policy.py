@@ -312,7 +312,7 @@ def principal_covers(principal, account: Optional[str]) -> Optional[bool]:
         return True
     if not isinstance(principal, dict):
         return None
-    results = []
+    results: list[Optional[bool]] = []
     for key, value in principal.items():
         try:
             values = _strings(value) or ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from plinkdocs.analysis.cost.prices import (
     ASSUME_HOURS,
@@ -96,7 +96,8 @@ class Pricer:
     """Looks prices up, records the ones used, and words a missing one."""
 
     def __init__(self, book: PriceBook):
-        self.book, self.used = book, {}
+        self.book = book
+        self.used: dict[tuple[str, str], Price] = {}
 
     def get(self, region: str, item: str) -> Optional[Price]:
         p = self.book.get(region, item)
@@ -236,7 +237,8 @@ def _tier_breakdown(p: Price, total: Decimal) -> str:
 
 
 def _price_lines(model, book, traffic, only=None) -> tuple[list, Pricer]:
-    pricer, pools, lines = Pricer(book), {}, []
+    pricer, lines = Pricer(book), []
+    pools: dict[tuple[str, str], list[tuple[Any, Decimal]]] = {}  # (region, kind) -> [(endpoint, GB)]
     chosen = [e for e in model.endpoints.values() if only is None or e.id in only]
     for ep in chosen:
         lines.append(_endpoint_lines(model, ep, pricer, traffic, pools))
@@ -284,7 +286,7 @@ def _estimate(model, book, traffic, only) -> Estimate:
     missing = tuple(e.id for e in model.endpoints.values()
                     if (only_set is None or e.id in only_set) and e.type != "gateway" and e.state != "deleted"
                     and traffic.get(e.id) is None)
-    extra = ()
+    extra: tuple[str, ...] = ()
     if missing:
         extra = (f"No traffic figure on {id_list(missing)}: their data processing is unknown, so the total is a "
                  "lower bound. Give `traffic.gb_per_month` on every endpoint.",)
