@@ -265,7 +265,7 @@ def test_the_command_reports_a_bad_price_file_without_a_traceback(tmp_path, caps
     status = cli.main(["cost", "--prices", str(f), str(ROOT / "plinkdocs" / "rules" / "base.yaml")])
     err = capsys.readouterr().err
     assert status == 1
-    assert re.search(r"bad\.yaml:4:\d+: `-1` should be at least 0", err)
+    assert re.search(r"bad\.yaml:4:\d+: `prices\.interface_endpoint_hour\.usd`: `-1` should be at least 0", err)
     assert "Traceback" not in err
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # jsonschema is imported when a file fails the compiled check
 
 from plinkdocs.core.errors import ConfigError
 from plinkdocs.core.fastschema import Unsupported, compile_schema
-from plinkdocs.core.findings import Finding
+from plinkdocs.core.findings import Finding, format_path
 from plinkdocs.core.load import Document
 
 _HERE = FsPath(__file__).resolve().parent.parent  # the package folder
@@ -194,6 +194,19 @@ def _message(error: ValidationError) -> tuple[str, str, bool]:
     return error.message, desc, False
 
 
+def _own_message(error: ValidationError) -> str | None:
+    """The schema's own wording for an error, when the failing subschema has `errorMessage`
+    (the ajv-errors convention): a text, or keyword -> text, with {value} and {key}."""
+    own = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if isinstance(own, dict):
+        own = own.get(error.validator)
+    if not isinstance(own, str):
+        return None
+    value = error.instance if not isinstance(error.instance, (dict, list)) else _show(error.instance)
+    key = error.absolute_path[-1] if error.absolute_path else ""
+    return own.format(value=value, key=key)
+
+
 @functools.lru_cache(maxsize=None)
 def fast_check(name: str = DESIGN) -> Any:
     """The compiled validity check, or None when the schema uses a keyword it does not know."""
@@ -213,10 +226,26 @@ class Problem:
     line: int
     column: int
 
-    def error(self, file: str, kind: type[ConfigError] = ConfigError) -> ConfigError:
-        """As an error that stops a command: `file:line:col: message [fix: ...]`, the way the
-        text report writes a finding."""
-        return kind(self.message + (f" [fix: {self.fix}]" if self.fix else ""), file, self.line, self.column)
+    def text(self) -> str:
+        """`path`: message [fix: ...]: the message and fix as a design's finding has them (the
+        text report writes the fix the same way), after the path when the message does not
+        already name it."""
+        where = format_path(self.path)
+        last = self.path[-1] if self.path else None
+        named = not where or f"`{where}`" in self.message or \
+            f"`{'.'.join(str(p) for p in self.path)}`" in self.message or \
+            (isinstance(last, str) and f"`{last}`" in self.message)
+        return ("" if named else f"`{where}`: ") + self.message + (f" [fix: {self.fix}]" if self.fix else "")
+
+
+def _error(found: list[Problem], file: str, kind: type[ConfigError]) -> ConfigError:
+    """The problems of a file that stops a command, as one error: one line each,
+    `file:line:col: ...` (see `Problem.text`), the first one's position as the error's."""
+    first = found[0]
+    err = kind(first.text(), file, first.line, first.column)
+    if len(found) > 1:
+        err.lines = [f"{file}:{p.line}:{p.column}: {p.text()}" for p in found]
+    return err
 
 
 def problems(doc: Document, errors: Iterable[ValidationError]) -> list[Problem]:
@@ -228,6 +257,7 @@ def problems(doc: Document, errors: Iterable[ValidationError]) -> list[Problem]:
         err = _best(err)
         sub_schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
         msg, fix, at_key = _message(err)
+        msg = _own_message(err) or msg
         path = tuple(err.absolute_path)
         if at_key and err.validator == "additionalProperties" and isinstance(err.instance, dict):
             extra = [k for k in err.instance if k not in sub_schema.get("properties", {})
@@ -263,22 +293,30 @@ def check(doc: Document, name: str) -> list[Problem]:
 
 
 def require(doc: Document, name: str, kind: type[ConfigError] = ConfigError) -> None:
-    """Raise the first problem of `doc` against the schema `name` as a `kind` of ConfigError:
-    for the inputs that stop a command (price files, the configuration) rather than give findings."""
+    """Raise the problems of `doc` against the schema `name` as one `kind` of ConfigError, a
+    line each: for the inputs that stop a command (price files, the configuration) rather than
+    give findings."""
     found = check(doc, name)
     if found:
-        raise found[0].error(doc.file, kind)
+        raise _error(found, doc.file, kind)
 
 
-def validate(doc: Document) -> list[Finding]:
-    """PL003 findings for a design's `doc.data`, at the offending nodes (added to `doc.findings`).
+def config_validator() -> "jsonschema.protocols.Validator":
+    """The validator of `.plinkdocs.yaml` (schemas/config.schema.json)."""
+    return validator(CONFIG)
 
-    A valid file is confirmed by the compiled check alone; `jsonschema` explains the rest."""
-    quick = fast_check()
-    if quick is not None and quick(doc.data):
-        return []
+
+def validate(doc: Document, against: "jsonschema.protocols.Validator | None" = None) -> list[Finding]:
+    """PL003 findings for `doc.data`, at the offending nodes (added to `doc.findings`).
+
+    `against` is another jsonschema validator; by default the architecture schema, where a
+    valid file is confirmed by the compiled check alone and `jsonschema` explains the rest."""
+    if against is None:
+        quick = fast_check()
+        if quick is not None and quick(doc.data):
+            return []
     return [doc.problem("PL003", p.message, p.line, p.column, p.path, p.fix)
-            for p in problems(doc, validator().iter_errors(doc.data))]
+            for p in problems(doc, (against or validator()).iter_errors(doc.data))]
 
 
 def iter_property_descriptions(schema: dict[str, Any] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:

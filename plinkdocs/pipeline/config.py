@@ -9,6 +9,7 @@ from pathlib import Path
 
 from plinkdocs import rules
 from plinkdocs.analysis.cost import check_prices_file
+from plinkdocs.core import schema
 from plinkdocs.core.errors import ConfigError
 from plinkdocs.core.load import Limits, load_file
 from plinkdocs.core.paths import display_path
@@ -62,6 +63,13 @@ def find_config(start: str | os.PathLike = ".") -> Path | None:
     return None
 
 
+def _check_shape(doc) -> None:
+    """The configuration against schemas/config.schema.json, worded by the translator designs
+    and price files share: a ConfigError with one line per problem, each with its position."""
+    if doc.data is not None:
+        schema.require(doc, schema.CONFIG)
+
+
 def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike = ".") -> Config:
     """Read the configuration; with no path, the nearest file, or the defaults when there is none."""
     if path is None:
@@ -77,6 +85,7 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
     if doc.findings:
         f = doc.findings[0]
         raise ConfigError(f.message, shown, f.line, f.column)
+    _check_shape(doc)
     data = doc.data or {}
 
     def fail(msg, at=(), key=False):
