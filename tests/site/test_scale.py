@@ -70,9 +70,9 @@ def test_every_page_carries_a_bounded_number_of_navigation_links(big_site):
     rules = len(list(big_site.glob("rules/*/index.html")))
     # The top level, the rules and guides (a fixed number), and at most a few levels of at most
     # NAV_LIMIT entries along the path to the page: not one link per design.
-    bound = 10 + rules + 3 * NAV_LIMIT
+    bound = 10 + 3 * NAV_LIMIT
     worst = max(counts, key=counts.get)
-    assert counts[worst] <= bound < COUNT, (worst, counts[worst])
+    assert counts[worst] - rules <= bound < COUNT, (worst, counts[worst], rules)
     # The design pages are grouped by owner (bench designs have 37 owners: two runs of owners).
     page = (big_site / "architectures" / "service-00005" / "index.html").read_text()
     assert "team-5" in page and 'md-nav__item--pruned' in page
