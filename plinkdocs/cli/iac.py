@@ -92,7 +92,13 @@ def import_files(files: list[str], args: Any) -> Design:
         from plinkdocs.importers import terraform  # lazy: this command only
 
         return terraform.import_plan(tf[0], name=getattr(args, "name", None), title=getattr(args, "title", None))
-    raise IacUsageError(f"{files[0]}: not a Terraform plan or state JSON")
+    from plinkdocs.importers import cloudformation  # lazy: this command only
+
+    return cloudformation.import_templates(
+        files, accounts=_pairs(getattr(args, "stack_account", []), "--stack-account"),
+        regions=_pairs(getattr(args, "stack_region", []), "--stack-region"),
+        region=getattr(args, "region", None), parameters=_pairs(getattr(args, "parameter", []), "--parameter"),
+        name=getattr(args, "name", None), title=getattr(args, "title", None))
 
 
 def _import(files: list[str], args: Any) -> Design:

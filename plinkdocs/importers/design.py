@@ -21,7 +21,7 @@ keys, then calls `build()`:
 What the builder decides, so that no importer has to:
 
 * **ids**: a part's `name` (its `Name` tag) slugified, else the key's last segment
-  (`aws_vpc.main[0]` -> `main-0`, `tmpl::ProviderVpc` -> `providervpc`); unique within a
+  (`aws_vpc.main[0]` -> `main-0`, a CDK logical id without its hash,, `tmpl::ProviderVpc` -> `provider-vpc`); unique within a
   section (subnets and target groups: across the design), with `-2`, `-3`... on a clash.
 * **references**: by key; a reference to a key nobody defined (an existing subnet given by
   its id, a parameter without value) is left out of the part and becomes a note.
@@ -114,6 +114,7 @@ class Design:
 
 def slugify(text: str) -> str:
     """`Provider VPC (prod)` -> `provider-vpc-prod`: an id of the format, or '' when nothing is left."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", text)  # CamelCase -> Camel-Case
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s[:63].rstrip("-")
 
@@ -121,6 +122,8 @@ def slugify(text: str) -> str:
 def key_name(key: str) -> str:
     """The readable part of a key: `module.net.aws_subnet.a["x"]` -> `a-x`, `t::Vpc` -> `vpc`."""
     tail = key.rsplit("::", 1)[-1]
+    tail = re.sub(r"(?<=[a-z])[0-9A-F]{8}$", "", tail)  # the hash the CDK appends to logical ids
+    tail = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", tail)  # CamelCase -> Camel-Case
     m = re.match(r"^(?:.*\.)?([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)$", tail)
     if m:
         tail = m.group(1) + "".join(f"-{x}" for x in re.findall(r"\[\"?([^\]\"]*)\"?\]", m.group(2)))
@@ -207,8 +210,9 @@ class DesignBuilder:
         return self._parts.get(kind, {}).get(key)
 
     def account(self, key: str, *, account_id: str | None = None, name: str | None = None,
-                origin: Origin | None = None) -> str:
-        return self._add("account", key, origin, None, account_id=account_id, label=name)
+                id_hint: str | None = None, origin: Origin | None = None) -> str:
+        """An account; `name` is its display name, `id_hint` what its id in the design is made from."""
+        return self._add("account", key, origin, id_hint, account_id=account_id, label=name)
 
     def vpc(self, key: str, *, account: str | None, region: str | None = None, cidrs: list[str] | None = None,
             dns_support: bool | None = None, dns_hostnames: bool | None = None, name: str | None = None,
@@ -450,7 +454,9 @@ class _Build:
         self.uses_1_1 = False
 
     def note(self, origin: Origin | None, text: str) -> None:
-        where = f"{origin.address or origin.file}: " if origin else ""
+        where = ""
+        if origin is not None:
+            where = f"{origin.file}:{origin.line}: " + (f"{origin.address}: " if origin.address else "")
         line = where + text
         if line not in self.notes:
             self.notes.append(line)
@@ -460,7 +466,10 @@ class _Build:
         scope = {"subnet": "subnet", "tg": "tg"}
         for kind, key in self.b._order:
             part = self.b._parts[kind][key]
-            base = slugify(part.get("_name") or "") or key_name(key) or kind
+            name = part.get("_name") or ""
+            if "/" in name:  # a CDK construct path, `Stack/Vpc/Subnet1`: the stack's name adds nothing
+                name = name.split("/", 1)[1]
+            base = slugify(name) or key_name(key) or kind
             if not re.match(r"^[a-z0-9]", base):
                 base = f"{kind}-{base}".strip("-")
             used = taken.setdefault(scope.get(kind, kind), Counter())
@@ -652,7 +661,7 @@ class _Build:
                     elif r["cidr"]:
                         rule["cidr"] = r["cidr"]
                     else:
-                        self.note(r["origin"], f"a {direction} rule of `{ident}` without a CIDR or a group "
+                        self.note(r["origin"], f"an {direction} rule of `{ident}` without a CIDR or a group "
                                                "(a prefix list?) is not carried")
                         continue
                     if r["description"]:

@@ -507,11 +507,11 @@ class _Importer:
                            description=desc, origin=r.origin)
             added = True
         if v.get("prefix_list_ids"):
-            self.b.note(r.origin, f"a {direction} rule to prefix lists {', '.join(v['prefix_list_ids'])} is not "
+            self.b.note(r.origin, f"an {direction} rule to prefix lists {', '.join(v['prefix_list_ids'])} is not "
                                   "carried")
             added = True
         if not added:
-            self.b.note(r.origin, f"a {direction} rule whose source is unknown until apply is not carried")
+            self.b.note(r.origin, f"an {direction} rule whose source is unknown until apply is not carried")
 
     def load_balancers(self) -> None:
         for r in self.of("aws_lb", "aws_alb"):
