@@ -1029,14 +1029,25 @@ def _yaml() -> Any:
     return y
 
 
-def _quote_ids(value: Any) -> Any:
-    """Account ids and other digit strings quoted, so that YAML keeps them strings."""
+def _quote_ids(value: Any, top: bool = False) -> Any:
+    """Plain data as ruamel nodes: account ids and other digit strings quoted (so that YAML keeps
+    them strings), short lists and small mappings of scalars in flow style."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq  # lazy: see _yaml
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString  # lazy: see _yaml
 
+    def scalar(v: Any) -> bool:
+        return not isinstance(v, (dict, list))
+
     if isinstance(value, dict):
-        return {k: _quote_ids(v) for k, v in value.items()}
+        m = CommentedMap((k, _quote_ids(v)) for k, v in value.items())
+        if 0 < len(value) <= 4 and all(scalar(v) for v in value.values()) and not top:
+            m.fa.set_flow_style()  # `{az_id: use1-az1, cidr: 10.0.1.0/24}`, as designs are written by hand
+        return m
     if isinstance(value, list):
-        return [_quote_ids(v) for v in value]
+        seq = CommentedSeq(_quote_ids(v, top=False) for v in value)
+        if all(scalar(v) for v in value):
+            seq.fa.set_flow_style()
+        return seq
     if isinstance(value, str) and (value.isdigit() or value in ("true", "false", "null", "yes", "no", "on", "off")):
         return DoubleQuotedScalarString(value)
     return value
@@ -1045,7 +1056,7 @@ def _quote_ids(value: Any) -> Any:
 def to_yaml(data: dict[str, Any]) -> str:
     """A new design file from built data."""
     buf = io.StringIO()
-    _yaml().dump(_quote_ids(data), buf)
+    _yaml().dump(_quote_ids(data, top=True), buf)
     return f"# Imported by plinkdocs from {data.get('x-import', {}).get('source', 'infrastructure code')}\n" \
            + buf.getvalue()
 
@@ -1079,7 +1090,7 @@ def update_yaml(text: str, data: dict[str, Any]) -> str:
     doc = y.load(text)
     if not isinstance(doc, CommentedMap):
         raise ValueError("the design to update is not a YAML mapping")
-    new = _quote_ids(data)
+    new = _quote_ids(data, top=True)
     for section in INFRA_SECTIONS:
         if section not in new:
             if section in doc:
