@@ -55,6 +55,18 @@ def add_parsers(add: Any, exit_status: Any) -> None:
             k.add_argument("--name", metavar="NAME", help="the design's name (default: from the file's name)")
             k.add_argument("--title", metavar="TITLE", help="the design's title")
 
+    p = add("drift", lambda args: cmd_drift(args, exit_status), "Report each difference between a design and the infrastructure code that "
+                                "deploys it, as findings at the design's lines.")
+    p.add_argument("design", metavar="DESIGN.yaml")
+    p.add_argument("--against", nargs="+", required=True, metavar="PLAN.json|TEMPLATE",
+                   help="a Terraform plan or state JSON, or CloudFormation templates")
+    p.add_argument("--format", "-f", default=None, help="text (default), json, sarif, github or junit")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+    p.add_argument("--fail-on", choices=("error", "warning", "info", "none"), default="error",
+                   help="lowest severity that makes the exit status non-zero (default: error)")
+    add_source_options(p)
+
 
 # ---- reading infrastructure code ----------------------------------------------------------------
 
@@ -211,3 +223,54 @@ def _sarif(run: Any, config: Any, design: Design, findings: list[Finding]) -> st
                 {"fullyQualifiedName": o.address, "kind": kind})
         result["relatedLocations"] = [related]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---- drift ------------------------------------------------------------------------------------------
+
+def cmd_drift(args: Any, exit_status: Any) -> int:
+    from plinkdocs.core.load import load_file  # lazy: this command only
+    from plinkdocs.outputs.report import FORMATS, render  # lazy: this command only
+    from plinkdocs.pipeline.check import FileResult, RunResult  # lazy: this command only
+    from plinkdocs.pipeline.config import load_config  # lazy: this command only
+
+    config = load_config(args.config)
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if fmt not in FORMATS:
+        raise IacUsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if not os.path.isfile(args.design):
+        raise IacUsageError(f"{args.design}: no such file")
+    imported = _import(list(args.against), args)
+    doc = load_file(args.design, args.design, config.limits)
+    if not doc.ok:
+        f = doc.findings[0]
+        raise IacUsageError(f"{f.file}:{f.line}:{f.column}: {f.message}")
+    findings = drift_findings(doc, imported.data, config)
+    findings.sort(key=Finding.sort_key)
+    run = RunResult([FileResult(doc.file, None, None, findings)])
+    text = render(fmt, run, config)
+    if args.output and args.output != "-":
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return exit_status(findings, args.fail_on)
+
+
+def drift_findings(doc: Any, code: dict[str, Any], config: Any) -> list[Finding]:
+    """The drift between a loaded design (`doc`, a core.load Document) and the design data
+    imported from code, as findings at the design's lines (PL901 to PL903)."""
+    from plinkdocs.importers import drift  # lazy: this command only
+    from plinkdocs.rules import registry  # lazy: this command only
+
+    reg = registry()
+    findings = []
+    for d in drift.compare(doc.data, code):
+        rule = reg[d.rule]
+        if not config.enabled(rule.id):
+            continue
+        line, col, eline, ecol = doc.span(d.path, key=True)  # a part's or a field's name
+        if rule.id in doc.disabled.get(line, ()):
+            continue
+        findings.append(Finding(rule=rule.id, name=rule.name, severity=config.severity_of(rule),
+                                message=d.message, file=doc.file, line=line, column=col, end_line=eline,
+                                end_column=ecol, path=tuple(d.path), fix=d.fix or rule.fix))
+    return sorted(findings, key=Finding.sort_key)
