@@ -1045,7 +1045,7 @@ def _quote_ids(value: Any, top: bool = False) -> Any:
         return m
     if isinstance(value, list):
         seq = CommentedSeq(_quote_ids(v, top=False) for v in value)
-        if all(scalar(v) for v in value):
+        if all(scalar(v) for v in value) and sum(len(str(v)) + 2 for v in value) <= 80:
             seq.fa.set_flow_style()
         return seq
     if isinstance(value, str) and (value.isdigit() or value in ("true", "false", "null", "yes", "no", "on", "off")):
