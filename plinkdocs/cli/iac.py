@@ -11,8 +11,8 @@ from typing import Any
 
 from plinkdocs.core.errors import CommandError
 from plinkdocs.core.findings import Finding
-from plinkdocs.core.fsutil import write_atomic
-from plinkdocs.importers.design import Design, SourceError, to_yaml, update_yaml
+from plinkdocs.core.fsutil import OutputPathError, read_regular, write_output
+from plinkdocs.importers.design import Design, SourceError, read_source, to_yaml, update_yaml
 
 IacUsageError = CommandError
 
@@ -75,9 +75,8 @@ def is_terraform(path: str) -> bool:
     if not path.endswith(".json"):
         return False
     try:
-        with open(path, encoding="utf-8") as fh:
-            head = fh.read(4096)
-    except (OSError, UnicodeDecodeError):
+        head = read_regular(path, 4096).decode("utf-8", "replace")
+    except OSError:
         return False
     return '"format_version"' in head and '"AWSTemplateFormatVersion"' not in head
 
@@ -95,7 +94,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
 def import_files(files: list[str], args: Any) -> Design:
     """One design from a Terraform file or from CloudFormation templates."""
     for f in files:
-        if not os.path.isfile(f):
+        if not os.path.exists(f):
             raise IacUsageError(f"{f}: no such file")
     tf = [f for f in files if is_terraform(f)]
     if tf:
@@ -136,10 +135,9 @@ def cmd_import(args: Any) -> int:
     design = _import(list(args.files), args)
     if args.update:
         try:
-            with open(args.update, encoding="utf-8") as fh:
-                old = fh.read()
-        except (OSError, UnicodeDecodeError) as e:
-            raise IacUsageError(f"{args.update}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+            old = read_source(args.update, args.update)
+        except SourceError as e:
+            raise IacUsageError(str(e)) from None
         try:
             text = update_yaml(old, design.data)
         except Exception as e:  # ruamel's parse errors carry their own position
@@ -149,12 +147,19 @@ def cmd_import(args: Any) -> int:
         text = to_yaml(design.data)
         out = args.output
     if out and out != "-":
-        write_atomic(out, text)
+        _write_file(out, text)
         print(f"plinkdocs import: wrote {out} ({len(design.notes)} note(s) on what the code does not say, "
               "under x-import)", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _write_file(path: str, text: str) -> None:
+    try:
+        write_output(path, text)
+    except OutputPathError as e:
+        raise IacUsageError(str(e)) from None
 
 
 def _one_line(e: Exception) -> str:
@@ -249,7 +254,7 @@ def cmd_drift(args: Any, exit_status: Any) -> int:
     run = RunResult([FileResult(doc.file, None, None, findings)])
     text = render(fmt, run, config)
     if args.output and args.output != "-":
-        write_atomic(args.output, text)
+        _write_file(args.output, text)
     else:
         sys.stdout.write(text)
     return exit_status(findings, args.fail_on)

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from plinkdocs.importers.design import Design, DesignBuilder, Origin, SourceError
+from plinkdocs.importers.design import Design, DesignBuilder, Origin, SourceError, read_source
 
 PSEUDO = ("AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName", "AWS::StackId",
           "AWS::NoValue", "AWS::NotificationARNs")
@@ -174,13 +174,7 @@ def _check_functions(value: Any, file: str, pos: tuple[int, int] = (1, 1)) -> No
 
 def load(path: str, display: str | None = None) -> LDict:
     file = display or path
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as e:
-        raise SourceError(file, 1, 1, f"cannot read: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise SourceError(file, 1, 1, "not UTF-8 text") from None
+    text = read_source(path, file)
     return parse(text, file)
 
 

@@ -50,6 +50,9 @@ from typing import Any
 
 from plinkdocs.core import schema
 from plinkdocs.core.findings import Path
+from plinkdocs.core.fsutil import read_regular, reason
+
+MAX_SOURCE_BYTES = 200_000_000  # a plan of a large estate is big, but not this big
 
 INFRA_SECTIONS = ("accounts", "vpcs", "security_groups", "load_balancers", "endpoint_services", "endpoints",
                   "peerings", "hosted_zones", "transit_gateways", "resolver_endpoints", "resolver_rules")
@@ -75,6 +78,23 @@ class SourceError(Exception):
     def __init__(self, file: str, line: int, column: int, message: str):
         super().__init__(f"{file}:{line}:{column}: {message}")
         self.file, self.line, self.column, self.message = file, line, column, message
+
+
+def read_source(path: str, file: str) -> str:
+    """The text of an input file (a regular file only, UTF-8, within MAX_SOURCE_BYTES);
+    SourceError naming `file` otherwise."""
+    try:
+        raw = read_regular(path, MAX_SOURCE_BYTES)
+    except OSError as e:
+        raise SourceError(file, 1, 1, f"cannot read: {reason(e)}") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(file, 1, 1, f"the file is over the limit of {MAX_SOURCE_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SourceError(file, line, col, "not UTF-8 text") from None
 
 
 @dataclass(frozen=True)

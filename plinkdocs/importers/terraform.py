@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from plinkdocs.importers.design import Design, DesignBuilder, Origin, SourceError, aws_service
+from plinkdocs.importers.design import Design, DesignBuilder, Origin, SourceError, aws_service, read_source
 
 _ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
 _INDEX = re.compile(r"\[[^\]]*\]$")
@@ -307,13 +307,7 @@ def _account_of_arn(value: Any) -> str | None:
 def load(path: str, display: str | None = None) -> tuple[dict[str, Any], str]:
     """Read a Terraform JSON file; SourceError with its position when it is not one."""
     file = display or path
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as e:
-        raise SourceError(file, 1, 1, f"cannot read: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise SourceError(file, 1, 1, "not UTF-8 text") from None
+    text = read_source(path, file)
     return parse(text, file), text
 
 
