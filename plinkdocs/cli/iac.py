@@ -81,6 +81,23 @@ def is_terraform(path: str) -> bool:
     return '"format_version"' in head and '"AWSTemplateFormatVersion"' not in head
 
 
+def expand(files: list[str]) -> list[str]:
+    """Folders replaced by the templates in them: the CDK's `*.template.json` when there are
+    some, else every `.yaml`, `.yml`, `.json` and `.template` file (not recursive)."""
+    out: list[str] = []
+    for f in files:
+        if not os.path.isdir(f):
+            out.append(f)
+            continue
+        names = sorted(os.listdir(f))
+        cdk = [n for n in names if n.endswith(".template.json")]
+        found = cdk or [n for n in names if n.endswith((".yaml", ".yml", ".json", ".template"))]
+        if not found:
+            raise IacUsageError(f"{f}: a folder without templates")
+        out += [os.path.join(f, n) for n in found if os.path.isfile(os.path.join(f, n))]
+    return out
+
+
 def _pairs(values: list[str], what: str) -> dict[str, str]:
     out = {}
     for v in values:
@@ -92,7 +109,9 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
 
 
 def import_files(files: list[str], args: Any) -> Design:
-    """One design from a Terraform file or from CloudFormation templates."""
+    """One design from a Terraform file or from CloudFormation templates; a folder stands for
+    the templates in it (`cdk.out/`: its `*.template.json`)."""
+    files = expand(files)
     for f in files:
         if not os.path.exists(f):
             raise IacUsageError(f"{f}: no such file")
@@ -195,7 +214,7 @@ def run_check(args: Any, config: Any, fmt: str) -> tuple[str, list[Finding]]:
     from plinkdocs.outputs.report import render  # lazy: this command only
     from plinkdocs.pipeline.check import FileResult, RunResult, check_document  # lazy: this command only
 
-    files = list(args.paths)
+    files = expand(list(args.paths))
     if not files:
         raise IacUsageError("--iac needs the Terraform plan or the CloudFormation templates to check")
     design = _import(files, args)

@@ -169,3 +169,14 @@ def test_a_stack_option_must_name_a_template(capsys):
     status, _, err = run(["import", "cloudformation", fixture("cfn/provider.yaml"), "--stack-account",
                           "nope=111111111111"], capsys)
     assert status == 1 and "--stack-account names no template given" in err
+
+
+def test_a_cdk_out_folder_stands_for_its_templates(tmp_path, capsys):
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}")
+    (out / "ConsumerWestStack.template.json").write_text((FIXTURES / TEMPLATES[2]).read_text())
+    status, text, _ = run(["import", "cloudformation", str(out), "--parameter",
+                           "ServiceName=com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"], capsys)
+    assert status == 0
+    assert "service: external:com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0" in text
