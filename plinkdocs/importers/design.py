@@ -166,6 +166,57 @@ def schema_knows(section: str) -> bool:
     return section in props
 
 
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    root = schema.load_schema()
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < 20:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            break
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        node = target
+        seen += 1
+    return node if isinstance(node, dict) else {}
+
+
+def _child(node: dict[str, Any], seg: str | int) -> dict[str, Any]:
+    node = _resolve(node)
+    if isinstance(seg, int):
+        return _resolve(node.get("items") or {})
+    props = node.get("properties") or {}
+    if seg in props:
+        return _resolve(props[seg])
+    for alt in (node.get("patternProperties") or {}).values():
+        return _resolve(alt)
+    extra = node.get("additionalProperties")
+    if isinstance(extra, dict):
+        return _resolve(extra)
+    for key in ("oneOf", "anyOf", "allOf"):
+        for alt in node.get(key) or []:
+            found = _child(alt, seg)
+            if found:
+                return found
+    return {}
+
+
+def schema_node(path: Path) -> dict[str, Any]:
+    """The installed schema's node for a design path (`("endpoints", "x", "dns_options")`), {} if
+    the schema has no such field."""
+    node: dict[str, Any] = schema.load_schema()
+    for seg in path:
+        node = _child(node, seg)
+        if not node:
+            return {}
+    return node
+
+
+def schema_fields(path: Path) -> set[str]:
+    """The field names the installed schema allows at a design path."""
+    return set(_resolve(schema_node(path)).get("properties") or {})
+
+
 def _ports(protocol: str, lo: Any, hi: Any) -> Any:
     if protocol in ("all", "icmp") or lo is None:
         return None
@@ -867,11 +918,14 @@ class _Build:
                 else:
                     self.note(o, f"ip_address_type of `{ident}` needs format 1.1; not carried")
             if p.get("dns_options"):
-                if self.v11:
-                    e["dns_options"] = p["dns_options"]
+                known = schema_fields(("endpoints", ident, "dns_options"))
+                opts = {k: v for k, v in p["dns_options"].items() if k in known}
+                for k in p["dns_options"]:
+                    if k not in known:
+                        self.note(o, f"DNS option {k} of `{ident}` is not in the installed format; not carried")
+                if opts:
+                    e["dns_options"] = opts
                     self.uses_1_1 = True
-                else:
-                    self.note(o, f"dns_options of `{ident}` need format 1.1; not carried")
             self.at(("endpoints", ident), p)
             out[ident] = e
         return out

@@ -23,9 +23,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from plinkdocs.core import schema
 from plinkdocs.core.findings import Path, format_path
-from plinkdocs.importers.design import HUMAN_FIELDS, INFRA_SECTIONS
+from plinkdocs.importers.design import HUMAN_FIELDS, INFRA_SECTIONS, schema_node
 
 LIST_KEYS = {"peerings": "id", "hosted_zones": "name"}
 ALWAYS_HUMAN = frozenset({"description"})
@@ -41,48 +40,9 @@ class Drift:
     fix: str | None = None
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    root = schema.load_schema()
-    seen = 0
-    while isinstance(node, dict) and "$ref" in node and seen < 20:
-        ref = node["$ref"]
-        if not ref.startswith("#/"):
-            break
-        target: Any = root
-        for part in ref[2:].split("/"):
-            target = target.get(part, {}) if isinstance(target, dict) else {}
-        node = target
-        seen += 1
-    return node if isinstance(node, dict) else {}
-
-
-def _child(node: dict[str, Any], seg: str | int) -> dict[str, Any]:
-    node = _resolve(node)
-    if isinstance(seg, int):
-        return _resolve(node.get("items") or {})
-    props = node.get("properties") or {}
-    if seg in props:
-        return _resolve(props[seg])
-    for alt in (node.get("patternProperties") or {}).values():
-        return _resolve(alt)
-    extra = node.get("additionalProperties")
-    if isinstance(extra, dict):
-        return _resolve(extra)
-    for key in ("oneOf", "anyOf", "allOf"):
-        for alt in node.get(key) or []:
-            found = _child(alt, seg)
-            if found:
-                return found
-    return {}
-
-
 def _default(path: Path) -> Any:
-    node: dict[str, Any] = schema.load_schema()
-    for seg in path:
-        node = _child(node, seg)
-        if not node:
-            return _MISSING
-    return node.get("default", _MISSING)
+    node = schema_node(path)
+    return node.get("default", _MISSING) if node else _MISSING
 
 
 _MISSING = object()

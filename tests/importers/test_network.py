@@ -18,7 +18,11 @@ PLAN = "network.plan.json"
 def full(monkeypatch):
     """The import as written where the schema has the format 1.1 sections."""
     monkeypatch.setattr(design_mod, "schema_knows", lambda section: True)
+    monkeypatch.setattr(design_mod, "schema_fields", lambda path: DNS_OPTIONS)
     return terraform.import_plan(fixture(PLAN), display=PLAN).data
+
+
+DNS_OPTIONS = {"record_ip_type", "private_dns_only_for_inbound_resolver_endpoint"}
 
 
 def test_accounts_per_provider_and_one_account_for_two_regions(full):
@@ -65,3 +69,11 @@ def test_the_installed_format_gets_a_valid_design_and_notes_for_the_rest():
     else:
         assert "transit_gateways" not in d.data
         assert any("Transit Gateway `core` needs format 1.1" in n for n in d.notes)
+
+
+def test_a_dns_option_the_installed_format_lacks_is_a_note(monkeypatch):
+    monkeypatch.setattr(design_mod, "schema_knows", lambda section: True)
+    monkeypatch.setattr(design_mod, "schema_fields", lambda path: {"private_dns_only_for_inbound_resolver_endpoint"})
+    d = terraform.import_plan(fixture(PLAN), display=PLAN)
+    assert d.data["endpoints"]["kms"]["dns_options"] == {"private_dns_only_for_inbound_resolver_endpoint": False}
+    assert any("DNS option record_ip_type of `kms` is not in the installed format" in n for n in d.notes)
