@@ -71,14 +71,20 @@ def add_parsers(add: Any, exit_status: Any) -> None:
 # ---- reading infrastructure code ----------------------------------------------------------------
 
 def is_terraform(path: str) -> bool:
-    """A Terraform JSON file: `.json` whose top level has `format_version` (templates never do)."""
-    if not path.endswith(".json"):
-        return False
+    """A Terraform JSON file: JSON whose top level has `format_version` (a template never has)."""
     try:
-        head = read_regular(path, 4096).decode("utf-8", "replace")
+        head = read_regular(path, 4096).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     except OSError:
         return False
-    return '"format_version"' in head and '"AWSTemplateFormatVersion"' not in head
+    if not head.startswith("{"):
+        return False
+    if '"format_version"' in head:
+        return '"AWSTemplateFormatVersion"' not in head
+    try:  # format_version may come later in a file written by another tool
+        doc = json.loads(read_regular(path))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and "format_version" in doc and "Resources" not in doc
 
 
 def expand(files: list[str]) -> list[str]:
@@ -108,20 +114,22 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     return out
 
 
-def import_files(files: list[str], args: Any) -> Design:
-    """One design from a Terraform file or from CloudFormation templates; a folder stands for
-    the templates in it (`cdk.out/`: its `*.template.json`)."""
+def import_files(files: list[str], args: Any, kind: str | None = None) -> Design:
+    """One design from a Terraform file (`kind` "terraform") or from CloudFormation templates
+    ("cloudformation"); None tells them apart by their content. A folder stands for the
+    templates in it (`cdk.out/`: its `*.template.json`)."""
     files = expand(files)
     for f in files:
         if not os.path.exists(f):
             raise IacUsageError(f"{f}: no such file")
-    tf = [f for f in files if is_terraform(f)]
-    if tf:
+    if kind is None:
+        kind = "terraform" if any(is_terraform(f) for f in files) else "cloudformation"
+    if kind == "terraform":
         if len(files) != 1:
             raise IacUsageError("give one Terraform plan or state, or CloudFormation templates, not both")
         from plinkdocs.importers import terraform  # lazy: this command only
 
-        return terraform.import_plan(tf[0], name=getattr(args, "name", None), title=getattr(args, "title", None))
+        return terraform.import_plan(files[0], name=getattr(args, "name", None), title=getattr(args, "title", None))
     from plinkdocs.importers import cloudformation  # lazy: this command only
 
     return cloudformation.import_templates(
@@ -131,9 +139,9 @@ def import_files(files: list[str], args: Any) -> Design:
         name=getattr(args, "name", None), title=getattr(args, "title", None))
 
 
-def _import(files: list[str], args: Any) -> Design:
+def _import(files: list[str], args: Any, kind: str | None = None) -> Design:
     try:
-        return import_files(files, args)
+        return import_files(files, args, kind)
     except SourceError as e:
         raise IacUsageError(str(e)) from None
 
@@ -142,16 +150,9 @@ def cmd_import(args: Any) -> int:
     if not getattr(args, "kind", None):
         raise IacUsageError("say what to import: `plinkdocs import terraform PLAN.json` or "
                             "`plinkdocs import cloudformation TEMPLATE...`")
-    if args.kind == "terraform" and not is_terraform(args.files[0]) and os.path.isfile(args.files[0]):
-        from plinkdocs.importers import terraform  # lazy: this command only
-
-        try:
-            terraform.load(args.files[0])
-        except SourceError as e:
-            raise IacUsageError(str(e)) from None
-    if args.kind == "cloudformation" and any(is_terraform(f) for f in args.files):
+    if args.kind == "cloudformation" and any(is_terraform(f) for f in expand(list(args.files))):
         raise IacUsageError("that is Terraform JSON: use `plinkdocs import terraform`")
-    design = _import(list(args.files), args)
+    design = _import(list(args.files), args, args.kind)
     if args.update:
         try:
             old = read_source(args.update, args.update)

@@ -159,3 +159,14 @@ def test_a_folder_or_a_missing_file_is_one_clear_error(tmp_path, capsys):
     assert status == 1 and "none.json: no such file" in err
     status, _, err = run(["import", "terraform", fixture(PLAN), "-o", str(tmp_path)], capsys)
     assert status == 1 and "cannot write: it is a folder" in err
+
+
+def test_terraform_json_is_recognised_wherever_format_version_is(tmp_path, capsys):
+    plan = json.loads(open(fixture(PLAN)).read())
+    path = tmp_path / "sorted.json"
+    path.write_text(json.dumps(plan, indent=1, sort_keys=True))  # "configuration" comes first, and it is long
+    assert '"format_version"' not in path.read_text()[:4096]
+    status, out, _ = run(["check", "--iac", str(path)], capsys)
+    assert status == 2 and "PL101" in out
+    status, _, err = run(["import", "cloudformation", str(path)], capsys)
+    assert status == 1 and "use `plinkdocs import terraform`" in err
