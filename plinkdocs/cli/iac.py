@@ -190,16 +190,18 @@ def _one_line(e: Exception) -> str:
 
 def locate(findings: list[Finding], design: Design, fallback: str) -> list[Finding]:
     """Each finding of the imported design moved to the line of the code that made the part it
-    is about; the design path stays in `path`, and the message names the Terraform address."""
+    is about; the design path stays in `path`, and the message names it, and the Terraform
+    resource's address."""
     out = []
     for f in findings:
         o = design.origin_of(f.path)
         if o is None:
             out.append(f.with_(file=fallback, line=1, column=1, end_line=None, end_column=None))
             continue
-        msg = f.message
-        if o.address and o.file.endswith(".json") and "::" not in o.address and _terraform_address(o.address):
-            msg += f" (Terraform resource {o.address})"
+        where = [f"design path {f.model_path}"] if f.path else []
+        if o.address and _terraform_address(o.address):
+            where.insert(0, f"Terraform resource {o.address}")
+        msg = f.message + (f" ({'; '.join(where)})" if where else "")
         out.append(f.with_(file=o.file, line=o.line, column=o.column, end_line=None, end_column=None, message=msg))
     return out
 

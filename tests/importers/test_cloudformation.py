@@ -106,6 +106,7 @@ def test_check_iac_finds_each_planted_problem_at_its_template_line(capsys):
         line = _line(name, text)
         hits = [f for f in findings if f["rule"] == rule and f["file"] == fixture(name) and f["line"] == line]
         assert hits, (rule, name, line, [(f["rule"], f["file"][-20:], f["line"]) for f in findings])
+        assert hits[0]["message"].endswith(f"(design path {hits[0]['path']})")
 
 
 def test_check_iac_sarif_and_github(capsys):
