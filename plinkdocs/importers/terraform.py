@@ -52,6 +52,9 @@ HANDLED = {
     "aws_ram_resource_share", "aws_ram_resource_association", "aws_ram_principal_association",
     "aws_internet_gateway", "aws_nat_gateway", "aws_vpn_gateway", "aws_eip",
 }
+"""Types that make parts, or that other parts refer to (gateways as route targets, RAM shares,
+accepters, authorizations, which the design records by the association they allow). Every
+other resource is noted as not carried."""
 
 
 @dataclass
