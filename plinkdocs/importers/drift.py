@@ -48,6 +48,16 @@ def _default(path: Path) -> Any:
 _MISSING = object()
 
 
+def _default_of(section: str, part: dict[str, Any], key: str, path: Path) -> Any:
+    """A field's default: the schema's, or the format's rule where it depends on another field
+    (private DNS is on by default for interface endpoints only)."""
+    if section == "endpoints" and key == "private_dns":
+        return part.get("type", "interface") == "interface"
+    if section == "endpoints" and key == "type":
+        return "interface"
+    return _default(path)
+
+
 def _canon(value: Any) -> Any:
     """A value in a form where order of list items and spelling of numbers do not matter."""
     if isinstance(value, dict):
@@ -190,9 +200,9 @@ def _fields(path: Path, section: str, mine: Any, theirs: Any, source: str, schem
                                      f"({_brief(part)}) in `{format_path(path)}`, which the design does not have"))
             continue
         if a is _MISSING:
-            a = _default(sp)
+            a = _default_of(section, mine, key, sp)
         if b is _MISSING:
-            b = _default(sp)
+            b = _default_of(section, theirs, key, sp)
         if a is _MISSING and b is _MISSING:
             continue
         if key == "targets" and isinstance(a, list) and isinstance(b, list):
