@@ -210,3 +210,16 @@ def test_the_network_template_gives_a_valid_design_with_the_installed_format():
     result = run_texts([("network.yaml", to_yaml(d.data))]).files[0]
     assert result.model is not None
     assert not [f for f in result.findings if f.rule in ("PL003", "PL004")]
+
+
+def test_a_yaml_bomb_and_deep_nesting_are_errors_not_hangs(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [*{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, " \
+                f"*{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}]\n"
+    (tmp_path / "bomb.yaml").write_text(bomb + "Resources: {}\n")
+    with pytest.raises(SourceError, match="once aliases are expanded"):
+        cloudformation.load(str(tmp_path / "bomb.yaml"))
+    (tmp_path / "deep.yaml").write_text("Resources: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(SourceError, match="nested too deeply|not a CloudFormation template"):
+        cloudformation.load(str(tmp_path / "deep.yaml"))
