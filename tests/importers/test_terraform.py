@@ -140,6 +140,7 @@ def test_a_state_links_known_ids_and_notes_what_it_cannot_carry(tmp_path):
 @pytest.mark.parametrize("text,where,what", [
     ("{\"format_version\": \"1.2\",\n  \"planned_values\": {,}}", (2, 22), "not JSON"),
     ("{\"Resources\": {}}", (1, 1), "not the JSON of `terraform show -json`"),
+    ("[" * 100000 + "]" * 100000, (1, 1), "nested too deeply"),
 ])
 def test_bad_input_is_one_clear_error(tmp_path, capsys, text, where, what):
     path = tmp_path / "bad.json"
