@@ -42,7 +42,6 @@ Everything passed in is plain Python (str, int, bool, list, dict); nothing here 
 from __future__ import annotations
 
 import io
-import ipaddress
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -238,8 +237,22 @@ def _lb_protocol(value: Any) -> str | None:
     return v if v in ("TCP", "TLS", "UDP", "TCP_UDP", "HTTP", "HTTPS") else None
 
 
+KINDS = {"account": "accounts", "vpc": "vpcs", "subnet": "vpcs.*.subnets", "sg": "security_groups",
+         "lb": "load_balancers", "tg": "load_balancers.*.target_groups", "svc": "endpoint_services",
+         "ep": "endpoints", "zone": "hosted_zones", "peering": "peerings", "tgw": "transit_gateways",
+         "tgwatt": "transit_gateways.*.attachments", "tgwrt": "transit_gateways.*.route_tables",
+         "rt": "vpcs.*.route_tables", "rslv": "resolver_endpoints", "rrule": "resolver_rules"}
+"""The kinds of part `has`, `get`, `keys` and `field_origin` take, and where each goes."""
+
+
 class DesignBuilder:
-    """Collects facts under keys and builds a design from them; see the module's docstring."""
+    """Collects facts under keys and builds a design from them; see the module's docstring.
+
+    Each method that makes a part takes its key first and returns it; references to other
+    parts are their keys. Calling a method again with the same key adds the facts that are
+    not None to the part (a second source of the same thing). `origin` says where the
+    fact came from; `field_origin(kind, key, field, origin)` points one field of a part at
+    a more precise place (a template's property), so findings on that field land there."""
 
     def __init__(self, source: str):
         self.source = source
@@ -1079,13 +1092,6 @@ class _Build:
             out[ident] = r
             self.at(("resolver_rules", ident), p)
         return out
-
-
-def cidr_contains(outer: str, inner: str) -> bool:
-    try:
-        return ipaddress.ip_network(inner, strict=False).subnet_of(ipaddress.ip_network(outer, strict=False))  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        return False
 
 
 # ---- YAML ---------------------------------------------------------------------------------------
