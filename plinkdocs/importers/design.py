@@ -930,10 +930,17 @@ class _Build:
                     e["ip_address_type"] = p["ip_address_type"]
                 else:
                     self.note(o, f"ip_address_type of `{ident}` needs format 1.1; not carried")
-            if p.get("dns_options"):
+            dns_opts = dict(p.get("dns_options") or {})
+            # what the AWS APIs and Terraform report for every endpoint, meaningful or not: an S3-only
+            # option on other services, and the record type an IPv4 endpoint always has
+            if e.get("service") != "aws:s3":
+                dns_opts.pop("private_dns_only_for_inbound_resolver_endpoint", None)
+            if dns_opts.get("record_ip_type") == "ipv4" and p.get("ip_address_type") in (None, "ipv4"):
+                dns_opts.pop("record_ip_type")
+            if dns_opts:
                 known = schema_fields(("endpoints", ident, "dns_options"))
-                opts = {k: v for k, v in p["dns_options"].items() if k in known}
-                for k in p["dns_options"]:
+                opts = {k: v for k, v in dns_opts.items() if k in known}
+                for k in dns_opts:
                     if k not in known:
                         self.note(o, f"DNS option {k} of `{ident}` is not in the installed format; not carried")
                 if opts:

@@ -54,8 +54,11 @@ def test_resolver_zone_records_and_dns_options(full):
     assert full["hosted_zones"] == [{"name": "kms.us-east-1.amazonaws.com", "vpcs": ["hub", "app"], "account": "aws",
                                      "records": [{"name": "kms.us-east-1.amazonaws.com", "type": "alias",
                                                   "endpoint": "kms"}]}]
-    assert full["endpoints"]["kms"]["dns_options"] == {"record_ip_type": "ipv4",
-                                                       "private_dns_only_for_inbound_resolver_endpoint": False}
+    # Terraform reports both DNS options for every interface endpoint: carried where they mean something
+    assert "dns_options" not in full["endpoints"]["kms"]
+    assert full["endpoints"]["s3-interface"]["dns_options"] == {"private_dns_only_for_inbound_resolver_endpoint": True}
+    assert full["vpcs"]["hub"]["route_tables"] == {
+        "hub-main": {"subnets": ["hub-a"], "routes": [{"destination": "aws:s3", "endpoint": "s3-gateway"}]}}
 
 
 def test_the_installed_format_gets_a_valid_design_and_notes_for_the_rest():
@@ -73,7 +76,8 @@ def test_the_installed_format_gets_a_valid_design_and_notes_for_the_rest():
 
 def test_a_dns_option_the_installed_format_lacks_is_a_note(monkeypatch):
     monkeypatch.setattr(design_mod, "schema_knows", lambda section: True)
-    monkeypatch.setattr(design_mod, "schema_fields", lambda path: {"private_dns_only_for_inbound_resolver_endpoint"})
+    monkeypatch.setattr(design_mod, "schema_fields", lambda path: {"record_ip_type"})
     d = terraform.import_plan(fixture(PLAN), display=PLAN)
-    assert d.data["endpoints"]["kms"]["dns_options"] == {"private_dns_only_for_inbound_resolver_endpoint": False}
-    assert any("DNS option record_ip_type of `kms` is not in the installed format" in n for n in d.notes)
+    assert "dns_options" not in d.data["endpoints"]["s3-interface"]
+    assert any("DNS option private_dns_only_for_inbound_resolver_endpoint of `s3-interface` is not in the installed "
+               "format" in n for n in d.notes)
