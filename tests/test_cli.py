@@ -46,7 +46,7 @@ def test_error_line_format_and_exit_status(designs, capsys, monkeypatch):
     assert code == 2
     first = out.splitlines()[0]
     line = next(i for i, l in enumerate(bad.read_text().splitlines(), 1) if "maybe" in l)
-    assert first.startswith(f"bad.yaml:{line}:16: PL003 schema: `maybe` should be true or false")
+    assert first.startswith(f"bad.yaml:{line}:16: error PL003 schema: `maybe` should be true or false")
     assert "[fix: " in first
     assert out.splitlines()[-1] == "1 error, 0 warnings, 0 info in 1 file"
 

@@ -14,10 +14,15 @@ import sys
 from plinkdocs import __version__
 from plinkdocs.core.errors import ConfigError
 from plinkdocs.core.fsutil import write_atomic
-from plinkdocs.outputs.report import FORMATS, render
+from plinkdocs.core.load import load_bytes
+from plinkdocs.core.paths import display_path
+from plinkdocs.core.suggest import did_you_mean
+from plinkdocs.outputs.report import FORMATS, TEXT_STYLES, render
+from plinkdocs.outputs.report import NAMES as FORMAT_NAMES
 from plinkdocs.pipeline import baseline as baseline_
-from plinkdocs.pipeline.check import check_paths
+from plinkdocs.pipeline.check import check_document, check_paths
 from plinkdocs.pipeline.config import load_config
+from plinkdocs.pipeline.results import RunResult
 
 EXIT_USAGE = 1
 SEVERITY_BITS = {"error": 2, "warning": 4, "info": 8}
@@ -43,6 +48,11 @@ def _write(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _maybe(word: str, known) -> str:
+    hint = did_you_mean(word, known)
+    return f"; {hint}" if hint else ""
+
+
 def _config(args):
     return load_config(getattr(args, "config", None))
 
@@ -55,12 +65,41 @@ def _default_paths(paths):
     raise UsageError("no PATH given and no architectures/ folder here")
 
 
+def _report_format(args) -> str:
+    """--format, else github under GitHub Actions, full on a terminal, concise (`text`) elsewhere:
+    what a pipe, a file or a CI log gets stays one line a finding."""
+    if args.format:
+        return args.format
+    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
+        return "github"
+    if not (args.output and args.output != "-") and _isatty(sys.stdout):
+        return "full"
+    return "text"
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def cmd_check(args) -> int:
+    from plinkdocs.outputs.report.text import read_source, use_colour  # lazy: the text formats only
+
     config = _config(args)
-    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    paths = _default_paths(args.paths)
+    fmt = _report_format(args)
+    if fmt not in FORMAT_NAMES:
+        raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMAT_NAMES)}"
+                         + _maybe(fmt, FORMAT_NAMES))
+    if args.statistics and fmt not in TEXT_STYLES:
+        raise UsageError(f"--statistics goes with the text formats ({', '.join(TEXT_STYLES)}), not {fmt}")
+    stdin = args.paths == ["-"]
+    if "-" in args.paths and not stdin:
+        raise UsageError("`-` (standard input) is checked alone, without other paths")
+    if args.stdin_filename and not stdin:
+        raise UsageError("--stdin-filename names standard input: give `-` as the only PATH")
+    paths = [] if stdin else _default_paths(args.paths)
     for p in paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or folder")
@@ -68,8 +107,15 @@ def cmd_check(args) -> int:
     import gc
 
     gc.freeze()  # what is imported lives to the end: keep the collector from walking it again and again
-    result = check_paths(paths, config, jobs=args.jobs, keep=False,
-                         cache_dir=None if args.no_cache else args.cache_dir)
+    texts: dict[str, str] = {}
+    if stdin:
+        name = display_path(args.stdin_filename) if args.stdin_filename else "<stdin>"
+        file_result = check_document(load_bytes(sys.stdin.buffer.read(), name, config.limits), config)
+        texts[name] = file_result.document.text if file_result.document is not None else ""
+        result = RunResult([file_result])
+    else:
+        result = check_paths(paths, config, jobs=args.jobs, keep=False,
+                             cache_dir=None if args.no_cache else args.cache_dir)
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
@@ -79,7 +125,12 @@ def cmd_check(args) -> int:
             note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
                     " (recreate it with --create-baseline to drop them)"
         print(f"plinkdocs check: {note}", file=sys.stderr)
-    _write(render(fmt, result, config), args.output)
+    options = {}
+    if fmt in TEXT_STYLES:
+        to_stdout = not (args.output and args.output != "-")
+        options = {"colour": to_stdout and use_colour(sys.stdout), "show_statistics": args.statistics,
+                   "source": (lambda f: texts[f] if f in texts else read_source(f))}
+    _write(render(fmt, result, config, **options), args.output)
     return exit_status(result.findings, args.fail_on)
 
 
@@ -202,9 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("check", cmd_check, "Check designs against the schema and the rules.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders (default: architectures/); `-` reads one design from standard input")
     p.add_argument("--format", "-f", default=None,
-                   help="text (default), json, sarif, github (default under GitHub Actions) or junit")
+                   help="full (default on a terminal: each finding with its source line and a caret), "
+                        "concise or text (default elsewhere: one line a finding), json, sarif, "
+                        "github (default under GitHub Actions) or junit")
+    p.add_argument("--statistics", action="store_true",
+                   help="instead of the findings, the number of findings of each rule")
+    p.add_argument("--stdin-filename", metavar="NAME",
+                   help="with PATH `-`: the file name to report standard input's findings under")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--fail-on", choices=list(FAIL_ON), default="error",

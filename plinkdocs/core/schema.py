@@ -74,7 +74,7 @@ def _design_values(sub_schema: dict[str, Any]) -> tuple[str, ...]:
     return ()
 
 
-_KEY_OF_DEF = {"az_id": "az_id", "az_name": "az", "region": "region"}
+_KEY_OF_DEF = {"az_id": "az_id", "az_name": "az"}
 
 
 def _design_other_key(sub_schema: dict[str, Any], value: object) -> str | None:
@@ -83,7 +83,7 @@ def _design_other_key(sub_schema: dict[str, Any], value: object) -> str | None:
     if not any(defs.get(name) == sub_schema for name in _KEY_OF_DEF):
         return None
     for name, values in known_ids().items():
-        if defs.get(name) != sub_schema and value in values:
+        if name in _KEY_OF_DEF and defs.get(name) != sub_schema and value in values:
             return _KEY_OF_DEF[name]
     return None
 
@@ -204,11 +204,10 @@ def explain(error: ValidationError, hints: Hints | None = None) -> tuple[str, st
         hints = hints or Hints()
         moved = hints.other_key(sch, value)
         key = error.absolute_path[-1] if error.absolute_path else None
-        if moved and isinstance(key, str):
+        fix = did_you_mean(value, hints.values(sch)) if isinstance(value, str) else ""
+        if not fix and moved and isinstance(key, str):
             fix = f"did you mean `{moved}: {value}`? `{key}` takes {_what(desc)}"
-        else:
-            fix = (did_you_mean(value, hints.values(sch)) if isinstance(value, str) else "") or _write(
-                desc, f"write a value that matches {expected}")
+        fix = fix or _write(desc, f"write a value that matches {expected}")
         return f"{_show(value)} is not a valid value here: {desc or 'it does not match ' + expected}", fix, False
     if v == "format":
         return (f"{_show(value)} is not a valid {expected} (YYYY-MM-DD)",
@@ -289,18 +288,20 @@ def schema_findings(doc: Document, errors: Iterable[ValidationError], rule: str,
                      and not str(k).startswith("x-")]
             for k in extra:  # one finding for each unknown key
                 kpath = path + (k,)
-                line, col = doc.locate(kpath, key=True)
+                line, col, end_line, end_col = doc.span(kpath, key=True)
+                end = (end_line, end_col) if (end_line, end_col) > (line, col) else None
                 where = format_path(path) or "the document"
                 item = (line, col, f"unknown key `{k}` in `{where}`")
                 if item not in seen:
                     seen.add(item)
-                    out.append(doc.problem(rule, item[2], line, col, kpath, unknown_key_fix(k, allowed)))
+                    out.append(doc.problem(rule, item[2], line, col, kpath, unknown_key_fix(k, allowed), end))
             continue
-        line, col = doc.locate(path)
+        line, col, end_line, end_col = doc.span(path)
         if (line, col, msg) in seen:
             continue
         seen.add((line, col, msg))
-        out.append(doc.problem(rule, msg, line, col, path, fix))
+        end = (end_line, end_col) if (end_line, end_col) > (line, col) else None
+        out.append(doc.problem(rule, msg, line, col, path, fix, end))
     return out
 
 

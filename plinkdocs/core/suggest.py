@@ -25,9 +25,11 @@ def closest(word: object, candidates: Iterable[object], cutoff: float = 0.6) -> 
     same = [c for c in pool if squash(c) == squash(text)]
     if same:
         return same[0]
-    found = difflib.get_close_matches(text, pool, n=1, cutoff=cutoff)
-    if found:
-        return found[0]
+    found = difflib.get_close_matches(text, pool, n=len(pool), cutoff=cutoff)
+    if found:  # of equally close candidates, the first listed (difflib would take the last in order)
+        ratio = {c: difflib.SequenceMatcher(None, text, c).ratio() for c in found}
+        top = max(ratio.values())
+        return next(c for c in pool if ratio.get(c) == top)
     if len(text) >= 2:
         affix = sorted((c for c in pool if c.startswith(text + "_") or c.startswith(text + "-")), key=len)
         if affix:
