@@ -158,17 +158,37 @@ def cmd_diff(args) -> int:
         DiffError,
         diff_git,
         diff_paths,
+        diff_revisions,
+        is_revision,
         render,
     )
 
     config = _config(args)
+    items = list(args.paths)
     try:
         if args.git is not None:
-            d = diff_git(args.git, _default_paths(args.paths), config)
-        elif len(args.paths) != 2:
-            raise UsageError("give BASE and HEAD (two files or two folders), or --git REF [PATH...]")
+            d = diff_git(args.git, _default_paths(items), config)
+        elif len(items) == 2 and os.path.exists(items[0]):
+            d = diff_paths(items[0], items[1], config)
         else:
-            d = diff_paths(args.paths[0], args.paths[1], config)
+            # BASE [HEAD] [PATH...]: leading names that are not files or folders are git revisions
+            revisions = []
+            while items and len(revisions) < 2 and not os.path.exists(items[0]):
+                if not is_revision(items[0]):
+                    if revisions or len(items) > 1:
+                        raise UsageError(f"{items[0]}: neither a file, a folder nor a git revision")
+                    raise UsageError(f"{items[0]}: no such file or folder, and not a git revision"
+                                     if "." in items[0] or "/" in items[0] else
+                                     f"`{items[0]}` is not a git revision here (fetch it first?)")
+                revisions.append(items.pop(0))
+            if not revisions:
+                raise UsageError("give BASE and HEAD (two files or two folders), or BASE [HEAD] [PATH...] "
+                                 "with git revisions (HEAD defaults to the working tree)")
+            paths = _default_paths(items)
+            if len(revisions) == 1:
+                d = diff_git(revisions[0], paths, config)
+            else:
+                d = diff_revisions(revisions[0], revisions[1], paths, config)
     except DiffError as e:
         raise UsageError(str(e)) from None
     _write(render(d, args.format, config), args.output)
@@ -193,12 +213,23 @@ def cmd_decide(args) -> int:
     return status
 
 
+def _rule_dict(rule, config) -> dict:
+    return {"id": rule.id, "name": rule.name, "severity": config.severity_of(rule), "default_severity": rule.severity,
+            "enabled": config.enabled(rule.id), "summary": rule.summary, "fix": rule.fix,
+            "source": rule.source_text(), "tags": list(rule.tags), "options": dict(rule.options)}
+
+
 def cmd_rules(args) -> int:
+    import json  # lazy: this command only
+
     from plinkdocs.rules import registry  # lazy: this command only
 
     config = _config(args)
-    rows = [(r.id, r.name, config.severity_of(r), r.summary) for r in registry().values()
-            if config.enabled(r.id) or args.all]
+    chosen = [r for r in registry().values() if config.enabled(r.id) or args.all]
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"rules": [_rule_dict(r, config) for r in chosen]}, indent=2) + "\n")
+        return 0
+    rows = [(r.id, r.name, config.severity_of(r), r.summary) for r in chosen]
     w1 = max(len(r[1]) for r in rows)
     for rid, name, sev, summary in rows:
         print(f"{rid}  {name:<{w1}}  {sev:<7}  {summary}")
@@ -206,12 +237,20 @@ def cmd_rules(args) -> int:
 
 
 def cmd_rule(args) -> int:
-    from plinkdocs.rules import by_name_or_id  # lazy: this command only
-    from plinkdocs.rules.docs import terminal_doc  # lazy: this command only
+    import json  # lazy: this command only
+
+    from plinkdocs.rules import by_name_or_id, registry  # lazy: this command only
+    from plinkdocs.rules.docs import sections, terminal_doc  # lazy: this command only
 
     rule = by_name_or_id(args.rule)
     if rule is None:
-        raise UsageError(f"no rule {args.rule!r}; `plinkdocs rules` lists them")
+        known = [*registry(), *(r.name for r in registry().values())]
+        raise UsageError(f"no rule {args.rule!r}{_maybe(args.rule.upper() if args.rule[:2].lower() == 'pl' else args.rule, known)}"
+                         "; `plinkdocs rules` lists them")
+    if args.format == "json":
+        body = dict(_rule_dict(rule, _config(args)), doc=sections(rule))
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+        return 0
     sys.stdout.write(terminal_doc(rule))
     return 0
 
@@ -235,8 +274,19 @@ def cmd_site(args) -> int:
     from plinkdocs.outputs.site.output import OutputError  # lazy: this command only
     from plinkdocs.outputs.site.project import run  # lazy: this command only
 
+    paths = list(args.paths)
+    if args.architectures:
+        print("plinkdocs site: --architectures is deprecated; give the folder as PATH: "
+              f"plinkdocs site {args.architectures}", file=sys.stderr)
+        paths.append(args.architectures)
+    if len(paths) > 1:
+        raise UsageError("the site is built from one folder of designs: give one PATH")
+    for p in paths:
+        if not os.path.isdir(p):
+            raise UsageError(f"{p}: no such folder of designs" if not os.path.exists(p) else
+                             f"{p}: the site takes a folder of designs, not a file")
     try:
-        return run(args.out, args.architectures, _config(args), args.mkdocs_config, args.section,
+        return run(args.out, paths[0] if paths else None, _config(args), args.mkdocs_config, args.section,
                    cache_dir=None if args.no_cache else args.cache_dir, jobs=args.jobs)
     except (SiteError, OutputError) as e:
         raise UsageError(str(e)) from None
@@ -280,10 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("diff", cmd_diff, "Compare two versions of the designs: what changed, the findings introduced and "
                               "resolved, and the monthly cost before and after.")
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="BASE HEAD: two files or two folders; with --git, the files or folders of the working tree "
-                        "(default: architectures/)")
-    p.add_argument("--git", metavar="REF", help="compare the working tree with git revision REF (read, not checked out)")
+    p.add_argument("paths", nargs="*", metavar="BASE [HEAD] [PATH]",
+                   help="two files or two folders; or git revisions BASE and HEAD (HEAD left out: the working "
+                        "tree), then the files or folders to compare (default: architectures/). Revisions are "
+                        "read, never checked out; a name that is both a path and a revision is taken as a path")
+    p.add_argument("--git", metavar="REF",
+                   help="compare the working tree with git revision REF (the same as `diff REF [PATH...]`)")
     p.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown",
                    help="markdown (default; ready to post as a pull-request comment) or json")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
@@ -307,15 +359,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 
     p = add("rules", cmd_rules, "List the rule catalog.")
-    p.add_argument("--config", "-c", metavar="FILE")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--all", action="store_true", help="include rules the configuration turns off")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text (default) or json")
 
     p = add("rule", cmd_rule, "Show one rule's documentation.")
     p.add_argument("rule", metavar="RULE", help="a rule id (PL201) or name (endpoint-az-not-offered)")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                   help="text (default) or json (its metadata and the four sections of its documentation)")
+    p.add_argument("--config", "-c", metavar="FILE",
+                   help="configuration file, for the severity it gives the rule (default: the nearest .plinkdocs.yaml)")
 
     p = add("diagram", cmd_diagram, "Draw each design as a self-contained SVG or PNG with its findings marked.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
-    p.add_argument("--output", "-o", metavar="DIR", required=True, help="folder to write <name>.svg (and .png) into")
+    p.add_argument("--output", "-o", metavar="DIR", default="build/diagrams",
+                   help="folder to write <name>.svg (and .png) into (default: build/diagrams)")
     p.add_argument("--format", "-f", default="svg", help="comma-separated: svg (default), png, dot")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
@@ -326,10 +384,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("site", cmd_site, "Write the documentation site's pages for every design, as a folder that MkDocs "
                               "and Zensical build (mkdocs.yml and docs/).")
-    p.add_argument("--out", "-o", metavar="DIR", required=True,
-                   help="the folder to write (replaced as a whole; files plinkdocs did not write are kept)")
-    p.add_argument("--architectures", "-a", metavar="DIR",
-                   help="the designs (default: the plinkdocs plugin's folder in mkdocs.yml, else architectures/)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="the folder of designs (default: the plinkdocs plugin's folder in mkdocs.yml, "
+                        "else architectures/)")
+    p.add_argument("--out", "-o", metavar="DIR", default="build/site-src",
+                   help="the folder to write (default: build/site-src; replaced as a whole; files plinkdocs did "
+                        "not write are kept)")
+    p.add_argument("--architectures", "-a", metavar="DIR", help=argparse.SUPPRESS)  # deprecated: give PATH
     p.add_argument("--section", metavar="NAME", help="the folder of the design pages (default: architectures)")
     p.add_argument("--mkdocs-config", metavar="FILE",
                    help="the site configuration to start from (default: ./mkdocs.yml when there is one)")
