@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from plinkdocs import __version__
 from plinkdocs.core.errors import ConfigError
@@ -292,6 +293,21 @@ def cmd_site(args) -> int:
         raise UsageError(str(e)) from None
 
 
+def cmd_init(args) -> int:
+    from plinkdocs.outputs.scaffold import ScaffoldError, init  # lazy: this command only
+
+    try:
+        done = init(args.dir, force=args.force, repository=args.repository)
+    except ScaffoldError as e:
+        raise UsageError(str(e)) from None
+    where = display_path(done.folder)
+    for f in done.files:
+        print(f"wrote {Path(where, f).as_posix() if where != '.' else f}")
+    cd = "" if where == "." else f"cd {where} && "
+    print(f"next: {cd}plinkdocs check && mkdocs serve")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plinkdocs", description="Validate, document and publish AWS PrivateLink designs.")
     parser.add_argument("--version", action="version", version=f"plinkdocs {__version__}")
@@ -301,6 +317,14 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
         return p
+
+    p = add("init", cmd_init, "Start a repository of designs: an example design, mkdocs.yml for the site, "
+                              ".plinkdocs.yaml, a pre-commit hook, a GitHub workflow and a README.")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder to write into (default: here)")
+    p.add_argument("--force", action="store_true", help="overwrite files that are already there")
+    p.add_argument("--repository", metavar="URL", default="https://github.com/your-org/plinkdocs",
+                   help="where plinkdocs is hosted, for the pre-commit hook and the GitHub Action "
+                        "(default: https://github.com/your-org/plinkdocs, to edit)")
 
     p = add("check", cmd_check, "Check designs against the schema and the rules.")
     p.add_argument("paths", nargs="*", metavar="PATH",
