@@ -173,7 +173,7 @@ def cmd_diff(args) -> int:
             d = diff_paths(items[0], items[1], config)
         else:
             # BASE [HEAD] [PATH...]: leading names that are not files or folders are git revisions
-            revisions = []
+            revisions: list[str] = []
             while items and len(revisions) < 2 and not os.path.exists(items[0]):
                 if not is_revision(items[0]):
                     if revisions or len(items) > 1:
