@@ -86,3 +86,13 @@ def test_config_keys(tmp_path, text, hint):
     with pytest.raises(ConfigError) as e:
         load_config(p)
     assert hint in str(e.value)
+
+
+def test_references_suggest_the_closest_id():
+    text = docs.base_text()
+    fs = [f for f in check_text(text.replace("service: app", "service: ap", 1)).findings if f.rule == "PL004"]
+    assert [f.fix for f in fs] == ["did you mean `app`?"]
+    fs = [f for f in check_text(text.replace("subnets: [consumer-a, consumer-b]\n    security_groups: [app-endpoint]",
+                                             "subnets: [consumer-a, consumer-bb]\n    security_groups: [app-endpoint]",
+                                             1)).findings if f.rule == "PL004"]
+    assert [f.fix for f in fs] == ["did you mean `consumer-b`?"]
