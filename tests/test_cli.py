@@ -130,7 +130,7 @@ def test_rules_and_rule_as_json(capsys):
     code, out, _ = run(["rule", "endpoint-az-not-offered", "--format", "json"], capsys)
     one = json.loads(out)
     assert code == 0 and one["id"] == "PL201" and list(one["doc"]) == list(docs.SECTIONS)
-    code, _, err = run(["rule", "PL2011"], capsys)
+    code, _, err = run(["rule", "PL2O1"], capsys)
     assert code == 1 and "did you mean `PL201`?" in err
 
 

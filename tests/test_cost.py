@@ -228,13 +228,17 @@ def test_the_config_key_and_the_rules_use_the_override(tmp_path):
 
 BAD = [
     ('version: 1\nregion: us-east-1\nprices:\n  interface_endpoint_hour: {usd: -1, as_of: "2026-01-01", source: x}\n',
-     4, "a price cannot be negative"),
+     4, "`-1` should be at least 0"),
     ('version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hours: {usd: 1, as_of: "2026-01-01", source: x}\n',
      4, "did you mean `nat_gateway_hour`?"),
-    ('version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hour: {usd: 1, source: x}\n', 4, "missing `as_of`"),
+    ('version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hour: {usd: 1, source: x}\n', 4,
+     "`prices.nat_gateway_hour` is missing the required key `as_of` [fix: add `as_of`]"),
     ('version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hour: {usd: 1, as_of: "2026-13-01", source: x}\n',
      4, "`2026-13-01`"),
     ('version: 1\nregion: us-east-1\n', 1, "either `region` and `prices`"),
+    ('version: 1\n', 1, "the document takes either `region` and `prices`, or `regions`"),
+    ('version: 1\nregion: us-east-1\nprices: {}\nregions: {}\n', 1, "takes either `region` and `prices`, or `regions`"),
+    ('- 1\n', 1, "a list should be a mapping"),
     ("version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hour: [\n", 5, ""),
     ('version: 1\nregions:\n  us-east-1:\n    interface_endpoint_data:\n'
      '      tiers: [{up_to_gb: 10, usd: 0.01}, {up_to_gb: 5, usd: 0.006}, {usd: 0.004}]\n'
@@ -261,7 +265,7 @@ def test_the_command_reports_a_bad_price_file_without_a_traceback(tmp_path, caps
     status = cli.main(["cost", "--prices", str(f), str(ROOT / "plinkdocs" / "rules" / "base.yaml")])
     err = capsys.readouterr().err
     assert status == 1
-    assert re.search(r"bad\.yaml:4:\d+: `prices\.interface_endpoint_hour\.usd` is -1", err)
+    assert re.search(r"bad\.yaml:4:\d+: `prices\.interface_endpoint_hour\.usd`: `-1` should be at least 0", err)
     assert "Traceback" not in err
 
 
@@ -369,3 +373,17 @@ def test_pooled_shares_always_add_up_to_the_tiered_total():
 def test_an_absurd_traffic_figure_is_priced_without_an_error():
     est = cost.estimate(model_of({"endpoints": {"app": {"traffic": {"gb_per_month": 1e300}}}}))
     assert est.total_usd > D("1e297") and est.total_usd == sum(li.usd for li in est.lines)
+
+
+def test_an_unpriced_region_shows_as_unpriced_never_as_zero():
+    from tests.helpers import run_design
+
+    model = run_design({"vpcs": {"consumer": {"region": "sa-east-1", "subnets": {
+        "consumer-a": {"az_id": "sae1-az1", "cidr": "10.0.1.0/24"},
+        "consumer-b": {"az_id": "sae1-az2", "cidr": "10.0.2.0/24"}}}},
+        "endpoint_services": {"app": {"supported_regions": ["us-east-1", "sa-east-1"]}},
+        "endpoints": {"app": {"service_region": "us-east-1"}}}).model
+    text = cost_text.render_text(cost.estimate(model, cost.price_book()), ())
+    total = next(line for line in text.splitlines() if line.strip().startswith("total"))
+    assert "unpriced" in total and "$0.00" not in total
+    assert "within budget so far: the estimate is incomplete" in text

@@ -76,7 +76,7 @@ def test_every_fix_is_an_action():
 
 @pytest.mark.parametrize("text, hint", [
     ("selct: [PL2]\n", "did you mean `select`?"),
-    ("severity:\n  PL2011: warning\n", "did you mean `PL201`?"),
+    ("severity:\n  PL2O1: warning\n", "did you mean `PL201`?"),
     ("severity:\n  PL201: warn\n", "did you mean `warning`?"),
     ("limits:\n  max_byte: 10\n", "did you mean `max_bytes`?"),
 ])

@@ -241,7 +241,7 @@ def load_file(path: str | os.PathLike, display: str | None = None, limits: Limit
             if len(raw) > size:
                 raw += fh.read(limits.max_bytes + 1 - len(raw))
     except OSError as e:
-        doc.problem("PL007", f"cannot read the file: {e.strerror or e}",
+        doc.problem("PL011", f"cannot read the file: {e.strerror or e}",
                     fix="make the file readable (check its permissions), or leave it out of the paths checked")
         return doc
     return load_bytes(raw, display, limits, doc)
@@ -259,7 +259,7 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
         return doc
     text, err = decode(raw)
     if err:
-        doc.problem("PL007", err[2], err[0], err[1], fix="save the file as UTF-8 text")
+        doc.problem("PL011", err[2], err[0], err[1], fix="save the file as UTF-8 text")
         return doc
     doc.text = text
     doc.starts = line_starts(text)
@@ -291,7 +291,7 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
         doc.problem(rule, _clean(msg), line, col, fix=_syntax_fix(e.problem or "", e.context or ""))
         return doc
     except yaml.YAMLError as e:  # reader errors carry no mark of this kind
-        doc.problem("PL007", _clean(str(e)), fix="save the file as plain UTF-8 text")
+        doc.problem("PL011", _clean(str(e)), fix="save the file as plain UTF-8 text")
         return doc
     except RecursionError:
         doc.problem("PL005", f"the file nests deeper than {limits.max_depth} levels")

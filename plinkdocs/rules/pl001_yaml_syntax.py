@@ -9,7 +9,7 @@ DOC = """\
 Reports a file that the YAML parser cannot read: a syntax error (an unclosed bracket, a
 tab used for indentation, a key without a value separator). The finding points at the line
 and column where the parser gave up. A file that is not text at all (not UTF-8, or not
-readable) is PL007 unreadable-file.
+readable) is PL011 unreadable-file.
 
 ## Why is this bad?
 A design that does not parse cannot be checked, drawn or published; every other rule is

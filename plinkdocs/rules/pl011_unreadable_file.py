@@ -1,4 +1,4 @@
-"""PL007 unreadable-file: the file cannot be read as text. Applied by the loader."""
+"""PL011 unreadable-file: the file cannot be read as text. Applied by the loader."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ title: "Café ordering service"
 """
 
 META = RuleMeta(
-    id="PL007",
+    id="PL011",
     name="unreadable-file",
     severity="error",
     summary="The file cannot be read as text: it cannot be opened, is not UTF-8, or holds control characters.",
