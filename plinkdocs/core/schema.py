@@ -271,7 +271,8 @@ def explain(error: ValidationError, hints: Hints | None = None) -> tuple[str, st
 def unknown_key_fix(key: object, allowed: Sequence[str]) -> str:
     """The fix of an unknown key: the closest allowed key, else the list of allowed keys."""
     return did_you_mean(key, allowed) or (
-        f"remove it, or use one of {_key_list(allowed)}; put your own notes under an `x-` key" if allowed else
+        f"allowed here: {_key_list(allowed)}; rename it to one of them, or put your own notes under an `x-` key"
+        if allowed else
         "remove it, or put your own notes under an `x-` key")
 
 
