@@ -18,7 +18,7 @@ from plinkdocs.pipeline.config import ConfigError, load_config
 from tests.helpers import design_text, interface, merged, model_of, run_design
 
 ROOT = Path(__file__).resolve().parent.parent
-FACTS = ROOT.parent / "shared" / "reference" / "privatelink-facts.md"
+FACTS = ROOT / "tests" / "data" / "reference" / "privatelink-facts.md"  # a copy of the reference, with its sources
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2")
 D = Decimal
 
@@ -178,11 +178,10 @@ def test_us_east_1_prices_are_the_facts_files():
                     "peering_cross_az_data": D("0.01")}
     tiers = ((D(1048576), D("0.01")), (D(5242880), D("0.006")), (None, D("0.004")))
     assert book.get("us-east-1", "interface_endpoint_data").tiers == tiers
-    if FACTS.exists():  # the facts file sits beside the repository in development
-        facts = FACTS.read_text(encoding="utf-8")
-        for figure in ("$0.01 per endpoint per AZ-hour", "$0.0035/GB", "$0.045 per hour, $0.045/GB",
-                       "$0.05 per attachment-hour, $0.02/GB", "first 1 PB (1,048,576 GB) $0.01/GB"):
-            assert figure in facts
+    facts = FACTS.read_text(encoding="utf-8")
+    for figure in ("$0.01 per endpoint per AZ-hour", "$0.0035/GB", "$0.045 per hour, $0.045/GB",
+                   "$0.05 per attachment-hour, $0.02/GB", "first 1 PB (1,048,576 GB) $0.01/GB"):
+        assert figure in facts
 
 
 def test_shipped_files_follow_the_schema_layout():

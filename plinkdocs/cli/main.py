@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from plinkdocs import __version__
-from plinkdocs.core.errors import ConfigError
+from plinkdocs.cli import iac
+from plinkdocs.core.errors import CommandError, ConfigError
 from plinkdocs.core.fsutil import OutputPathError, write_output
 from plinkdocs.core.load import load_bytes
 from plinkdocs.core.paths import DiscoveryError, display_path
@@ -103,6 +104,10 @@ def cmd_check(args) -> int:
                          + _maybe(fmt, FORMAT_NAMES))
     if args.statistics and fmt not in TEXT_STYLES:
         raise UsageError(f"--statistics goes with the text formats ({', '.join(TEXT_STYLES)}), not {fmt}")
+    if getattr(args, "iac", False):
+        out, findings = iac.run_check(args, config, "text" if fmt in TEXT_STYLES else fmt)
+        _write(out, args.output)
+        return exit_status(findings, args.fail_on)
     stdin = args.paths == ["-"]
     if "-" in args.paths and not stdin:
         raise UsageError("`-` (standard input) is checked alone, without other paths")
@@ -363,6 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report only findings that are not in this baseline file")
     group.add_argument("--create-baseline", metavar="FILE",
                        help="write today's findings to a baseline file and exit 0, without a report")
+    p.add_argument("--iac", action="store_true", help="the PATHs are infrastructure code (a Terraform plan or state "
+                   "JSON, or CloudFormation templates): check the design they describe, findings at their lines")
+    iac.add_source_options(p)
 
     p = add("diff", cmd_diff, "Compare two versions of the designs: what changed, the findings introduced and "
                               "resolved, and the monthly cost before and after.")
@@ -393,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+
+    iac.add_parsers(add, exit_status)
 
     p = add("rules", cmd_rules, "List the rule catalog.")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
@@ -452,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
-    except (UsageError, ConfigError) as e:
+    except (UsageError, ConfigError, CommandError) as e:
         for line in str(e).splitlines() or [""]:  # one line per problem
             print(f"plinkdocs {args.command}: {line}", file=sys.stderr)
         return EXIT_USAGE

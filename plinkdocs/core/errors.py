@@ -16,3 +16,8 @@ class ConfigError(Exception):
         if self.lines:
             return "\n".join(self.lines)
         return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
+
+
+class CommandError(Exception):
+    """A command cannot run as asked (a missing file, input that is not what it reads): one line,
+    with the file, line and column when there is one."""

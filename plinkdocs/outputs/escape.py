@@ -215,8 +215,8 @@ def _block(node: SyntaxTreeNode) -> list[str]:
         if inner and inner[0] and not inner[0][0].startswith(("- ", "1. ", "<")):
             inner[0][0] = _ref(">") + " " + inner[0][0]
         return [line for i, b in enumerate(inner) for line in ([""] if i else []) + b]
-    if t == "hr":
-        return [_escape(node.markup)]
+    if t == "hr":  # not in the subset: the characters the author wrote, none of them markup
+        return ["".join(_ref(c) for c in node.markup)]
     return [_line(_escape(node.content))] if node.content.strip() else []
 
 

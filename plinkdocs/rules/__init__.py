@@ -73,6 +73,9 @@ from plinkdocs.rules import (
     pl801_flow_logs_off,
     pl802_waiver_expired,
     pl803_unused_waiver,
+    pl901_drift_missing_in_design,
+    pl902_drift_missing_in_code,
+    pl903_drift_value_differs,
 )
 from plinkdocs.rules.contract import Check, RuleContext, RuleMeta
 
@@ -181,6 +184,9 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     pl801_flow_logs_off,
     pl802_waiver_expired,
     pl803_unused_waiver,
+    pl901_drift_missing_in_design,
+    pl902_drift_missing_in_code,
+    pl903_drift_value_differs,
 )
 MODULES = tuple(m.__name__.rpartition(".")[2] for m in RULE_MODULES)  # the module names, for the tests
 _REGISTRY: dict[str, Rule] = {rule.id: rule for rule in map(Rule, RULE_MODULES)}

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from plinkdocs.outputs import escape
@@ -159,6 +159,8 @@ _PIECES = ["[", "](", ")", "javascript:", "JavaScript:", "https://x.example/", "
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=40).map("".join))
+@example("- - - ")  # a thematic break: shown as its characters, never a rule
+@example("a\n\n***\n\nb")
 def test_any_description_renders_only_the_subset(src):
     out = str(escape.markdown(src))
     tree = render(out)
