@@ -46,7 +46,7 @@ def test_error_line_format_and_exit_status(designs, capsys, monkeypatch):
     assert code == 2
     first = out.splitlines()[0]
     line = next(i for i, l in enumerate(bad.read_text().splitlines(), 1) if "maybe" in l)
-    assert first.startswith(f"bad.yaml:{line}:16: PL003 schema: `maybe` should be true or false")
+    assert first.startswith(f"bad.yaml:{line}:16: error PL003 schema: `maybe` should be true or false")
     assert "[fix: " in first
     assert out.splitlines()[-1] == "1 error, 0 warnings, 0 info in 1 file"
 
@@ -120,3 +120,40 @@ def test_output_file_is_readable_by_others(tmp_path, capsys):
     out = tmp_path / "report.json"
     code = main(["check", "--format", "json", "-o", str(out), str(ROOT / "plinkdocs" / "rules" / "base.yaml")])
     assert code == 0 and out.stat().st_mode & 0o044 == 0o044
+
+
+def test_rules_and_rule_as_json(capsys):
+    code, out, _ = run(["rules", "--format", "json"], capsys)
+    rules = json.loads(out)["rules"]
+    assert code == 0 and rules[0]["id"] == "PL001" and rules[0]["name"] == "yaml-syntax"
+    assert set(rules[0]) >= {"id", "name", "severity", "summary", "fix", "source", "tags", "enabled"}
+    code, out, _ = run(["rule", "endpoint-az-not-offered", "--format", "json"], capsys)
+    one = json.loads(out)
+    assert code == 0 and one["id"] == "PL201" and list(one["doc"]) == list(docs.SECTIONS)
+    code, _, err = run(["rule", "PL2O1"], capsys)
+    assert code == 1 and "did you mean `PL201`?" in err
+
+
+def test_diagram_and_site_folders_have_defaults():
+    from plinkdocs.cli.main import build_parser
+
+    assert build_parser().parse_args(["diagram"]).output == "build/diagrams"
+    assert build_parser().parse_args(["site"]).out == "build/site-src"
+
+
+def test_site_takes_path_and_the_old_option_still_works(tmp_path, monkeypatch, capsys):
+    from plinkdocs.outputs.site import project
+
+    seen = []
+    monkeypatch.setattr(project, "run", lambda out, arch, *a, **k: seen.append((out, arch)) or 0)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "designs").mkdir()
+    (tmp_path / "one.yaml").write_text("")
+    assert run(["site", "designs", "-o", "out"], capsys)[0] == 0
+    code, _, err = run(["site", "--out", "out", "--architectures", "designs"], capsys)
+    assert code == 0 and "deprecated" in err
+    assert seen == [("out", "designs"), ("out", "designs")]
+    assert run(["site"], capsys)[0] == 0 and seen[-1] == ("build/site-src", None)
+    code, _, err = run(["site", "one.yaml"], capsys)
+    assert code == 1 and "folder of designs, not a file" in err
+    assert run(["site", "designs", "designs"], capsys)[0] == 1

@@ -371,3 +371,29 @@ def test_the_format_1_1_fields_are_compared():
     texts = [json.dumps(c.to_dict()) for c in diff.compare(before, after)]
     assert any("audience" in t and "internal" in t for t in texts), texts
     assert any("inbound Resolver" in t for t in texts), texts
+
+
+def test_two_revisions_and_a_revision_with_the_working_tree(repo, capsys):
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the pull request")
+    (repo / "architectures" / "a.yaml").write_text(design_text().replace("example-service", "alpha"))  # undone
+    code, out, err = run(capsys, "base", "HEAD", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    by = {d["name"]: d["status"] for d in doc["designs"]}
+    assert by == {"alpha": "changed", "gone": "removed", "fresh": "added"}
+    assert (doc["base"], doc["head"]) == ("base", "HEAD")
+    # BASE alone: against the working tree, where alpha is back as it was
+    code, out, err = run(capsys, "base", "-f", "json")
+    by = {d["name"]: d["status"] for d in json.loads(out)["designs"]}
+    assert code == 0 and by["alpha"] == "unchanged" and json.loads(out)["head"] == "working tree"
+    # BASE HEAD PATH: only that design
+    code, out, err = run(capsys, "base", "HEAD", "architectures/a.yaml", "-f", "json")
+    assert code == 0 and [d["name"] for d in json.loads(out)["designs"]] == ["alpha"]
+
+
+def test_a_name_that_is_neither_path_nor_revision(repo, capsys):
+    code, _, err = run(capsys, "no-such-branch")
+    assert code == 1 and "not a git revision" in err
+    code, _, err = run(capsys, "base", "no-such-branch", "architectures")
+    assert code == 1 and "neither a file, a folder nor a git revision" in err

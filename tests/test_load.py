@@ -113,7 +113,7 @@ def test_size_limit(tmp_path):
 
 def test_invalid_utf8_position():
     doc = load_bytes(b"a: 1\nb: caf\xe9\n", "x.yaml")
-    assert rules_of(doc) == ["PL001"]
+    assert rules_of(doc) == ["PL011"]
     f = doc.findings[0]
     assert (f.line, f.column) == (2, 7) and "UTF-8" in f.message
 
@@ -126,12 +126,12 @@ def test_bom_and_crlf_are_fine():
 
 def test_binary_data_is_a_finding():
     doc = load_bytes(bytes(range(256)), "x.yaml")
-    assert rules_of(doc) == ["PL001"]
+    assert rules_of(doc) == ["PL011"]
 
 
 def test_unreadable_file(tmp_path):
     doc = load_file(tmp_path / "nope.yaml", "nope.yaml")
-    assert rules_of(doc) == ["PL001"] and "cannot read" in doc.findings[0].message
+    assert rules_of(doc) == ["PL011"] and "cannot read" in doc.findings[0].message
 
 
 def test_inline_disable_comments():

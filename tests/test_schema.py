@@ -130,7 +130,7 @@ def test_a_price_file_the_configuration_and_a_design_word_the_same_mistake_the_s
                       '  nat_gateway_hour: {usd: "1", as_of: "2026-01-01", source: x}\n')
     with pytest.raises(cost.PriceError) as info:
         cost.price_book(prices)
-    assert info.value.message == "`prices.nat_gateway_hour.usd`: `1` should be a number [fix: US dollars.]"
+    assert info.value.message == "`prices.nat_gateway_hour.usd`: `1` should be a number [fix: write a number (US dollars)]"
     assert info.value.column == 27
     design = run_design({"vpcs": {"consumer": {"flow_logs": "1"}}})
     (f,) = [f for f in design.findings if f.rule == "PL003"]

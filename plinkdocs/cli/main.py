@@ -10,17 +10,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from plinkdocs import __version__
 from plinkdocs.cli import iac
 from plinkdocs.core.errors import CommandError, ConfigError
 from plinkdocs.core.fsutil import OutputPathError, write_output
-from plinkdocs.core.paths import DiscoveryError
-from plinkdocs.outputs.report import FORMATS, render
+from plinkdocs.core.load import load_bytes
+from plinkdocs.core.paths import DiscoveryError, display_path
+from plinkdocs.core.suggest import did_you_mean
+from plinkdocs.outputs.report import FORMATS, TEXT_STYLES, render
+from plinkdocs.outputs.report import NAMES as FORMAT_NAMES
 from plinkdocs.pipeline import baseline as baseline_
-from plinkdocs.pipeline.check import check_paths
+from plinkdocs.pipeline.check import check_document, check_paths
 from plinkdocs.pipeline.config import load_config
 from plinkdocs.pipeline.resultcache import default_dir
+from plinkdocs.pipeline.results import RunResult
 
 EXIT_USAGE = 1
 SEVERITY_BITS = {"error": 2, "warning": 4, "info": 8}
@@ -49,6 +54,11 @@ def _write(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _maybe(word: str, known) -> str:
+    hint = did_you_mean(word, known)
+    return f"; {hint}" if hint else ""
+
+
 def _cache_dir(args) -> str | None:
     return None if args.no_cache else (args.cache_dir or default_dir())
 
@@ -65,16 +75,45 @@ def _default_paths(paths):
     raise UsageError("no PATH given and no architectures/ folder here")
 
 
+def _report_format(args) -> str:
+    """--format, else github under GitHub Actions, full on a terminal, concise (`text`) elsewhere:
+    what a pipe, a file or a CI log gets stays one line a finding."""
+    if args.format:
+        return args.format
+    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
+        return "github"
+    if not (args.output and args.output != "-") and _isatty(sys.stdout):
+        return "full"
+    return "text"
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def cmd_check(args) -> int:
+    from plinkdocs.outputs.report.text import read_source, use_colour  # lazy: the text formats only
+
     config = _config(args)
-    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    fmt = _report_format(args)
+    if fmt not in FORMAT_NAMES:
+        raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMAT_NAMES)}"
+                         + _maybe(fmt, FORMAT_NAMES))
+    if args.statistics and fmt not in TEXT_STYLES:
+        raise UsageError(f"--statistics goes with the text formats ({', '.join(TEXT_STYLES)}), not {fmt}")
     if getattr(args, "iac", False):
-        out, findings = iac.run_check(args, config, fmt)
+        out, findings = iac.run_check(args, config, "text" if fmt in TEXT_STYLES else fmt)
         _write(out, args.output)
         return exit_status(findings, args.fail_on)
-    paths = _default_paths(args.paths)
+    stdin = args.paths == ["-"]
+    if "-" in args.paths and not stdin:
+        raise UsageError("`-` (standard input) is checked alone, without other paths")
+    if args.stdin_filename and not stdin:
+        raise UsageError("--stdin-filename names standard input: give `-` as the only PATH")
+    paths = [] if stdin else _default_paths(args.paths)
     for p in paths:
         try:
             os.stat(p)
@@ -86,8 +125,14 @@ def cmd_check(args) -> int:
     import gc
 
     gc.freeze()  # what is imported lives to the end: keep the collector from walking it again and again
-    result = check_paths(paths, config, jobs=args.jobs, keep=False,
-                         cache_dir=_cache_dir(args))
+    texts: dict[str, str] = {}
+    if stdin:
+        name = display_path(args.stdin_filename) if args.stdin_filename else "<stdin>"
+        file_result = check_document(load_bytes(sys.stdin.buffer.read(), name, config.limits), config)
+        texts[name] = file_result.document.text if file_result.document is not None else ""
+        result = RunResult([file_result])
+    else:
+        result = check_paths(paths, config, jobs=args.jobs, keep=False, cache_dir=_cache_dir(args))
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
@@ -97,7 +142,12 @@ def cmd_check(args) -> int:
             note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
                     " (recreate it with --create-baseline to drop them)"
         print(f"plinkdocs check: {note}", file=sys.stderr)
-    _write(render(fmt, result, config), args.output)
+    options = {}
+    if fmt in TEXT_STYLES:
+        to_stdout = not (args.output and args.output != "-")
+        options = {"colour": to_stdout and use_colour(sys.stdout), "show_statistics": args.statistics,
+                   "source": (lambda f: texts[f] if f in texts else read_source(f))}
+    _write(render(fmt, result, config, **options), args.output)
     return exit_status(result.findings, args.fail_on)
 
 
@@ -125,17 +175,37 @@ def cmd_diff(args) -> int:
         DiffError,
         diff_git,
         diff_paths,
+        diff_revisions,
+        is_revision,
         render,
     )
 
     config = _config(args)
+    items = list(args.paths)
     try:
         if args.git is not None:
-            d = diff_git(args.git, _default_paths(args.paths), config)
-        elif len(args.paths) != 2:
-            raise UsageError("give BASE and HEAD (two files or two folders), or --git REF [PATH...]")
+            d = diff_git(args.git, _default_paths(items), config)
+        elif len(items) == 2 and os.path.exists(items[0]):
+            d = diff_paths(items[0], items[1], config)
         else:
-            d = diff_paths(args.paths[0], args.paths[1], config)
+            # BASE [HEAD] [PATH...]: leading names that are not files or folders are git revisions
+            revisions: list[str] = []
+            while items and len(revisions) < 2 and not os.path.exists(items[0]):
+                if not is_revision(items[0]):
+                    if revisions or len(items) > 1:
+                        raise UsageError(f"{items[0]}: neither a file, a folder nor a git revision")
+                    raise UsageError(f"{items[0]}: no such file or folder, and not a git revision"
+                                     if "." in items[0] or "/" in items[0] else
+                                     f"`{items[0]}` is not a git revision here (fetch it first?)")
+                revisions.append(items.pop(0))
+            if not revisions:
+                raise UsageError("give BASE and HEAD (two files or two folders), or BASE [HEAD] [PATH...] "
+                                 "with git revisions (HEAD defaults to the working tree)")
+            paths = _default_paths(items)
+            if len(revisions) == 1:
+                d = diff_git(revisions[0], paths, config)
+            else:
+                d = diff_revisions(revisions[0], revisions[1], paths, config)
     except DiffError as e:
         raise UsageError(str(e)) from None
     _write(render(d, args.format, config), args.output)
@@ -160,12 +230,23 @@ def cmd_decide(args) -> int:
     return status
 
 
+def _rule_dict(rule, config) -> dict:
+    return {"id": rule.id, "name": rule.name, "severity": config.severity_of(rule), "default_severity": rule.severity,
+            "enabled": config.enabled(rule.id), "summary": rule.summary, "fix": rule.fix,
+            "source": rule.source_text(), "tags": list(rule.tags), "options": dict(rule.options)}
+
+
 def cmd_rules(args) -> int:
+    import json  # lazy: this command only
+
     from plinkdocs.rules import registry  # lazy: this command only
 
     config = _config(args)
-    rows = [(r.id, r.name, config.severity_of(r), r.summary) for r in registry().values()
-            if config.enabled(r.id) or args.all]
+    chosen = [r for r in registry().values() if config.enabled(r.id) or args.all]
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"rules": [_rule_dict(r, config) for r in chosen]}, indent=2) + "\n")
+        return 0
+    rows = [(r.id, r.name, config.severity_of(r), r.summary) for r in chosen]
     w1 = max(len(r[1]) for r in rows)
     for rid, name, sev, summary in rows:
         print(f"{rid}  {name:<{w1}}  {sev:<7}  {summary}")
@@ -173,12 +254,20 @@ def cmd_rules(args) -> int:
 
 
 def cmd_rule(args) -> int:
-    from plinkdocs.rules import by_name_or_id  # lazy: this command only
-    from plinkdocs.rules.docs import terminal_doc  # lazy: this command only
+    import json  # lazy: this command only
+
+    from plinkdocs.rules import by_name_or_id, registry  # lazy: this command only
+    from plinkdocs.rules.docs import sections, terminal_doc  # lazy: this command only
 
     rule = by_name_or_id(args.rule)
     if rule is None:
-        raise UsageError(f"no rule {args.rule!r}; `plinkdocs rules` lists them")
+        known = [*registry(), *(r.name for r in registry().values())]
+        raise UsageError(f"no rule {args.rule!r}{_maybe(args.rule.upper() if args.rule[:2].lower() == 'pl' else args.rule, known)}"
+                         "; `plinkdocs rules` lists them")
+    if args.format == "json":
+        body = dict(_rule_dict(rule, _config(args)), doc=sections(rule))
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+        return 0
     sys.stdout.write(terminal_doc(rule))
     return 0
 
@@ -202,11 +291,37 @@ def cmd_site(args) -> int:
     from plinkdocs.outputs.site.output import OutputError  # lazy: this command only
     from plinkdocs.outputs.site.project import run  # lazy: this command only
 
+    paths = list(args.paths)
+    if args.architectures:
+        print("plinkdocs site: --architectures is deprecated; give the folder as PATH: "
+              f"plinkdocs site {args.architectures}", file=sys.stderr)
+        paths.append(args.architectures)
+    if len(paths) > 1:
+        raise UsageError("the site is built from one folder of designs: give one PATH")
+    for p in paths:
+        if not os.path.isdir(p):
+            raise UsageError(f"{p}: no such folder of designs" if not os.path.exists(p) else
+                             f"{p}: the site takes a folder of designs, not a file")
     try:
-        return run(args.out, args.architectures, _config(args), args.mkdocs_config, args.section,
+        return run(args.out, paths[0] if paths else None, _config(args), args.mkdocs_config, args.section,
                    cache_dir=_cache_dir(args), jobs=args.jobs)
     except (SiteError, OutputError) as e:
         raise UsageError(str(e)) from None
+
+
+def cmd_init(args) -> int:
+    from plinkdocs.outputs.scaffold import ScaffoldError, init  # lazy: this command only
+
+    try:
+        done = init(args.dir, force=args.force, repository=args.repository)
+    except ScaffoldError as e:
+        raise UsageError(str(e)) from None
+    where = display_path(done.folder)
+    for f in done.files:
+        print(f"wrote {Path(where, f).as_posix() if where != '.' else f}")
+    cd = "" if where == "." else f"cd {where} && "
+    print(f"next: {cd}plinkdocs check && mkdocs serve")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,10 +334,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    p = add("init", cmd_init, "Start a repository of designs: an example design, mkdocs.yml for the site, "
+                              ".plinkdocs.yaml, a pre-commit hook, a GitHub workflow and a README.")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder to write into (default: here)")
+    p.add_argument("--force", action="store_true", help="overwrite files that are already there")
+    p.add_argument("--repository", metavar="URL", default="https://github.com/your-org/plinkdocs",
+                   help="where plinkdocs is hosted, for the pre-commit hook and the GitHub Action "
+                        "(default: https://github.com/your-org/plinkdocs, to edit)")
+
     p = add("check", cmd_check, "Check designs against the schema and the rules.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders (default: architectures/); `-` reads one design from standard input")
     p.add_argument("--format", "-f", default=None,
-                   help="text (default), json, sarif, github (default under GitHub Actions) or junit")
+                   help="full (default on a terminal: each finding with its source line and a caret), "
+                        "concise or text (default elsewhere: one line a finding), json, sarif, "
+                        "github (default under GitHub Actions) or junit")
+    p.add_argument("--statistics", action="store_true",
+                   help="instead of the findings, the number of findings of each rule")
+    p.add_argument("--stdin-filename", metavar="NAME",
+                   help="with PATH `-`: the file name to report standard input's findings under")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--fail-on", choices=list(FAIL_ON), default="error",
@@ -244,10 +374,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("diff", cmd_diff, "Compare two versions of the designs: what changed, the findings introduced and "
                               "resolved, and the monthly cost before and after.")
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="BASE HEAD: two files or two folders; with --git, the files or folders of the working tree "
-                        "(default: architectures/)")
-    p.add_argument("--git", metavar="REF", help="compare the working tree with git revision REF (read, not checked out)")
+    p.add_argument("paths", nargs="*", metavar="BASE [HEAD] [PATH]",
+                   help="two files or two folders; or git revisions BASE and HEAD (HEAD left out: the working "
+                        "tree), then the files or folders to compare (default: architectures/). Revisions are "
+                        "read, never checked out; a name that is both a path and a revision is taken as a path")
+    p.add_argument("--git", metavar="REF",
+                   help="compare the working tree with git revision REF (the same as `diff REF [PATH...]`)")
     p.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown",
                    help="markdown (default; ready to post as a pull-request comment) or json")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
@@ -273,15 +405,21 @@ def build_parser() -> argparse.ArgumentParser:
     iac.add_parsers(add, exit_status)
 
     p = add("rules", cmd_rules, "List the rule catalog.")
-    p.add_argument("--config", "-c", metavar="FILE")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--all", action="store_true", help="include rules the configuration turns off")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text (default) or json")
 
     p = add("rule", cmd_rule, "Show one rule's documentation.")
     p.add_argument("rule", metavar="RULE", help="a rule id (PL201) or name (endpoint-az-not-offered)")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                   help="text (default) or json (its metadata and the four sections of its documentation)")
+    p.add_argument("--config", "-c", metavar="FILE",
+                   help="configuration file, for the severity it gives the rule (default: the nearest .plinkdocs.yaml)")
 
     p = add("diagram", cmd_diagram, "Draw each design as a self-contained SVG or PNG with its findings marked.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
-    p.add_argument("--output", "-o", metavar="DIR", required=True, help="folder to write <name>.svg (and .png) into")
+    p.add_argument("--output", "-o", metavar="DIR", default="build/diagrams",
+                   help="folder to write <name>.svg (and .png) into (default: build/diagrams)")
     p.add_argument("--format", "-f", default="svg", help="comma-separated: svg (default), png, dot")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
@@ -293,10 +431,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("site", cmd_site, "Write the documentation site's pages for every design, as a folder that MkDocs "
                               "and Zensical build (mkdocs.yml and docs/).")
-    p.add_argument("--out", "-o", metavar="DIR", required=True,
-                   help="the folder to write (replaced as a whole; files plinkdocs did not write are kept)")
-    p.add_argument("--architectures", "-a", metavar="DIR",
-                   help="the designs (default: the plinkdocs plugin's folder in mkdocs.yml, else architectures/)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="the folder of designs (default: the plinkdocs plugin's folder in mkdocs.yml, "
+                        "else architectures/)")
+    p.add_argument("--out", "-o", metavar="DIR", default="build/site-src",
+                   help="the folder to write (default: build/site-src; replaced as a whole; files plinkdocs did "
+                        "not write are kept)")
+    p.add_argument("--architectures", "-a", metavar="DIR", help=argparse.SUPPRESS)  # deprecated: give PATH
     p.add_argument("--section", metavar="NAME", help="the folder of the design pages (default: architectures)")
     p.add_argument("--mkdocs-config", metavar="FILE",
                    help="the site configuration to start from (default: ./mkdocs.yml when there is one)")

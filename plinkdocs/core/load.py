@@ -118,9 +118,10 @@ class Document:
         return self.loaded
 
     def problem(self, rule: str, message: str, line: int = 1, column: int = 1,
-                path: Path = (), fix: str = "") -> Finding:
+                path: Path = (), fix: str = "", end: tuple[int, int] | None = None) -> Finding:
         f = Finding(rule=rule, name="", severity="", message=message, file=self.file,
-                    line=line, column=column, path=tuple(path), fix=fix)
+                    line=line, column=column, path=tuple(path), fix=fix,
+                    end_line=end[0] if end else None, end_column=end[1] if end else None)
         self.findings.append(f)
         return f
 
@@ -240,7 +241,8 @@ def load_file(path: str | os.PathLike, display: str | None = None, limits: Limit
             if len(raw) > size:
                 raw += fh.read(limits.max_bytes + 1 - len(raw))
     except OSError as e:
-        doc.problem("PL001", f"cannot read the file: {e.strerror or e}")
+        doc.problem("PL011", f"cannot read the file: {e.strerror or e}",
+                    fix="make the file readable (check its permissions), or leave it out of the paths checked")
         return doc
     return load_bytes(raw, display, limits, doc)
 
@@ -257,7 +259,7 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
         return doc
     text, err = decode(raw)
     if err:
-        doc.problem("PL001", err[2], err[0], err[1], fix="save the file as UTF-8 text")
+        doc.problem("PL011", err[2], err[0], err[1], fix="save the file as UTF-8 text")
         return doc
     doc.text = text
     doc.starts = line_starts(text)
@@ -286,10 +288,10 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
             msg = "a tab character here: YAML indents with spaces, never tabs"
             doc.problem(rule, msg, line, col, fix="replace the tab with spaces")
             return doc
-        doc.problem(rule, _clean(msg), line, col)
+        doc.problem(rule, _clean(msg), line, col, fix=_syntax_fix(e.problem or "", e.context or ""))
         return doc
     except yaml.YAMLError as e:  # reader errors carry no mark of this kind
-        doc.problem("PL001", _clean(str(e)))
+        doc.problem("PL011", _clean(str(e)), fix="save the file as plain UTF-8 text")
         return doc
     except RecursionError:
         doc.problem("PL005", f"the file nests deeper than {limits.max_depth} levels")
@@ -298,7 +300,7 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
     if root is None or (isinstance(root, yaml.ScalarNode) and (
             root.tag == NULL or (root.tag == PLAIN and _plain_tag(root.value) == NULL))):
         doc.problem("PL003", "the file is empty; a design needs at least version, name, title, region, "
-                    "accounts and vpcs", fix="start from the example in the format reference")
+                    "accounts and vpcs", fix="start from the example in docs/format.md, or from the design `plinkdocs init` writes")
         return doc
     builder = _Builder(doc, limits)
     try:
@@ -309,6 +311,29 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
     doc.data = data
     doc.loaded = True
     return doc
+
+
+_SYNTAX_FIXES = (  # (words of the parser's problem, words of its context, the action to take)
+    ("expected ',' or ']'", "", "close the list with `]`, or add the missing comma"),
+    ("expected ',' or '}'", "", "close the mapping with `}`, or add the missing comma"),
+    ("unexpected end of stream", "quoted scalar", "close the quoted string with its quote"),
+    ("mapping values are not allowed", "", "quote a value that holds `: `, or put the key on its own line "
+                                           "at its parent's indentation"),
+    ("did not find expected key", "", "line the key up with the keys above it, or remove what is between them"),
+    ("did not find expected '-' indicator", "", "line the item up with the `-` items above it"),
+    ("found undefined alias", "", "define the anchor (`&name`) before the alias (`*name`) that uses it"),
+    ("cannot start any token", "", "quote the value: `@` and a backquote cannot start a plain value"),
+    ("could not find expected ':'", "", "add `: ` after the key, or join the line to the one above"),
+    ("found duplicate anchor", "", "give the second anchor another name"),
+)
+
+
+def _syntax_fix(problem: str, context: str) -> str:
+    """An action for a YAML parser error, from the words of its problem and context."""
+    for words, where, fix in _SYNTAX_FIXES:
+        if words in problem and where in context:
+            return fix
+    return "fix the YAML at this line and column: check the indentation and that brackets and quotes are closed"
 
 
 def _clean(msg: str) -> str:

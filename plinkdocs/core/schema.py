@@ -3,17 +3,16 @@
 Three inputs are checked by a schema of their own under `schemas/` at the repository root:
 designs (`architecture.schema.json`, errors as PL003 findings), price files
 (`prices.schema.json`) and the configuration (`config.schema.json`), whose errors stop the
-command. All three are explained by `_message` and located by `problems`, so the same mistake
+command. All three are explained by `explain` and located by `problems`, so the same mistake
 reads the same in each. Wheels carry the same files as `plinkdocs/schemas/` (see
 pyproject.toml), so there is one source.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from plinkdocs.core.errors import ConfigError
 from plinkdocs.core.fastschema import Unsupported, compile_schema
 from plinkdocs.core.findings import Finding, format_path
 from plinkdocs.core.load import Document
+from plinkdocs.core.suggest import did_you_mean
 
 _HERE = FsPath(__file__).resolve().parent.parent  # the package folder
 
@@ -59,6 +59,56 @@ def validator(name: str = DESIGN) -> "jsonschema.protocols.Validator":
 
     cls = jsonschema.Draft202012Validator
     return cls(load_schema(name), format_checker=cls.FORMAT_CHECKER)
+
+
+@functools.lru_cache(maxsize=None)
+def known_ids() -> dict[str, tuple[str, ...]]:
+    """The known values of the design's `$defs` that name AWS things: `region`, `az_id` and
+    `az_name`, from `plinkdocs/data/regions.yaml` (dated and sourced there)."""
+    import yaml  # lazy: read once, when a value does not match its pattern
+
+    with open(_HERE / "data" / "regions.yaml", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    regions = data["regions"]
+    az_ids = [f"{r['az_prefix']}-az{i}" for r in regions.values() for i in range(1, int(r["az_ids"]) + 1)]
+    az_names = [f"{name}{chr(ord('a') + i)}" for name, r in regions.items() for i in range(int(r["az_ids"]))]
+    return {"region": tuple(regions), "az_id": tuple(az_ids), "az_name": tuple(az_names)}
+
+
+def _design_values(sub_schema: dict[str, Any]) -> tuple[str, ...]:
+    """The known values for a sub-schema of the design schema (a `$defs` entry it is equal to)."""
+    defs = load_schema(DESIGN).get("$defs", {})
+    for name, values in known_ids().items():
+        if defs.get(name) == sub_schema:
+            return values
+    return ()
+
+
+_KEY_OF_DEF = {"az_id": "az_id", "az_name": "az"}
+
+
+def _design_other_key(sub_schema: dict[str, Any], value: object) -> str | None:
+    """The key a misplaced value belongs under: `az: use1-az1` is an AZ ID, so `az_id`."""
+    defs = load_schema(DESIGN).get("$defs", {})
+    if not any(defs.get(name) == sub_schema for name in _KEY_OF_DEF):
+        return None
+    for name, values in known_ids().items():
+        if name in _KEY_OF_DEF and defs.get(name) != sub_schema and value in values:
+            return _KEY_OF_DEF[name]
+    return None
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the translator may suggest beyond the schema itself: `values(sub_schema)`, the
+    known values of a free-form field (region codes), and `other_key(sub_schema, value)`, the
+    key a value that is right but misplaced belongs under."""
+
+    values: Callable[[dict[str, Any]], Sequence[str]] = lambda _s: ()
+    other_key: Callable[[dict[str, Any], object], str | None] = lambda _s, _v: None
+
+
+DESIGN_HINTS = Hints(_design_values, _design_other_key)
 
 
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
@@ -118,11 +168,27 @@ def _best(error: ValidationError) -> ValidationError:
     return error
 
 
-def _message(error: ValidationError) -> tuple[str, str, bool]:
-    """(message, fix, point_at_key) for one jsonschema error."""
+def _what(desc: str) -> str:
+    """A field's description as the object of "write ...": 'A TCP port, 1 to 65535.' -> 'a TCP port, 1 to 65535'."""
+    first = desc.split(";")[0].split(": ")[0].strip().rstrip(".")
+    if first[:2] in ("A ", "An") or first.startswith("The "):
+        first = first[0].lower() + first[1:]
+    return first
+
+
+def _write(desc: str, fallback: str) -> str:
+    return f"write {_what(desc)}" if desc else fallback
+
+
+def explain(error: ValidationError, hints: Hints | None = None) -> tuple[str, str, bool]:
+    """(message, fix, point_at_key) for one jsonschema error; the fix is always an action.
+
+    `hints(sub_schema)` gives the known values of a free-form field (region codes for the
+    design's `region`), for a "did you mean" when a value does not match the field's pattern.
+    This is the one translator of schema errors: the design and the configuration use it."""
     expected: Any = error.validator_value
     v, value, sch = error.validator, error.instance, error.schema if isinstance(error.schema, dict) else {}
-    where = ".".join(str(p) for p in error.absolute_path) or "the document"
+    where = format_path(error.absolute_path) or "the document"
     desc = sch.get("description", "")
     if v == "required":
         missing = [k for k in expected if not isinstance(value, dict) or k not in value]
@@ -134,14 +200,10 @@ def _message(error: ValidationError) -> tuple[str, str, bool]:
         extra = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
         extra = [k for k in extra if not str(k).startswith("x-")] or extra
         k = extra[0] if extra else "?"
-        close = difflib.get_close_matches(str(k), allowed, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else (
-            f"allowed here: {_key_list(allowed)}; put your own notes under an `x-` key" if allowed else
-            "put your own notes under an `x-` key")
-        return f"unknown key `{k}` in `{where}`", hint, True
+        return f"unknown key `{k}` in `{where}`", unknown_key_fix(k, allowed), True
     if v == "type":
         msg = f"{_show(value)} should be {_type_name(expected)}"
-        fix = desc
+        fix = f"write {_type_name(expected)}" + (f" ({_what(desc)})" if desc else "")
         if isinstance(value, str) and value in _YAML11_BOOLS and "boolean" in str(expected):
             fix = ("write true or false: plinkdocs reads YAML 1.2, where yes/no/on/off are strings, "
                    "not booleans")
@@ -152,31 +214,42 @@ def _message(error: ValidationError) -> tuple[str, str, bool]:
         return msg, fix, False
     if v == "enum":
         allowed = expected
-        close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
-        fix = f"did you mean `{close[0]}`?" if close else f"use one of {_key_list(allowed)}"
+        fix = did_you_mean(value, allowed) or f"use one of {_key_list(allowed)}"
         if isinstance(value, str) and value in _YAML11_BOOLS:
             fix += " (yes/no/on/off are strings in YAML 1.2)"
         return f"{_show(value)} is not one of {_key_list(allowed)}", fix, False
     if v == "const":
-        return f"{_show(value)} should be `{expected}`", desc, False
+        return f"{_show(value)} should be `{expected}`", f"write `{expected}`", False
     if v == "pattern":
-        return f"{_show(value)} is not a valid value here: {desc or 'it does not match ' + expected}", "", False
+        hints = hints or Hints()
+        moved = hints.other_key(sch, value)
+        key = error.absolute_path[-1] if error.absolute_path else None
+        fix = did_you_mean(value, hints.values(sch)) if isinstance(value, str) else ""
+        if not fix and moved and isinstance(key, str):
+            fix = f"did you mean `{moved}: {value}`? `{key}` takes {_what(desc)}"
+        fix = fix or _write(desc, f"write a value that matches {expected}")
+        return f"{_show(value)} is not a valid value here: {desc or 'it does not match ' + expected}", fix, False
     if v == "format":
-        return f"{_show(value)} is not a valid {expected} (YYYY-MM-DD)", "", False
+        return (f"{_show(value)} is not a valid {expected} (YYYY-MM-DD)",
+                "write the date as YYYY-MM-DD, such as 2027-01-31", False)
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
                 "exclusiveMaximum": "less than"}[v]
-        return f"{_show(value)} should be {word} {expected}", desc, False
+        return f"{_show(value)} should be {word} {expected}", f"write a number {word} {expected}", False
     if v in ("minItems", "maxItems"):
         word = "at least" if v == "minItems" else "at most"
-        return f"`{where}` should have {word} {expected} item(s)", desc, False
+        fix = f"list at least {expected} item(s)" if v == "minItems" else f"remove items to keep {expected} or fewer"
+        return f"`{where}` should have {word} {expected} item(s)", fix, False
     if v in ("minLength", "maxLength"):
         word = "at least" if v == "minLength" else "at most"
-        return f"{_show(value)} should be {word} {expected} character(s) long", desc, False
+        fix = (f"write at least {expected} character(s)" if v == "minLength"
+               else f"shorten it to {expected} character(s) or fewer")
+        return f"{_show(value)} should be {word} {expected} character(s) long", fix, False
     if v == "uniqueItems":
         return f"`{where}` lists the same item twice", "remove the repeated item", False
     if v == "propertyNames":
-        return f"a key in `{where}` is not a valid id: ids are lower-case letters, digits and hyphens", "", False
+        return (f"a key in `{where}` is not a valid id: ids are lower-case letters, digits and hyphens",
+                "rename the key with lower-case letters, digits and hyphens only", False)
     forms = _forms(expected) if v == "oneOf" else None
     if forms is not None:
         keys = [k for form in forms for k in form]
@@ -190,8 +263,17 @@ def _message(error: ValidationError) -> tuple[str, str, bool]:
                     f"keep one of {_key_list(keys)}", False)
         return f"`{where}` needs one of {_key_list(keys)}", f"add one of {_key_list(keys)}", False
     if v in ("anyOf", "oneOf"):
-        return f"{_show(value)} is not valid here: {desc or error.message}", "", False
-    return error.message, desc, False
+        return (f"{_show(value)} is not valid here: {desc or error.message}",
+                _write(desc, "write one of the forms the format reference gives for this field"), False)
+    return error.message, _write(desc, "correct the value as the format reference describes it"), False
+
+
+def unknown_key_fix(key: object, allowed: Sequence[str]) -> str:
+    """The fix of an unknown key: the closest allowed key, else the list of allowed keys."""
+    return did_you_mean(key, allowed) or (
+        f"allowed here: {_key_list(allowed)}; rename it to one of them, or put your own notes under an `x-` key"
+        if allowed else
+        "remove it, or put your own notes under an `x-` key")
 
 
 def _own_message(error: ValidationError) -> str | None:
@@ -225,6 +307,7 @@ class Problem:
     path: tuple[str | int, ...]
     line: int
     column: int
+    end: tuple[int, int] | None = None  # where the offending value ends, when on one line
 
     def text(self) -> str:
         """`path`: message [fix: ...]: the message and fix as a design's finding has them (the
@@ -248,36 +331,38 @@ def _error(found: list[Problem], file: str, kind: type[ConfigError]) -> ConfigEr
     return err
 
 
-def problems(doc: Document, errors: Iterable[ValidationError]) -> list[Problem]:
-    """jsonschema's `errors` for `doc.data` in words (`_message`), each at the offending node
-    of the file: one for each unknown key, the same problem at the same place only once."""
+def problems(doc: Document, errors: Iterable[ValidationError], hints: Hints | None = None) -> list[Problem]:
+    """jsonschema's `errors` for `doc.data` in words (`explain`, with `hints` for "did you
+    mean"), each at the offending node of the file: one for each unknown key, the same problem
+    at the same place only once."""
     out: list[Problem] = []
     seen = set()
     for err in errors:
         err = _best(err)
         sub_schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
-        msg, fix, at_key = _message(err)
+        msg, fix, at_key = explain(err, hints)
         msg = _own_message(err) or msg
         path = tuple(err.absolute_path)
         if at_key and err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = sorted(sub_schema.get("properties", {}))
             extra = [k for k in err.instance if k not in sub_schema.get("properties", {})
                      and not str(k).startswith("x-")]
             for k in extra:  # one problem for each unknown key
                 kpath = path + (k,)
-                line, col = doc.locate(kpath, key=True)
-                close = difflib.get_close_matches(str(k), sorted(sub_schema.get("properties", {})), n=1)
-                where = ".".join(str(p) for p in path) or "the document"
-                fix_k = f"did you mean `{close[0]}`?" if close else fix
+                line, col, end_line, end_col = doc.span(kpath, key=True)
+                where = format_path(path) or "the document"
                 item = (line, col, f"unknown key `{k}` in `{where}`")
                 if item not in seen:
                     seen.add(item)
-                    out.append(Problem(item[2], fix_k, kpath, line, col))
+                    end = (end_line, end_col) if (end_line, end_col) > (line, col) else None
+                    out.append(Problem(item[2], unknown_key_fix(k, allowed), kpath, line, col, end))
             continue
-        line, col = doc.locate(path)
+        line, col, end_line, end_col = doc.span(path)
         if (line, col, msg) in seen:
             continue
         seen.add((line, col, msg))
-        out.append(Problem(msg, fix, path, line, col))
+        end = (end_line, end_col) if (end_line, end_col) > (line, col) else None
+        out.append(Problem(msg, fix, path, line, col, end))
     return out
 
 
@@ -288,7 +373,7 @@ def check(doc: Document, name: str) -> list[Problem]:
     quick = fast_check(name)
     if quick is not None and quick(doc.data):
         return []
-    found = problems(doc, validator(name).iter_errors(doc.data))
+    found = problems(doc, validator(name).iter_errors(doc.data), DESIGN_HINTS if name == DESIGN else None)
     return sorted(found, key=lambda p: (p.line, p.column))
 
 
@@ -315,8 +400,9 @@ def validate(doc: Document, against: "jsonschema.protocols.Validator | None" = N
         quick = fast_check()
         if quick is not None and quick(doc.data):
             return []
-    return [doc.problem("PL003", p.message, p.line, p.column, p.path, p.fix)
-            for p in problems(doc, (against or validator()).iter_errors(doc.data))]
+    return [doc.problem("PL003", p.message, p.line, p.column, p.path, p.fix, p.end)
+            for p in problems(doc, (against or validator()).iter_errors(doc.data),
+                              DESIGN_HINTS if against is None else None)]
 
 
 def iter_property_descriptions(schema: dict[str, Any] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from plinkdocs.core.findings import Path, format_path, parse_path
 from plinkdocs.core.load import Document
+from plinkdocs.core.suggest import did_you_mean
 from plinkdocs.model import netrefs
 from plinkdocs.model.network import parse_net
 
@@ -29,8 +30,9 @@ class _Refs:
         if value not in (self.d.get(section) or {}):
             known = sorted(self.d.get(section) or {})
             self.report("PL004", path, f"{what} `{value}` is not defined in `{section}`",
-                        f"define it, or use one of {', '.join(f'`{k}`' for k in known)}" if known
-                        else f"add a `{section}` section that defines it")
+                        did_you_mean(value, known) or (
+                            f"define it, or use one of {', '.join(f'`{k}`' for k in known)}" if known
+                            else f"add a `{section}` section that defines it"))
             return False
         return True
 
@@ -46,8 +48,9 @@ class _Refs:
         else:
             known = sorted(self.d["vpcs"][vpc].get("subnets") or {})
             self.report("PL004", path, f"subnet `{sid}` is not defined in VPC `{vpc}`",
-                        f"use one of {', '.join(f'`{k}`' for k in known)}" if known else
-                        f"add it under `vpcs.{vpc}.subnets`")
+                        did_you_mean(sid, known) or (
+                            f"use one of {', '.join(f'`{k}`' for k in known)}" if known else
+                            f"add it under `vpcs.{vpc}.subnets`"))
 
     def sg(self, path: Path, gid: str, vpc: str, owner: str) -> None:
         if not self.section(path, gid, "security_groups", "security group"):
@@ -61,14 +64,18 @@ class _Refs:
         try:
             parse_net(text)
         except ValueError as e:
-            self.report("PL003", path, f"`{text}` is not a valid CIDR block: {e}")
+            self.report("PL003", path, f"`{text}` is not a valid CIDR block: {e}",
+                        "write an address and a prefix length that fits it, such as `10.0.0.0/16` or `2001:db8::/56`")
 
     def ports(self, path: Path, value: Any) -> None:
         if isinstance(value, str):
             lo, _, hi = value.partition("-")
             lo_i, hi_i = int(lo), int(hi or lo)
             if not (1 <= lo_i <= 65535 and 1 <= hi_i <= 65535) or lo_i > hi_i:
-                self.report("PL003", path, f"`{value}` is not a port range: ports run from 1 to 65535, low to high")
+                self.report("PL003", path, f"`{value}` is not a port range: ports run from 1 to 65535, low to high",
+                            f"write the range low to high, such as `{min(lo_i, hi_i)}-{max(lo_i, hi_i)}`"
+                            if lo_i > hi_i and 1 <= min(lo_i, hi_i) and max(lo_i, hi_i) <= 65535
+                            else "write ports from 1 to 65535, such as `8000-8100`")
 
     def run(self) -> None:
         d = self.d
@@ -129,7 +136,7 @@ class _Refs:
                 if svc not in (d.get("endpoint_services") or {}):
                     known = sorted(d.get("endpoint_services") or {})
                     self.report("PL004", p + ("service",), f"endpoint service `{svc}` is not defined in `endpoint_services`",
-                                "define it, write `aws:<service>` for an AWS service, or `external:<name>` for a "
+                                did_you_mean(svc, known) or "define it, write `aws:<service>` for an AWS service, or `external:<name>` for a "
                                 "partner's" + (f"; defined: {', '.join(f'`{k}`' for k in known)}" if known else ""))
             owner = f"endpoint `{eid}`"
             for i, sub in enumerate(e.get("subnets") or ()):

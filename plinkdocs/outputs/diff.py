@@ -1,8 +1,8 @@
 """`plinkdocs diff`: what a change does to the designs, for a pull-request comment.
 
 Two versions of the designs are compared: two files, two folders (designs matched by their
-`name`, so a moved file is the same design), or a git revision against the working tree
-(the revision's files are read with `git ls-tree` and `git cat-file`; nothing is checked
+`name`, so a moved file is the same design), a git revision against the working tree,
+or two git revisions (the revision's files are read with `git ls-tree` and `git cat-file`; nothing is checked
 out). For each design the result lists what changed in the design itself (endpoints, their
 AZs and DNS, endpoint services with their principals and acceptance, load balancers and
 listeners, security-group rules, VPCs, workloads, ...), the findings it introduces and
@@ -638,6 +638,31 @@ def git_base_files(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
             shown = Path(os.path.relpath(top / name)).as_posix()
         out.append((shown, blob))
     return out
+
+
+def is_revision(text: str) -> bool:
+    """Whether `text` names a commit of the git repository here (False outside one)."""
+    if not text or text.startswith("-"):
+        return False
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{text}^{{commit}}"])
+    except DiffError:
+        return False
+    return True
+
+
+def _at_revision(ref: str, paths: list[str], config: Config) -> RunResult:
+    docs = [load_bytes(blob, shown, config.limits) for shown, blob in git_base_files(ref, paths)]
+    result = RunResult([check_document(doc, config) for doc in docs])
+    apply_unique_names(result, config)
+    return result
+
+
+def diff_revisions(base: str, head: str, paths: list[str], config: Config) -> Diff:
+    """The designs under `paths` at git revision `base` against revision `head` (neither is
+    checked out; the paths need not exist in the working tree)."""
+    return diff_results(_at_revision(base, paths, config).files, _at_revision(head, paths, config).files,
+                        config, base, head)
 
 
 def diff_git(ref: str, paths: list[str], config: Config) -> Diff:

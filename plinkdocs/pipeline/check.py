@@ -35,7 +35,7 @@ def _finalize(doc: Document, config: Config, extra: list[Finding], loaded: bool 
     out = []
     for f in (doc.findings + extra if loaded else extra):
         rule = registry[f.rule]
-        if not config.enabled(rule.id) and rule.id not in ("PL001", "PL005"):
+        if not config.enabled(rule.id) and rule.id not in ("PL001", "PL005", "PL011"):
             continue
         if rule.id in doc.disabled.get(f.line, ()):
             continue

@@ -11,8 +11,10 @@ from plinkdocs import rules
 from plinkdocs.analysis.cost import check_prices_file
 from plinkdocs.core import schema
 from plinkdocs.core.errors import ConfigError
+from plinkdocs.core.findings import SEVERITIES
 from plinkdocs.core.load import Limits, load_file
 from plinkdocs.core.paths import display_path
+from plinkdocs.core.suggest import did_you_mean
 
 __all__ = ["CONFIG_NAMES", "Config", "ConfigError", "find_config", "load_config"]
 
@@ -63,6 +65,11 @@ def find_config(start: str | os.PathLike = ".") -> Path | None:
     return None
 
 
+def _maybe(word: object, known) -> str:
+    hint = did_you_mean(word, known)
+    return f"; {hint}" if hint else ""
+
+
 def _check_shape(doc) -> None:
     """The configuration against schemas/config.schema.json, worded by the translator designs
     and price files share: a ConfigError with one line per problem, each with its position."""
@@ -96,7 +103,8 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
         fail("the configuration must be a mapping")
     for k in data:
         if k not in _KEYS:
-            fail(f"unknown key `{k}`; known: {', '.join(sorted(_KEYS))}", (k,), key=True)
+            fail(f"unknown key `{k}`; " + (did_you_mean(k, _KEYS) or f"known: {', '.join(sorted(_KEYS))}"),
+                 (k,), key=True)
     known = rules.registry()
 
     def ids(key) -> tuple:
@@ -109,27 +117,28 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
         for i, item in enumerate(value):
             item = str(item).upper()
             if not any(r.startswith(item) for r in known):
-                fail(f"`{item}` matches no rule id", (key, i))
+                fail(f"`{item}` matches no rule id" + _maybe(item, known), (key, i))
             out.append(item)
         return tuple(out)
 
     severity = {}
     for rid, sev in (data.get("severity") or {}).items():
         if str(rid).upper() not in known:
-            fail(f"`{rid}` is not a rule id", ("severity", rid))
+            fail(f"`{rid}` is not a rule id" + _maybe(str(rid).upper(), known), ("severity", rid))
         if sev not in ("error", "warning", "info"):
-            fail(f"severity `{sev}` is not one of error, warning, info", ("severity", rid))
+            fail(f"severity `{sev}` is not one of error, warning, info" + _maybe(sev, SEVERITIES), ("severity", rid))
         severity[str(rid).upper()] = sev
     options = {}
     for rid, opts in (data.get("options") or {}).items():
         rule = known.get(str(rid).upper())
         if rule is None:
-            fail(f"`{rid}` is not a rule id", ("options", rid))
+            fail(f"`{rid}` is not a rule id" + _maybe(str(rid).upper(), known), ("options", rid))
         if not isinstance(opts, dict):
             fail(f"options of {rid} must be a mapping", ("options", rid))
         for k, v in opts.items():
             if k not in rule.options:
-                fail(f"{rule.id} has no option `{k}`" + (f"; it has {', '.join(rule.options)}" if rule.options else ""),
+                fail(f"{rule.id} has no option `{k}`" + (_maybe(k, rule.options) or (
+                     f"; it has {', '.join(rule.options)}" if rule.options else "")),
                      ("options", rid, k), key=True)
             default = rule.options[k]
             if isinstance(default, (int, float)) and not isinstance(default, bool) and (
@@ -143,7 +152,8 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
     kw = {}
     for k, v in lim.items():
         if not hasattr(defaults, k):
-            fail(f"unknown limit `{k}`; known: max_bytes, max_depth, max_nodes", ("limits", k), key=True)
+            fail(f"unknown limit `{k}`; " + (did_you_mean(k, ("max_bytes", "max_depth", "max_nodes"))
+                                             or "known: max_bytes, max_depth, max_nodes"), ("limits", k), key=True)
         if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
             fail(f"limit `{k}` takes a positive whole number", ("limits", k))
         kw[k] = v

@@ -2,7 +2,8 @@
 
 The Example and Use instead sections each hold one fenced YAML block. For most rules it is
 a fragment merged onto `base.yaml` (mappings merge, lists replace, `null` removes a key);
-`EXAMPLE_KIND = "file"` marks whole files, `"pair"` a fragment checked beside the base.
+`EXAMPLE_KIND = "file"` marks whole files, `"pair"` a fragment checked beside the base,
+`"bytes"` a whole file whose `\\xNN` escapes are raw bytes (a file that is not text).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def base_text() -> str:
 def _parse(text: str):
     """YAML 1.2 data, as plinkdocs reads it (so `yes` stays a string); raises ValueError."""
     doc = load_text(text)
-    if doc.data is None or any(f.rule in ("PL001", "PL005") for f in doc.findings):
+    if doc.data is None or any(f.rule in ("PL001", "PL005", "PL011") for f in doc.findings):
         raise ValueError("not loadable")
     return doc.data
 
@@ -110,6 +111,8 @@ def example_documents(rule, section: str) -> list[tuple[str, str]]:
     kind = getattr(rule.module, "EXAMPLE_KIND", "fragment")
     if kind == "file":
         return [("example.yaml", text)]
+    if kind == "bytes":  # `\xNN` is the raw byte NN, kept as a lone surrogate as surrogateescape does
+        return [("example.yaml", re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(0xDC00 + int(m.group(1), 16)), text))]
     if kind == "pair":
         return [("base.yaml", base_text()), ("example.yaml", fragment_text(text))]
     return [("example.yaml", fragment_text(text))]

@@ -7,8 +7,9 @@ from plinkdocs.rules.contract import RuleMeta
 DOC = """\
 ## What it does
 Reports a file that the YAML parser cannot read: a syntax error (an unclosed bracket, a
-tab used for indentation, a key without a value separator), or bytes that are not UTF-8
-text. The finding points at the line and column where the parser gave up.
+tab used for indentation, a key without a value separator). The finding points at the line
+and column where the parser gave up. A file that is not text at all (not UTF-8, or not
+readable) is PL011 unreadable-file.
 
 ## Why is this bad?
 A design that does not parse cannot be checked, drawn or published; every other rule is
@@ -33,8 +34,8 @@ META = RuleMeta(
     id="PL001",
     name="yaml-syntax",
     severity="error",
-    summary="The file is not valid YAML, or not UTF-8 text.",
-    fix="Correct the YAML at the position the parser reports.",
+    summary="The file is not valid YAML.",
+    fix="Fix the YAML where the parser stopped: indent with spaces, close brackets and quotes, and quote values that hold `: `.",
     source="https://yaml.org/spec/1.2.2/",
     tags=("format",),
     doc=DOC,

@@ -46,7 +46,7 @@ META = RuleMeta(
     id="PL203",
     name="az-name-in-cross-account",
     severity="warning",
-    summary="A cross-account design places subnets by AZ name instead of AZ META.id.",
+    summary="A cross-account design places subnets by AZ name instead of AZ ID.",
     fix="Give each subnet its `az_id` (such as `use1-az1`) instead of its AZ name.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html",
     tags=("availability-zones", "cross-account"),
@@ -68,5 +68,5 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
                 s.path + ("az",),
                 f"subnet `{s.id}` of VPC `{vpc.id}`{owner} is placed by AZ name `{s.az}`, but the design spans "
                 f"accounts {plain_list(used)}, where the same AZ name can be a different zone",
-                f"replace `az: {s.az}` with the AZ META.id of that zone in account "
+                f"replace `az: {s.az}` with the AZ ID of that zone in account "
                 f"{account.account_id if account else vpc.account} (`az_id`, such as `use1-az1`)")

@@ -98,7 +98,7 @@ def test_inline_disable_comments_are_on_the_editors_line(name):
     assert doc.disabled == {2: {"PL202"}}
 
 
-@pytest.mark.parametrize("ch,rule", [("\x0b", "PL001"), ("\x0c", "PL001")])
+@pytest.mark.parametrize("ch,rule", [("\x0b", "PL011"), ("\x0c", "PL011")])
 def test_vertical_tab_and_form_feed_are_refused_at_their_position(ch, rule):
     doc = load_text(f"version: 1\ntitle: a{ch}b\n")
     (f,) = doc.findings

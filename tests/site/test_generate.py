@@ -142,7 +142,7 @@ def test_bad_designs_get_their_finding_pages(tmp_path):
     assert "architectures/broken/diagram.svg" not in tree.files
     assert "[PL003](../rules/PL003.md)" in tree.files["architectures/schema-bad.md"].decode()
     assert "[PL006](../rules/PL006.md)" in tree.files["architectures/good-design-2.md"].decode()
-    assert "[PL001](../rules/PL001.md)" in tree.files["architectures/binary.md"].decode()
+    assert "[PL011](../rules/PL011.md)" in tree.files["architectures/binary.md"].decode()
     home = tree.files["architectures/index.md"].decode()
     assert '!!! failure "Designs that could not be read"' in home
     for slug in slugs.values():

@@ -31,7 +31,7 @@ def _el(parent, tag: str, **attrs) -> ET.Element:
 
 
 def _line(f) -> str:
-    return f"{f.severity}: {line(f)}"
+    return f"{f.severity}: {line(f, severity=False)}"
 
 
 def build(result) -> ET.Element:
