@@ -1,0 +1,84 @@
+"""`plinkdocs import aws`: the glue between the command line and the AWS importer.
+
+boto3 is an optional extra: this module imports the importer only when the command runs, and
+says how to install it when it is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib.util
+import os
+import sys
+from typing import Any
+
+import yaml
+
+from plinkdocs.core.errors import ConfigError
+from plinkdocs.core.fsutil import write_atomic
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=https://plinkdocs.dev/schemas/architecture.schema.json\n"
+
+
+class ImportFailed(ConfigError):
+    """An import that cannot go on, in one line."""
+
+
+def _need_boto3() -> None:
+    if importlib.util.find_spec("boto3") is None:
+        raise ImportFailed("boto3 is not installed: pip install 'plinkdocs[aws]'")
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+def _name_of(out: str | None) -> str:
+    if out and out != "-":
+        from plinkdocs.importers.aws_design import slug  # lazy: this command only
+
+        return slug(os.path.splitext(os.path.basename(out))[0]) or "aws-import"
+    return "aws-import"
+
+
+def run(args: Any) -> int:
+    _need_boto3()
+    from plinkdocs.importers import aws  # lazy: boto3, only for this command
+    from plinkdocs.importers.aws_design import to_design  # lazy: this command only
+
+    try:
+        if args.service_azs:
+            return _service_azs(args, aws)
+        facts = aws.read(args.profile, args.role_arn, args.region, args.vpc, traffic=not args.no_traffic)
+    except aws.AwsImportError as e:
+        raise ImportFailed(str(e)) from None
+    design = to_design(facts, name=_name_of(args.update or args.output), title=None)
+    text = SCHEMA_COMMENT + _dump(design)
+    _write(text, args.update or args.output)
+    n = {k: len(design.get(k) or ()) for k in ("vpcs", "load_balancers", "endpoint_services", "endpoints")}
+    print(f"plinkdocs import aws: {len(facts.accounts)} account(s), {n['vpcs']} VPC(s), {n['load_balancers']} "
+          f"load balancer(s), {n['endpoint_services']} endpoint service(s), {n['endpoints']} endpoint(s)",
+          file=sys.stderr)
+    return 0
+
+
+def _write(text: str, out: str | None) -> None:
+    if out and out != "-":
+        try:
+            write_atomic(out, text)
+        except OSError as e:
+            raise ImportFailed(f"{out}: cannot write: {e.strerror or e}") from None
+    else:
+        sys.stdout.write(text)
+
+
+def _service_azs(args: Any, aws: Any) -> int:
+    offered = aws.read_service_azs(args.profile, args.role_arn, args.region)
+    data = {"as_of": _dt.date.today().isoformat(),
+            "source": "DescribeVpcEndpointServices and DescribeAvailabilityZones, read with plinkdocs import aws "
+                      "--service-azs",
+            "services": offered}
+    _write(_dump(data), args.output)
+    print(f"plinkdocs import aws: the AZ IDs of {sum(len(v) for v in offered.values())} service offer(s) in "
+          f"{len(offered)} region(s)", file=sys.stderr)
+    return 0

@@ -1,0 +1,87 @@
+"""`plinkdocs import aws` against a real AWS API server (moto in server mode, see conftest.py):
+the design it writes, and the findings that follow from it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.importers.conftest import CONSUMER, PROVIDER, ROLE
+
+ROLES = ["--role-arn", ROLE.format(PROVIDER), "--role-arn", ROLE.format(CONSUMER)]
+
+
+def plinkdocs(world, *args, cwd, **env):
+    return subprocess.run([sys.executable, "-m", "plinkdocs", *args], capture_output=True, text=True, cwd=cwd,
+                          env=world.env(**env), timeout=300)
+
+
+def findings(path, cwd):
+    out = subprocess.run([sys.executable, "-m", "plinkdocs", "check", "--no-cache", "--format", "json", str(path)],
+                         capture_output=True, text=True, cwd=cwd, timeout=120)
+    assert out.returncode in (0, 2, 4, 6), out.stderr
+    data = json.loads(out.stdout)
+    return [(f["rule"], f["path"]) for f in data["findings"]], data
+
+
+@pytest.fixture(scope="module")
+def east(aws_world, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("east")
+    out = plinkdocs(aws_world, "import", "aws", *ROLES, "--region", "us-east-1", "-o", "design.yaml", cwd=tmp)
+    assert out.returncode == 0, out.stderr
+    return tmp / "design.yaml", yaml.safe_load((tmp / "design.yaml").read_text())
+
+
+def test_the_design_has_both_accounts_and_no_default_vpc(east):
+    _, d = east
+    assert sorted(a["id"] for a in d["accounts"].values()) == [PROVIDER, CONSUMER]
+    assert set(d["vpcs"]) == {"saas", "client"}
+    assert all(not c.startswith("172.31.") for v in d["vpcs"].values() for c in v["cidrs"])
+    assert d["vpcs"]["saas"]["subnets"]["saas-a"]["az_id"] == "use1-az1"
+    assert d["vpcs"]["client"]["flow_logs"] is True
+
+
+def test_run_time_facts(east, aws_world):
+    _, d = east
+    tg = d["load_balancers"]["saas-nlb"]["target_groups"]["app"]
+    assert {(t.get("az_id"), t.get("healthy", True)) for t in tg["targets"]} == {("use1-az1", True),
+                                                                                 ("use1-az2", False)}
+    svc = d["endpoint_services"]["analytics"]
+    assert svc["private_dns_name"] == "api.analytics.example.com" and svc["private_dns_verified"] is False
+    assert svc["allowed_principals"] == [f"arn:aws:iam::{CONSUMER}:root"]
+    assert svc["x-connections"] == [{"endpoint": aws_world.ids["endpoint"], "account": CONSUMER,
+                                     "state": "pendingAcceptance"}]
+    ep = d["endpoints"]["analytics"]
+    assert ep["service"] == "analytics" and ep["state"] == "pendingAcceptance"
+    assert ep["subnets"] == ["client-a", "client-b"] and ep["vpc"] == "client"
+    tgw = d["transit_gateways"]["core"]
+    assert tgw["attachments"]["saas"]["subnets"] == ["saas-a", "saas-b"]
+
+
+def test_traffic_from_cloudwatch(east):
+    _, d = east
+    t = d["endpoints"]["analytics"]["traffic"]
+    # 12 GiB over the days the endpoint existed, scaled to a 30-day month; the subnet series not counted
+    assert t["x-measured"]["source"] == "CloudWatch AWS/PrivateLinkEndpoints BytesProcessed"
+    assert t["gb_per_month"] > 12
+    assert t["peak_gbps"] == pytest.approx(3 * 2**30 * 8 / 300 / 1e9, rel=1e-4)
+
+
+def test_findings_that_follow(east, tmp_path):
+    path, _ = east
+    found, _ = findings(path, tmp_path)
+    rules = {r for r, _ in found}
+    assert {"PL512", "PL105", "PL304"} <= rules, found
+    assert ("PL512", "endpoints.analytics.state") in found
+    assert ("PL304", "endpoint_services.analytics.private_dns_name") in found
+
+
+def test_a_clean_account_gives_a_clean_design(aws_world, tmp_path):
+    out = plinkdocs(aws_world, "import", "aws", *ROLES, "--region", "us-west-2", "-o", "west.yaml", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    found, data = findings(tmp_path / "west.yaml", tmp_path)
+    assert found == [], found
