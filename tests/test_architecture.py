@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "plinkdocs"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("plinkdocs.core",),
+    ("plinkdocs.importers",),
     ("plinkdocs.model",),
     ("plinkdocs.analysis",),
     ("plinkdocs.rules",),

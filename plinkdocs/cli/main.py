@@ -12,7 +12,8 @@ import os
 import sys
 
 from plinkdocs import __version__
-from plinkdocs.core.errors import ConfigError
+from plinkdocs.cli import iac
+from plinkdocs.core.errors import CommandError, ConfigError
 from plinkdocs.core.fsutil import write_atomic
 from plinkdocs.outputs.report import FORMATS, render
 from plinkdocs.pipeline import baseline as baseline_
@@ -60,6 +61,10 @@ def cmd_check(args) -> int:
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS else "text")
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if getattr(args, "iac", False):
+        out, findings = iac.run_check(args, config, fmt)
+        _write(out, args.output)
+        return exit_status(findings, args.fail_on)
     paths = _default_paths(args.paths)
     for p in paths:
         if not os.path.exists(p):
@@ -248,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report only findings that are not in this baseline file")
     group.add_argument("--create-baseline", metavar="FILE",
                        help="write today's findings to a baseline file and exit 0, without a report")
+    p.add_argument("--iac", action="store_true", help="the PATHs are infrastructure code (a Terraform plan or state "
+                   "JSON, or CloudFormation templates): check the design they describe, findings at their lines")
+    iac.add_source_options(p)
 
     p = add("diff", cmd_diff, "Compare two versions of the designs: what changed, the findings introduced and "
                               "resolved, and the monthly cost before and after.")
@@ -276,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+
+    iac.add_parsers(add, exit_status)
 
     p = add("rules", cmd_rules, "List the rule catalog.")
     p.add_argument("--config", "-c", metavar="FILE")
@@ -328,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
-    except (UsageError, ConfigError) as e:
+    except (UsageError, ConfigError, CommandError) as e:
         print(f"plinkdocs {args.command}: {e}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -12,3 +12,8 @@ class ConfigError(Exception):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
+
+
+class CommandError(Exception):
+    """A command cannot run as asked (a missing file, input that is not what it reads): one line,
+    with the file, line and column when there is one."""

@@ -1,0 +1,207 @@
+"""The infrastructure-code commands: `import terraform`, `import cloudformation`, `drift`, and
+`check --iac`. Each is a function here; `main.build_parser` only registers them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from plinkdocs.core.errors import CommandError
+from plinkdocs.core.findings import Finding
+from plinkdocs.core.fsutil import write_atomic
+from plinkdocs.importers.design import Design, SourceError, to_yaml, update_yaml
+
+IacUsageError = CommandError
+
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    """The options that say how to read CloudFormation templates (and name the design)."""
+    p.add_argument("--stack-account", action="append", default=[], metavar="TEMPLATE=ACCOUNT_ID",
+                   help="the account a template is deployed to (its AWS::AccountId); repeat per template")
+    p.add_argument("--stack-region", action="append", default=[], metavar="TEMPLATE=REGION",
+                   help="the region a template is deployed to (its AWS::Region); repeat per template")
+    p.add_argument("--region", metavar="REGION", help="the region of templates without --stack-region "
+                                                      "(default: us-east-1)")
+    p.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
+                   help="a template parameter's value (for every template that has it); repeat")
+    p.add_argument("--name", metavar="NAME", help="the design's name (default: from the first file's name)")
+    p.add_argument("--title", metavar="TITLE", help="the design's title")
+
+
+def add_parsers(add: Any, exit_status: Any) -> None:
+    """Register `import` (with `terraform` and `cloudformation`) and `drift`; `add(name, func,
+    help)` makes a subcommand's parser, `exit_status(findings, fail_on)` is check's exit bits."""
+    p = add("import", cmd_import, "Write a design from infrastructure code: a Terraform plan or state "
+                                  "(`terraform show -json`), or CloudFormation templates.")
+    kinds = p.add_subparsers(dest="kind", metavar="KIND")
+    for kind, help_text, files in (
+            ("terraform", "Import the JSON of `terraform show -json` (a plan or a state).", "PLAN.json"),
+            ("cloudformation", "Import CloudFormation templates (YAML or JSON, CDK output included); several "
+                               "templates form one design.", "TEMPLATE")):
+        k = kinds.add_parser(kind, help=help_text, description=help_text)
+        k.add_argument("files", nargs="+" if kind == "cloudformation" else 1, metavar=files)
+        k.add_argument("--output", "-o", metavar="DESIGN.yaml", help="write the design to this file "
+                                                                     "(default: standard output)")
+        k.add_argument("--update", metavar="DESIGN.yaml",
+                       help="refresh this existing design's infrastructure facts, keeping its workloads, "
+                            "requirements, review, budget, waivers, x- keys, comments and key order; written back "
+                            "to it unless --output names another file")
+        if kind == "cloudformation":
+            add_source_options(k)
+        else:
+            k.add_argument("--name", metavar="NAME", help="the design's name (default: from the file's name)")
+            k.add_argument("--title", metavar="TITLE", help="the design's title")
+
+
+# ---- reading infrastructure code ----------------------------------------------------------------
+
+def is_terraform(path: str) -> bool:
+    """A Terraform JSON file: `.json` whose top level has `format_version` (templates never do)."""
+    if not path.endswith(".json"):
+        return False
+    try:
+        with open(path, encoding="utf-8") as fh:
+            head = fh.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return '"format_version"' in head and '"AWSTemplateFormatVersion"' not in head
+
+
+def _pairs(values: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for v in values:
+        key, sep, val = v.partition("=")
+        if not sep or not key or not val:
+            raise IacUsageError(f"{what} {v!r}: write it as NAME=VALUE")
+        out[key] = val
+    return out
+
+
+def import_files(files: list[str], args: Any) -> Design:
+    """One design from a Terraform file or from CloudFormation templates."""
+    for f in files:
+        if not os.path.isfile(f):
+            raise IacUsageError(f"{f}: no such file")
+    tf = [f for f in files if is_terraform(f)]
+    if tf:
+        if len(files) != 1:
+            raise IacUsageError("give one Terraform plan or state, or CloudFormation templates, not both")
+        from plinkdocs.importers import terraform  # lazy: this command only
+
+        return terraform.import_plan(tf[0], name=getattr(args, "name", None), title=getattr(args, "title", None))
+    raise IacUsageError(f"{files[0]}: not a Terraform plan or state JSON")
+
+
+def _import(files: list[str], args: Any) -> Design:
+    try:
+        return import_files(files, args)
+    except SourceError as e:
+        raise IacUsageError(str(e)) from None
+
+
+def cmd_import(args: Any) -> int:
+    if not getattr(args, "kind", None):
+        raise IacUsageError("say what to import: `plinkdocs import terraform PLAN.json` or "
+                            "`plinkdocs import cloudformation TEMPLATE...`")
+    if args.kind == "terraform" and not is_terraform(args.files[0]) and os.path.isfile(args.files[0]):
+        from plinkdocs.importers import terraform  # lazy: this command only
+
+        try:
+            terraform.load(args.files[0])
+        except SourceError as e:
+            raise IacUsageError(str(e)) from None
+    if args.kind == "cloudformation" and any(is_terraform(f) for f in args.files):
+        raise IacUsageError("that is Terraform JSON: use `plinkdocs import terraform`")
+    design = _import(list(args.files), args)
+    if args.update:
+        try:
+            with open(args.update, encoding="utf-8") as fh:
+                old = fh.read()
+        except (OSError, UnicodeDecodeError) as e:
+            raise IacUsageError(f"{args.update}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+        try:
+            text = update_yaml(old, design.data)
+        except Exception as e:  # ruamel's parse errors carry their own position
+            raise IacUsageError(f"{args.update}: cannot update: {_one_line(e)}") from None
+        out = args.output or args.update
+    else:
+        text = to_yaml(design.data)
+        out = args.output
+    if out and out != "-":
+        write_atomic(out, text)
+        print(f"plinkdocs import: wrote {out} ({len(design.notes)} note(s) on what the code does not say, "
+              "under x-import)", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _one_line(e: Exception) -> str:
+    return " ".join(str(e).split())
+
+
+# ---- check --iac ----------------------------------------------------------------------------------
+
+def locate(findings: list[Finding], design: Design, fallback: str) -> list[Finding]:
+    """Each finding of the imported design moved to the line of the code that made the part it
+    is about; the design path stays in `path`, and the message names the Terraform address."""
+    out = []
+    for f in findings:
+        o = design.origin_of(f.path)
+        if o is None:
+            out.append(f.with_(file=fallback, line=1, column=1, end_line=None, end_column=None))
+            continue
+        msg = f.message
+        if o.address and o.file.endswith(".json") and "::" not in o.address and _terraform_address(o.address):
+            msg += f" (Terraform resource {o.address})"
+        out.append(f.with_(file=o.file, line=o.line, column=o.column, end_line=None, end_column=None, message=msg))
+    return out
+
+
+def _terraform_address(address: str) -> bool:
+    return "." in address and not address[0].isupper()
+
+
+def run_check(args: Any, config: Any, fmt: str) -> tuple[str, list[Finding]]:
+    """`plinkdocs check --iac FILE...`: every rule on the design the code describes; the report
+    in `fmt`, each finding at the code's line (and in SARIF, at the design path too)."""
+    from plinkdocs.core.load import load_text  # lazy: this command only
+    from plinkdocs.outputs.report import render  # lazy: this command only
+    from plinkdocs.pipeline.check import FileResult, RunResult, check_document  # lazy: this command only
+
+    files = list(args.paths)
+    if not files:
+        raise IacUsageError("--iac needs the Terraform plan or the CloudFormation templates to check")
+    design = _import(files, args)
+    display = f"{design.data['name']}.yaml"
+    doc = load_text(to_yaml(design.data), display, config.limits)
+    result = check_document(doc, config)
+    findings = locate(result.findings, design, files[0])
+    by_file: dict[str, list[Finding]] = {f: [] for f in files}
+    for f in findings:
+        by_file.setdefault(f.file, []).append(f)
+    run = RunResult([FileResult(file, None, None, sorted(fs, key=Finding.sort_key)) for file, fs in by_file.items()])
+    if fmt == "sarif":
+        return _sarif(run, config, design, findings), findings
+    return render(fmt, run, config), findings
+
+
+def _sarif(run: Any, config: Any, design: Design, findings: list[Finding]) -> str:
+    from plinkdocs.outputs.report import sarif  # lazy: this command only
+
+    doc = sarif.build(run, config)
+    name = f"{design.data['name']}.yaml"
+    for result, f in zip(doc["runs"][0]["results"], run.findings):
+        related: dict[str, Any] = {"id": 1, "message": {"text": f"design path {f.model_path or '(top level)'} of "
+                                                                f"the design imported as {name}"}}
+        related["logicalLocations"] = [{"fullyQualifiedName": f.model_path or "design", "kind": "member"}]
+        o = design.origin_of(f.path)
+        if o is not None and o.address:
+            kind = "resource" if _terraform_address(o.address) else "object"
+            result["locations"][0].setdefault("logicalLocations", []).append(
+                {"fullyQualifiedName": o.address, "kind": kind})
+        result["relatedLocations"] = [related]
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
