@@ -14,13 +14,12 @@ from typing import Any
 
 import yaml
 
-from plinkdocs.core.errors import ConfigError
+from plinkdocs.cli.iac import write_design
+from plinkdocs.core.errors import CommandError
 from plinkdocs.core.fsutil import write_atomic
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema=https://plinkdocs.dev/schemas/architecture.schema.json\n"
 
-
-class ImportFailed(ConfigError):
+class ImportFailed(CommandError):
     """An import that cannot go on, in one line."""
 
 
@@ -33,11 +32,12 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
-def _name_of(out: str | None) -> str:
+def _name_of(args: Any) -> str:
+    if args.name:
+        return str(args.name)
+    out = args.update or args.output
     if out and out != "-":
-        from plinkdocs.importers.aws_design import slug  # lazy: this command only
-
-        return slug(os.path.splitext(os.path.basename(out))[0]) or "aws-import"
+        return os.path.splitext(os.path.basename(out))[0]
     return "aws-import"
 
 
@@ -52,14 +52,8 @@ def run(args: Any) -> int:
         facts = aws.read(args.profile, args.role_arn, args.region, args.vpc, traffic=not args.no_traffic)
     except aws.AwsImportError as e:
         raise ImportFailed(str(e)) from None
-    design = to_design(facts, name=_name_of(args.update or args.output), title=None)
-    text = SCHEMA_COMMENT + _dump(design)
-    _write(text, args.update or args.output)
-    n = {k: len(design.get(k) or ()) for k in ("vpcs", "load_balancers", "endpoint_services", "endpoints")}
-    print(f"plinkdocs import aws: {len(facts.accounts)} account(s), {n['vpcs']} VPC(s), {n['load_balancers']} "
-          f"load balancer(s), {n['endpoint_services']} endpoint service(s), {n['endpoints']} endpoint(s)",
-          file=sys.stderr)
-    return 0
+    design = to_design(facts, name=_name_of(args), title=args.title)
+    return write_design(design, args, "what the accounts hold and the format does not")
 
 
 def _write(text: str, out: str | None) -> None:

@@ -220,9 +220,13 @@ def _add_import_aws(imports) -> None:
     p.add_argument("--no-traffic", action="store_true", help="do not read endpoints' traffic from CloudWatch")
     p.add_argument("--service-azs", action="store_true",
                    help="write instead the AZ IDs each AWS service is offered in, per region (for PL205)")
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
-    out.add_argument("--update", metavar="DESIGN", help="refresh the AWS facts of an existing design in place")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--update", metavar="DESIGN.yaml",
+                   help="refresh this existing design's AWS facts, keeping its workloads, requirements, review, "
+                        "budget, waivers, x- keys, comments and key order; written back to it unless --output "
+                        "names another file")
+    p.add_argument("--name", metavar="NAME", help="the design's name (default: from the output file's name)")
+    p.add_argument("--title", metavar="TITLE", help="the design's title")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -285,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 
-    iac.add_parsers(add, exit_status)
+    _add_import_aws(iac.add_parsers(add, exit_status))
 
     p = add("rules", cmd_rules, "List the rule catalog.")
     p.add_argument("--config", "-c", metavar="FILE")
@@ -321,9 +325,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where pages and diagrams are kept for reuse (default: .plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="render every design again")
 
-    p = add("import", None, "Make a design from another source: a live AWS account.")
-    imports = p.add_subparsers(dest="source", metavar="SOURCE")
-    _add_import_aws(imports)
     return parser
 
 

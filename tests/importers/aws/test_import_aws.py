@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 
 import pytest
 import yaml
 
-from tests.importers.conftest import CONSUMER, PROVIDER, ROLE
+from tests.importers.aws.conftest import CONSUMER, PROVIDER, ROLE
 
 ROLES = ["--role-arn", ROLE.format(PROVIDER), "--role-arn", ROLE.format(CONSUMER)]
 
@@ -25,7 +26,7 @@ def findings(path, cwd):
                          capture_output=True, text=True, cwd=cwd, timeout=120)
     assert out.returncode in (0, 2, 4, 6), out.stderr
     data = json.loads(out.stdout)
-    return [(f["rule"], f["path"]) for f in data["findings"]], data
+    return [(f["rule"], f["path"]) for file in data["files"] for f in file["findings"]], data
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def east(aws_world, tmp_path_factory):
 
 def test_the_design_has_both_accounts_and_no_default_vpc(east):
     _, d = east
-    assert sorted(a["id"] for a in d["accounts"].values()) == [PROVIDER, CONSUMER]
+    assert {k: a["id"] for k, a in d["accounts"].items()} == {PROVIDER: PROVIDER, CONSUMER: CONSUMER}
     assert set(d["vpcs"]) == {"saas", "client"}
     assert all(not c.startswith("172.31.") for v in d["vpcs"].values() for c in v["cidrs"])
     assert d["vpcs"]["saas"]["subnets"]["saas-a"]["az_id"] == "use1-az1"
@@ -53,21 +54,33 @@ def test_run_time_facts(east, aws_world):
     svc = d["endpoint_services"]["analytics"]
     assert svc["private_dns_name"] == "api.analytics.example.com" and svc["private_dns_verified"] is False
     assert svc["allowed_principals"] == [f"arn:aws:iam::{CONSUMER}:root"]
-    assert svc["x-connections"] == [{"endpoint": aws_world.ids["endpoint"], "account": CONSUMER,
-                                     "state": "pendingAcceptance"}]
     ep = d["endpoints"]["analytics"]
     assert ep["service"] == "analytics" and ep["state"] == "pendingAcceptance"
-    assert ep["subnets"] == ["client-a", "client-b"] and ep["vpc"] == "client"
+    assert sorted(ep["subnets"]) == ["client-a", "client-b"] and ep["vpc"] == "client"
+    notes = d["x-import"]["notes"]
+    svc_id, ep_id = aws_world.ids["service_id"], aws_world.ids["endpoint"]
+    assert f"{svc_id}: connection from endpoint {ep_id} of account {CONSUMER} is pendingAcceptance" in notes
+    assert f"{svc_id}: private DNS name api.analytics.example.com of {svc_id} is pendingVerification" in notes
+    assert any("is unused (Target.InvalidState)" in n for n in notes)
+
+
+def test_transit_gateway(east):
+    _, d = east
     tgw = d["transit_gateways"]["core"]
-    assert tgw["attachments"]["saas"]["subnets"] == ["saas-a", "saas-b"]
+    assert tgw["account"] == PROVIDER
+    assert tgw["attachments"]["saas"] == {"vpc": "saas", "subnets": ["saas-a", "saas-b"]}
+    assert list(tgw["route_tables"].values())[0]["associations"] == ["saas"]
 
 
 def test_traffic_from_cloudwatch(east):
     _, d = east
     t = d["endpoints"]["analytics"]["traffic"]
-    # 12 GiB over the days the endpoint existed, scaled to a 30-day month; the subnet series not counted
-    assert t["x-measured"]["source"] == "CloudWatch AWS/PrivateLinkEndpoints BytesProcessed"
-    assert t["gb_per_month"] > 12
+    m = t["x-measured"]
+    assert m["source"] == "CloudWatch AWS/PrivateLinkEndpoints BytesProcessed" and m["period_seconds"] == 300
+    # 12 GiB since the first data point, two days ago, scaled to 30 days; the per-subnet series is not counted
+    days = (datetime.fromisoformat(m["to"]) - datetime.fromisoformat(m["from"])).total_seconds() / 86400
+    assert 1.99 < days < 2.01
+    assert t["gb_per_month"] == pytest.approx(12 * 30 / days, abs=0.001)
     assert t["peak_gbps"] == pytest.approx(3 * 2**30 * 8 / 300 / 1e9, rel=1e-4)
 
 

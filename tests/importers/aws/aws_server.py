@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
-RECORDED = Path(__file__).resolve().parent.parent / "data" / "aws"
+RECORDED = Path(__file__).resolve().parents[2] / "data" / "aws"
 ET.register_namespace("", EC2_NS)
 
 

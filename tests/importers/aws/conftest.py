@@ -16,7 +16,7 @@ import pytest
 boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
 
-from tests.importers.aws_server import GapProxy, Gaps  # noqa: E402
+from tests.importers.aws.aws_server import GapProxy, Gaps  # noqa: E402
 
 logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
 
