@@ -8,6 +8,8 @@ except that:
 * DescribeVpcEndpointConnections is answered from `tests/data/aws/DescribeVpcEndpointConnections.xml`
   (a response as EC2 writes it), one item per connection the test registers, filtered by the
   request's `service-id` filter as EC2 filters it;
+* every EC2 call signed with the access key `AKIADENIEDEXAMPLE` is refused with EC2's recorded
+  UnauthorizedOperation response, as for a user without the import's policy;
 * in moto's answers to DescribeVpcEndpoints and DescribeVpcEndpointServiceConfigurations, the
   state of the endpoints and private DNS names that a test names is set to what AWS reports
   for them (`pendingAcceptance`, `pendingVerification`).
@@ -46,6 +48,11 @@ class Gaps:
     connections: list[dict[str, str]] = field(default_factory=list)  # service_id, endpoint_id, owner, lb_arn, state
     endpoint_states: dict[str, str] = field(default_factory=dict)  # vpce-... -> state
     dns_states: dict[str, str] = field(default_factory=dict)  # vpce-svc-... -> private DNS verification state
+    denied_key: str = "AKIADENIEDEXAMPLE"  # EC2 answers this access key as AWS answers a user without the policy
+
+    def denied(self, action: str) -> bytes:
+        text = string.Template((RECORDED / "UnauthorizedOperation.xml").read_text(encoding="utf-8"))
+        return text.substitute(account="123456789012", action=action).encode("utf-8")
 
     def describe_connections(self, params: dict[str, list[str]]) -> bytes:
         wanted = _filter_values(params, "service-id")
@@ -119,6 +126,10 @@ class GapProxy:
                 params = urllib.parse.parse_qs(body.decode("utf-8", "replace")) \
                     if "x-www-form-urlencoded" in ctype else {}
                 action = (params.get("Action") or [""])[0]
+                signed = self.headers.get("Authorization", "")
+                if f"Credential={proxy.gaps.denied_key}/" in signed and "/ec2/aws4_request" in signed:
+                    self._reply(403, {"Content-Type": "text/xml"}, proxy.gaps.denied(action))
+                    return
                 if action == "DescribeVpcEndpointConnections":
                     self._reply(200, {"Content-Type": "text/xml"}, proxy.gaps.describe_connections(params))
                     return

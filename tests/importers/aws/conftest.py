@@ -132,6 +132,29 @@ def _metrics(w: World, endpoint: str, vpc: str, service: str, now: _dt.datetime)
          "Timestamp": now - _dt.timedelta(hours=1), "Value": float(2**30), "Unit": "Bytes"}])
 
 
+def _dns(w: World, vpc: str) -> None:
+    """The consumer's names: a private zone with a record to the endpoint, and a forwarding rule."""
+    ec2 = w.client(CONSUMER, "ec2")
+    endpoint = ec2.describe_vpc_endpoints(VpcEndpointIds=[w.ids["endpoint"]])["VpcEndpoints"][0]
+    r53 = w.client(CONSUMER, "route53")
+    zone = r53.create_hosted_zone(Name="analytics.example.com", CallerReference="analytics",
+                                  VPC={"VPCRegion": "us-east-1", "VPCId": vpc},
+                                  HostedZoneConfig={"PrivateZone": True, "Comment": "the service's name"})
+    r53.change_resource_record_sets(HostedZoneId=zone["HostedZone"]["Id"], ChangeBatch={"Changes": [
+        {"Action": "CREATE", "ResourceRecordSet": {"Name": "api.analytics.example.com", "Type": "CNAME", "TTL": 300,
+                                                   "ResourceRecords": [{"Value": endpoint["DnsEntries"][0]["DnsName"]}]}}]})
+    subnets = sorted(s["SubnetId"] for s in ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"])
+    sg = ec2.create_security_group(GroupName="dns", Description="outbound DNS", VpcId=vpc)["GroupId"]
+    resolver = w.client(CONSUMER, "route53resolver")
+    out = resolver.create_resolver_endpoint(CreatorRequestId="out", Name="outbound", SecurityGroupIds=[sg],
+                                            Direction="OUTBOUND", IpAddresses=[{"SubnetId": s} for s in subnets])
+    rule = resolver.create_resolver_rule(CreatorRequestId="corp", Name="corp", RuleType="FORWARD",
+                                         DomainName="corp.example.com", TargetIps=[{"Ip": "192.168.0.2", "Port": 53}],
+                                         ResolverEndpointId=out["ResolverEndpoint"]["Id"])
+    resolver.associate_resolver_rule(ResolverRuleId=rule["ResolverRule"]["Id"], VPCId=vpc)
+
+
 @pytest.fixture(scope="session")
 def aws_world():
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -159,6 +182,7 @@ def aws_world():
         gaps.connections.append({"service_id": w.ids["service_id"], "endpoint_id": w.ids["endpoint"],
                                  "owner": CONSUMER, "lb_arn": w.ids["lb"], "state": "pendingAcceptance"})
         _metrics(w, w.ids["endpoint"], vpc, w.ids["service_name"], now)
+        _dns(w, vpc)
         # us-west-2: the same shape, healthy, accepted and without a private DNS name: clean
         _provider(w, "us-west-2", "w-", ("usw2-az1", "usw2-az2"), "10.2.0.0", stop_one=False, dns_name=None)
         _consumer(w, "us-west-2", "w-", ("usw2-az1", "usw2-az2"), "10.3.0.0")
