@@ -7,7 +7,6 @@ says how to install it when it is missing.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib.util
 import os
 import sys
 from typing import Any
@@ -24,8 +23,10 @@ class ImportFailed(CommandError):
 
 
 def _need_boto3() -> None:
-    if importlib.util.find_spec("boto3") is None:
-        raise ImportFailed("boto3 is not installed: pip install 'plinkdocs[aws]'")
+    try:
+        import boto3  # noqa: F401  # lazy: the optional extra, only for this command
+    except ImportError:
+        raise ImportFailed("boto3 is not installed: pip install 'plinkdocs[aws]'") from None
 
 
 def _dump(data: Any) -> str:

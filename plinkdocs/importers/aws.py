@@ -351,11 +351,11 @@ def _read_traffic(c: _Clients, f: RegionFacts, window: tuple[_dt.datetime, _dt.d
     if not wanted:
         return
     cw = c("cloudwatch")
-    metrics = {}
+    metrics: dict[str, Any] = {}
     for m in pages(cw, "list_metrics", "Metrics", Namespace=METRIC_NAMESPACE, MetricName=METRIC_NAME):
         dims = {d["Name"]: d["Value"] for d in m.get("Dimensions", [])}
         vpce = dims.get("VPC Endpoint Id")
-        if vpce in wanted and "Subnet Id" not in dims and "Availability Zone" not in dims:
+        if isinstance(vpce, str) and vpce in wanted and "Subnet Id" not in dims and "Availability Zone" not in dims:
             metrics[vpce] = m  # the endpoint-wide series, not one per subnet
     ids = sorted(metrics)
     start, end = window

@@ -8,6 +8,7 @@ except that:
 * DescribeVpcEndpointConnections is answered from `tests/data/aws/DescribeVpcEndpointConnections.xml`
   (a response as EC2 writes it), one item per connection the test registers, filtered by the
   request's `service-id` filter as EC2 filters it;
+* the calls a test names are refused as EC2 refuses a caller over its rate (RequestLimitExceeded);
 * every EC2 call signed with the access key `AKIADENIEDEXAMPLE` is refused with EC2's recorded
   UnauthorizedOperation response, as for a user without the import's policy;
 * in moto's answers to DescribeVpcEndpoints and DescribeVpcEndpointServiceConfigurations, the
@@ -48,6 +49,8 @@ class Gaps:
     connections: list[dict[str, str]] = field(default_factory=list)  # service_id, endpoint_id, owner, lb_arn, state
     endpoint_states: dict[str, str] = field(default_factory=dict)  # vpce-... -> state
     dns_states: dict[str, str] = field(default_factory=dict)  # vpce-svc-... -> private DNS verification state
+    throttle: dict[str, int] = field(default_factory=dict)  # action -> how many more calls to refuse as throttled
+    throttled: list[str] = field(default_factory=list)  # the actions refused so far
     denied_key: str = "AKIADENIEDEXAMPLE"  # EC2 answers this access key as AWS answers a user without the policy
 
     def denied(self, action: str) -> bytes:
@@ -93,6 +96,11 @@ class Gaps:
         return body
 
 
+THROTTLED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>RequestLimitExceeded</Code>'
+             b'<Message>Request limit exceeded.</Message></Error></Errors>'
+             b'<RequestID>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestID></Response>')
+
+
 def _filter_values(params: dict[str, list[str]], name: str) -> set[str] | None:
     i = 1
     while f"Filter.{i}.Name" in params:
@@ -129,6 +137,11 @@ class GapProxy:
                 signed = self.headers.get("Authorization", "")
                 if f"Credential={proxy.gaps.denied_key}/" in signed and "/ec2/aws4_request" in signed:
                     self._reply(403, {"Content-Type": "text/xml"}, proxy.gaps.denied(action))
+                    return
+                if proxy.gaps.throttle.get(action, 0) > 0:
+                    proxy.gaps.throttle[action] -= 1
+                    proxy.gaps.throttled.append(action)
+                    self._reply(503, {"Content-Type": "text/xml"}, THROTTLED)
                     return
                 if action == "DescribeVpcEndpointConnections":
                     self._reply(200, {"Content-Type": "text/xml"}, proxy.gaps.describe_connections(params))

@@ -13,6 +13,9 @@ import yaml
 
 from tests.importers.aws.conftest import CONSUMER, PROVIDER, ROLE
 
+pytestmark = pytest.mark.xdist_group("aws")  # one moto server for all of them
+
+
 ROLES = ["--role-arn", ROLE.format(PROVIDER), "--role-arn", ROLE.format(CONSUMER)]
 
 
@@ -98,3 +101,40 @@ def test_a_clean_account_gives_a_clean_design(aws_world, tmp_path):
     assert out.returncode == 0, out.stderr
     found, data = findings(tmp_path / "west.yaml", tmp_path)
     assert found == [], found
+
+
+def test_throttling_is_retried(aws_world, tmp_path):
+    aws_world.gaps.throttle["DescribeSecurityGroups"] = 2
+    try:
+        out = plinkdocs(aws_world, "import", "aws", *ROLES, "--region", "us-west-2", "--no-traffic", cwd=tmp_path)
+    finally:
+        aws_world.gaps.throttle.clear()
+    assert out.returncode == 0, out.stderr
+    assert aws_world.gaps.throttled.count("DescribeSecurityGroups") == 2
+    assert "w-saas" in yaml.safe_load(out.stdout)["vpcs"]
+
+
+def test_update_keeps_what_people_wrote(aws_world, tmp_path):
+    first = plinkdocs(aws_world, "import", "aws", *ROLES, "--region", "us-west-2", "--no-traffic", "-o", "live.yaml",
+                      cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    path = tmp_path / "live.yaml"
+    d = yaml.safe_load(path.read_text())
+    (ep,) = d["endpoints"]
+    text = path.read_text()
+    text += (f"workloads:  # consumers of the analytics service\n  reporting:\n    vpc: w-client\n    calls: [{{endpoint: {ep}, port: 443}}]\n"
+             "requirements: {direction: consumer-to-provider}\n")
+    at = text.index("\nendpoints:\n")
+    text = text[:at] + text[at:].replace(f"  {ep}:\n", f"  {ep}:\n    traffic: {{gb_per_month: 42}}\n"
+                                                       "    x-owner: data-team\n", 1)
+    path.write_text(text)
+    again = plinkdocs(aws_world, "import", "aws", *ROLES, "--region", "us-west-2", "--no-traffic", "--update",
+                      "live.yaml", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    new_text = path.read_text()
+    new = yaml.safe_load(new_text)
+    assert "# consumers of the analytics service" in new_text
+    assert new["workloads"]["reporting"]["calls"] == [{"endpoint": ep, "port": 443}]
+    assert new["endpoints"][ep]["traffic"] == {"gb_per_month": 42} and new["endpoints"][ep]["x-owner"] == "data-team"
+    assert new["endpoints"][ep]["service"] == d["endpoints"][ep]["service"]
+    assert new["vpcs"] == d["vpcs"]

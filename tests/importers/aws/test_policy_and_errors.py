@@ -15,6 +15,9 @@ import yaml
 from plinkdocs.importers import aws
 from tests.importers.aws.conftest import CONSUMER, PROVIDER, ROLE
 
+pytestmark = pytest.mark.xdist_group("aws")  # one moto server for all of them
+
+
 DOC = Path(__file__).resolve().parents[3] / "docs" / "import-aws.md"
 ROLES = [ROLE.format(PROVIDER), ROLE.format(CONSUMER)]
 
