@@ -14,11 +14,13 @@ import sys
 from plinkdocs import __version__
 from plinkdocs.cli import iac
 from plinkdocs.core.errors import CommandError, ConfigError
-from plinkdocs.core.fsutil import write_atomic
+from plinkdocs.core.fsutil import OutputPathError, write_output
+from plinkdocs.core.paths import DiscoveryError
 from plinkdocs.outputs.report import FORMATS, render
 from plinkdocs.pipeline import baseline as baseline_
 from plinkdocs.pipeline.check import check_paths
 from plinkdocs.pipeline.config import load_config
+from plinkdocs.pipeline.resultcache import default_dir
 
 EXIT_USAGE = 1
 SEVERITY_BITS = {"error": 2, "warning": 4, "info": 8}
@@ -39,9 +41,16 @@ def exit_status(findings, fail_on: str = "error") -> int:
 
 def _write(text: str, out: str | None) -> None:
     if out and out != "-":
-        write_atomic(out, text)
+        try:
+            write_output(out, text)
+        except OutputPathError as e:
+            raise UsageError(str(e)) from None
     else:
         sys.stdout.write(text)
+
+
+def _cache_dir(args) -> str | None:
+    return None if args.no_cache else (args.cache_dir or default_dir())
 
 
 def _config(args):
@@ -67,14 +76,18 @@ def cmd_check(args) -> int:
         return exit_status(findings, args.fail_on)
     paths = _default_paths(args.paths)
     for p in paths:
-        if not os.path.exists(p):
-            raise UsageError(f"{p}: no such file or folder")
+        try:
+            os.stat(p)
+        except FileNotFoundError:
+            raise UsageError(f"{p}: no such file or folder") from None
+        except OSError:
+            pass  # a name too long, a loop of links: discovery names the path and the reason
     baseline = _baseline(args)
     import gc
 
     gc.freeze()  # what is imported lives to the end: keep the collector from walking it again and again
     result = check_paths(paths, config, jobs=args.jobs, keep=False,
-                         cache_dir=None if args.no_cache else args.cache_dir)
+                         cache_dir=_cache_dir(args))
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
@@ -101,8 +114,8 @@ def _baseline(args):
 def _create_baseline(path: str, result) -> int:
     try:
         n = baseline_.write(path, result.findings)
-    except OSError as e:
-        raise UsageError(f"{path}: cannot write the baseline: {e.strerror or e}") from None
+    except OutputPathError as e:
+        raise UsageError(f"{e.path}: cannot write the baseline: {e.reason}") from None
     print(f"plinkdocs check: wrote {n} finding(s) to the baseline {path}", file=sys.stderr)
     return 0
 
@@ -179,7 +192,7 @@ def cmd_diagram(args) -> int:
 
     try:
         return diagram_paths(_default_paths(args.paths), args.output, parse_formats(args.format), _config(args),
-                             jobs=args.jobs, cache_dir=None if args.no_cache else args.cache_dir)
+                             jobs=args.jobs, cache_dir=_cache_dir(args))
     except DiagramError as e:
         raise UsageError(str(e)) from None
 
@@ -191,7 +204,7 @@ def cmd_site(args) -> int:
 
     try:
         return run(args.out, args.architectures, _config(args), args.mkdocs_config, args.section,
-                   cache_dir=None if args.no_cache else args.cache_dir, jobs=args.jobs)
+                   cache_dir=_cache_dir(args), jobs=args.jobs)
     except (SiteError, OutputError) as e:
         raise UsageError(str(e)) from None
 
@@ -249,8 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="lowest severity that makes the exit status non-zero (default: error)")
     p.add_argument("--jobs", "-j", type=int, metavar="N",
                    help="worker processes (default: one per core for large runs, none for a few files)")
-    p.add_argument("--cache-dir", metavar="DIR", default=".plinkdocs-cache",
-                   help="where results of unchanged designs are kept (default: .plinkdocs-cache)")
+    p.add_argument("--cache-dir", metavar="DIR", default=None,
+                   help="where results of unchanged designs are kept (default: $PLINKDOCS_CACHE_DIR, else "
+                        ".plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="check every design afresh, and keep nothing")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--baseline", metavar="FILE",
@@ -305,8 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="Graphviz runs at once (default: the number of cores)")
-    p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
-                   help="where drawn diagrams are kept for reuse (default: .plinkdocs-cache)")
+    p.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="where drawn diagrams are kept for reuse (default: $PLINKDOCS_CACHE_DIR, else "
+                        ".plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="draw every diagram again")
 
     p = add("site", cmd_site, "Write the documentation site's pages for every design, as a folder that MkDocs "
@@ -321,8 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="Graphviz runs at once (default: the number of cores)")
-    p.add_argument("--cache-dir", default=".plinkdocs-cache", metavar="DIR",
-                   help="where pages and diagrams are kept for reuse (default: .plinkdocs-cache)")
+    p.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="where pages and diagrams are kept for reuse (default: $PLINKDOCS_CACHE_DIR, else "
+                        ".plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="render every design again")
 
     return parser
@@ -340,7 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (UsageError, ConfigError, CommandError) as e:
-        print(f"plinkdocs {args.command}: {e}", file=sys.stderr)
+        for line in str(e).splitlines() or [""]:  # one line per problem
+            print(f"plinkdocs {args.command}: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except DiscoveryError as e:
+        for line in e.problems:
+            print(f"plinkdocs {args.command}: {line}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return 0

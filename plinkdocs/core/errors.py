@@ -10,7 +10,11 @@ class ConfigError(Exception):
         super().__init__(message)
         self.message, self.file, self.line, self.column = message, file, line, column
 
+    lines: list[str] | None = None  # every problem, one line each, when there are several
+
     def __str__(self) -> str:
+        if self.lines:
+            return "\n".join(self.lines)
         return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
 
 

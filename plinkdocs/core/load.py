@@ -15,6 +15,7 @@ column. The walk is where the loader's deliberate choices live:
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import re
@@ -24,6 +25,7 @@ from typing import Any
 import yaml
 
 from plinkdocs.core.findings import Finding, Path
+from plinkdocs.core.fsutil import open_regular
 
 try:  # libyaml's parser; the pure-Python one is the fallback
     from yaml import CSafeLoader as _BaseLoader
@@ -75,9 +77,27 @@ class _Problem(Exception):
     def __init__(self, rule: str, message: str, node=None, mark=None, fix: str = ""):
         super().__init__(message)
         self.rule, self.message, self.fix = rule, message, fix
-        mark = mark or (node.start_mark if node is not None else None)
-        self.line = mark.line + 1 if mark else 1
-        self.column = mark.column + 1 if mark else 1
+        self.mark = mark or (node.start_mark if node is not None else None)
+
+
+# libyaml follows YAML 1.1, where NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH
+# SEPARATOR (U+2029) break lines; editors, git and every other tool count only these:
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # (\x0b and \x0c are refused as control characters)
+
+
+def line_starts(text: str) -> list[int] | None:
+    """The index where each line starts, lines broken only by \\n, \\r\\n and \\r; None when
+    the text has none of the characters libyaml also breaks lines at (its marks are right)."""
+    if not any(c in text for c in _YAML11_BREAKS):
+        return None
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` as editors show them (str.splitlines also breaks at U+2028 and more)."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 @dataclass
@@ -91,6 +111,7 @@ class Document:
     findings: list = field(default_factory=list)
     disabled: dict = field(default_factory=dict)  # line -> set of rule ids
     loaded: bool = False  # the YAML was read into `data` (which may be None for an empty document)
+    starts: list | None = None  # line_starts(text), when libyaml's line numbers need correcting
 
     @property
     def ok(self) -> bool:
@@ -104,6 +125,17 @@ class Document:
         return f
 
     # -- positions -------------------------------------------------------------
+    def position(self, mark) -> tuple[int, int]:
+        """The 1-based line and column of a libyaml mark, counting only \\n, \\r\\n and \\r as
+        line breaks, as editors and git do."""
+        if mark is None:
+            return 1, 1
+        if self.starts is None:
+            return mark.line + 1, mark.column + 1
+        index = min(max(mark.index, 0), len(self.text))
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
     def node_at(self, path: Path, key: bool = False):
         """The deepest node on `path` (the key node of the last segment if `key`)."""
         node = self.root
@@ -129,16 +161,16 @@ class Document:
         node = self.node_at(path, key)
         if node is None:
             return 1, 1
-        return node.start_mark.line + 1, node.start_mark.column + 1
+        return self.position(node.start_mark)
 
     def span(self, path: Path, key: bool = False) -> tuple[int, int, int, int]:
         node = self.node_at(path, key)
         if node is None:
             return 1, 1, 1, 1
-        s, e = node.start_mark, node.end_mark
+        s = self.position(node.start_mark)
         if isinstance(node, yaml.ScalarNode):
-            return s.line + 1, s.column + 1, e.line + 1, e.column + 1
-        return s.line + 1, s.column + 1, s.line + 1, s.column + 1
+            return (*s, *self.position(node.end_mark))
+        return (*s, *s)
 
 
 def _find_key(node, seg):
@@ -163,8 +195,8 @@ def _is_merge(knode) -> bool:
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+    breaks = list(_LINE_BREAK.finditer(text, 0, index))
+    return len(breaks) + 1, index - (breaks[-1].end() if breaks else 0) + 1
 
 
 def decode(raw: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
@@ -196,7 +228,7 @@ def load_file(path: str | os.PathLike, display: str | None = None, limits: Limit
     display = display if display is not None else str(path)
     doc = Document(file=display)
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # never a FIFO or a device: those would hang or never end
             size = os.fstat(fh.fileno()).st_size
             if size > limits.max_bytes:
                 doc.problem("PL005", f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes",
@@ -228,8 +260,9 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
         doc.problem("PL001", err[2], err[0], err[1], fix="save the file as UTF-8 text")
         return doc
     doc.text = text
+    doc.starts = line_starts(text)
     if "plinkdocs:" in text:
-        for lineno, line in enumerate(text.splitlines(), 1):
+        for lineno, line in enumerate(split_lines(text), 1):
             m = _DISABLE.search(line)
             if m:
                 doc.disabled[lineno] = {r.strip().upper() for r in m.group(1).split(",") if r.strip()}
@@ -248,7 +281,7 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
         elif "maximum nesting depth" in (e.problem or ""):
             rule = "PL005"
             msg = "the file nests deeper than the YAML parser allows"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = doc.position(mark)
         if mark and mark.index < len(text) and text[mark.index] == "\t":
             msg = "a tab character here: YAML indents with spaces, never tabs"
             doc.problem(rule, msg, line, col, fix="replace the tab with spaces")
@@ -271,7 +304,7 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
     try:
         data = builder.build(root, ())
     except _Problem as p:
-        doc.problem(p.rule, p.message, p.line, p.column, fix=p.fix)
+        doc.problem(p.rule, p.message, *doc.position(p.mark), fix=p.fix)
         return doc
     doc.data = data
     doc.loaded = True
@@ -307,13 +340,16 @@ class _Builder:
     """One walk over the node tree: builds the data and enforces the depth and size bounds.
 
     An alias is the same node object as its anchor, so its value is built once and shared;
-    its size still counts each time it is used, which is what stops alias bombs."""
+    its size still counts each time it is used, which is what stops alias bombs, and its
+    height counts where it is used, so an alias cannot carry a deep structure below the
+    depth limit (into a policy's `Condition`, say)."""
 
     def __init__(self, doc: Document, limits: Limits):
         self.doc, self.limits = doc, limits
-        self.done: dict[int, tuple] = {}
+        self.done: dict[int, tuple] = {}  # id(node) -> (value, nodes, height)
         self.active: set[int] = set()
         self.total = 0
+        self.height = 0  # of the node built last: 0 for a scalar, 1 for a flat list or mapping
 
     def too_many(self, node):
         return _Problem("PL005", f"the document has more than {self.limits.max_nodes:,} nodes once aliases are "
@@ -322,6 +358,7 @@ class _Builder:
     def build(self, node, path: Path, depth: int = 0):
         if node.__class__ is yaml.ScalarNode:
             self.total += 1
+            self.height = 0
             return self.scalar(node)
         key = id(node)
         hit = self.done.get(key)
@@ -329,10 +366,12 @@ class _Builder:
             self.total += hit[1]
             if self.total > self.limits.max_nodes:
                 raise self.too_many(node)
+            if depth + hit[2] > self.limits.max_depth:
+                raise self.too_deep(node)
+            self.height = hit[2]
             return hit[0]
         if depth >= self.limits.max_depth:
-            raise _Problem("PL005", f"the document nests deeper than {self.limits.max_depth} levels", node,
-                           fix="flatten the structure, or raise limits.max_depth")
+            raise self.too_deep(node)
         if key in self.active:
             raise _Problem("PL005", "an alias refers to a node that contains it (a recursive alias)", node)
         self.active.add(key)
@@ -342,24 +381,33 @@ class _Builder:
             if node.tag != SEQ:
                 self.tag_problem(node)
             value = []
+            below = 0
             for i, child in enumerate(node.value):
                 if child.__class__ is yaml.ScalarNode:  # the common case, without a call and a path
                     self.total += 1
                     value.append(self.scalar(child))
                 else:
                     value.append(self.build(child, path + (i,), depth + 1))
+                    below = max(below, self.height)
         else:
             if node.tag != MAP:
                 self.tag_problem(node)
-            value = self.mapping(node, path, depth)
+            value, below = self.mapping(node, path, depth)
         self.active.discard(key)
         if self.total > self.limits.max_nodes:
             raise self.too_many(node)
-        self.done[key] = (value, self.total - before)
+        self.height = below + 1
+        self.done[key] = (value, self.total - before, self.height)
         return value
 
-    def mapping(self, node, path: Path, depth: int) -> dict:
+    def too_deep(self, node):
+        return _Problem("PL005", f"the document nests deeper than {self.limits.max_depth} levels", node,
+                        fix="flatten the structure, or raise limits.max_depth")
+
+    def mapping(self, node, path: Path, depth: int) -> tuple[dict, int]:
+        """(the mapping's data, the height of its tallest value)."""
         out: dict = {}
+        below = 0
         seen: dict[str, Any] = {}
         merged: dict = {}
         for knode, vnode in node.value:
@@ -373,14 +421,16 @@ class _Builder:
                     if src.__class__ is not yaml.MappingNode:
                         raise _Problem("PL001", "a merge key (<<) takes a mapping or a list of mappings", src)
                     merged.update(self.build(src, path, depth + 1))
+                    below = max(below, self.height - 1)  # the merged values sit beside this mapping's own
                 continue
             if tag is not PLAIN and tag not in (STR, INT, FLOAT, BOOL, NULL):
                 self.tag_problem(knode)
             if k in seen:
                 first = seen[k]
-                self.doc.problem("PL002", f"duplicate key `{k}`: it was first set at line {first.start_mark.line + 1}; "
+                self.doc.problem("PL002", f"duplicate key `{k}`: it was first set at line "
+                                 f"{self.doc.position(first.start_mark)[0]}; "
                                  "YAML loaders silently keep only the last value",
-                                 knode.start_mark.line + 1, knode.start_mark.column + 1, path + (k,),
+                                 *self.doc.position(knode.start_mark), path + (k,),
                                  fix=f"remove one of the two `{k}` keys")
             seen[k] = knode
             if vnode.__class__ is yaml.ScalarNode:
@@ -388,10 +438,11 @@ class _Builder:
                 out[k] = self.scalar(vnode)
             else:
                 out[k] = self.build(vnode, path + (k,), depth + 1)
+                below = max(below, self.height)
         if merged:
             for k, v in merged.items():
                 out.setdefault(k, v)
-        return out
+        return out, below
 
     def tag_problem(self, node):
         raise _Problem("PL005", f"the tag `{node.tag}` is not allowed; plinkdocs reads plain YAML data only",

@@ -1,7 +1,8 @@
-"""The architecture JSON Schema: where it lives, and its errors as PL003 findings.
+"""The JSON Schemas (the architecture's, and the configuration's): where they live, and their
+errors as findings with positions, through one translator.
 
-The schema file is `schemas/architecture.schema.json` at the repository root; wheels carry
-that same file as `plinkdocs/schemas/` (see pyproject.toml), so there is one source.
+The schema files are under `schemas/` at the repository root; wheels carry that same folder
+as `plinkdocs/schemas/` (see pyproject.toml), so there is one source.
 """
 
 from __future__ import annotations
@@ -169,6 +170,19 @@ def _message(error: ValidationError) -> tuple[str, str, bool]:
     return error.message, desc, False
 
 
+def _own_message(error: ValidationError) -> str | None:
+    """The schema's own wording for an error, when the failing subschema has `errorMessage`
+    (the ajv-errors convention): a text, or keyword -> text, with {value} and {key}."""
+    own = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if isinstance(own, dict):
+        own = own.get(error.validator)
+    if not isinstance(own, str):
+        return None
+    value = error.instance if not isinstance(error.instance, (dict, list)) else _show(error.instance)
+    key = error.absolute_path[-1] if error.absolute_path else ""
+    return own.format(value=value, key=key)
+
+
 @functools.lru_cache(maxsize=None)
 def fast_check() -> Any:
     """The compiled validity check, or None when the schema uses a keyword it does not know."""
@@ -178,19 +192,32 @@ def fast_check() -> Any:
         return None
 
 
-def validate(doc: Document) -> list[Finding]:
+@functools.lru_cache(maxsize=None)
+def config_validator() -> "jsonschema.protocols.Validator":
+    """The validator of `.plinkdocs.yaml` (schemas/config.schema.json)."""
+    import jsonschema
+
+    with open(schemas_dir() / "config.schema.json", encoding="utf-8") as fh:
+        return jsonschema.Draft202012Validator(json.load(fh))
+
+
+def validate(doc: Document, against: "jsonschema.protocols.Validator | None" = None) -> list[Finding]:
     """PL003 findings for `doc.data`, at the offending nodes, sorted by position.
 
-    A valid file is confirmed by the compiled check alone; `jsonschema` explains the rest."""
-    quick = fast_check()
-    if quick is not None and quick(doc.data):
-        return []
+    `against` is another jsonschema validator (the configuration's); by default the
+    architecture schema, where a valid file is confirmed by the compiled check alone and
+    `jsonschema` explains the rest."""
+    if against is None:
+        quick = fast_check()
+        if quick is not None and quick(doc.data):
+            return []
     out = []
     seen = set()
-    for err in validator().iter_errors(doc.data):
+    for err in (against or validator()).iter_errors(doc.data):
         err = _best(err)
         sub_schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
         msg, fix, at_key = _message(err)
+        msg = _own_message(err) or msg
         path = tuple(err.absolute_path)
         if at_key and err.validator == "additionalProperties" and isinstance(err.instance, dict):
             extra = [k for k in err.instance if k not in sub_schema.get("properties", {})

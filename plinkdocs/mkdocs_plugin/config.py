@@ -11,7 +11,7 @@ class PlinkdocsConfig(_Config):
     architectures = c.Type(str, default="architectures")
     section = c.Type(str, default="architectures")
     config = c.Optional(c.Type(str))  # .plinkdocs.yaml (default: the nearest one)
-    cache_dir = c.Optional(c.Type(str))  # default .plinkdocs-cache beside mkdocs.yml
+    cache_dir = c.Optional(c.Type(str))  # default $PLINKDOCS_CACHE_DIR, else .plinkdocs-cache beside mkdocs.yml
     cache = c.Type(bool, default=True)
     source = c.Type(bool, default=True)  # show each design's YAML on its page
     diagrams = c.Type(bool, default=True)

@@ -32,11 +32,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from plinkdocs.analysis.cost import PriceError
+from plinkdocs.core.paths import DiscoveryError
 from plinkdocs.mkdocs_plugin.config import PlinkdocsConfig
 from plinkdocs.outputs.site import Generator, Options, SiteError
 from plinkdocs.outputs.site.generate import ASSETS
 from plinkdocs.outputs.site.nav import add_unlisted, generated_nav
 from plinkdocs.pipeline.config import ConfigError, find_config, load_config
+from plinkdocs.pipeline.resultcache import default_dir
 
 log = logging.getLogger("mkdocs.plugins.plinkdocs")
 
@@ -73,7 +75,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
             raise PluginError(f"plinkdocs: {e}") from None
         cache_dir = None
         if self.config.cache:
-            cache_dir = str(root / (self.config.cache_dir or ".plinkdocs-cache"))
+            cache_dir = str(root / (self.config.cache_dir or default_dir()))
         options = Options(section=self.config.section, source=self.config.source, diagrams=self.config.diagrams,
                           cache_dir=cache_dir, root=str(root), doc_pages=frozenset(doc_pages))
         key = (repr(plconfig), repr(options))
@@ -108,6 +110,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
             tree = gen.generate([arch])
         except PriceError as e:
             raise PluginError(f"plinkdocs: {e}") from None
+        except DiscoveryError as e:
+            raise PluginError("plinkdocs: " + "; ".join(e.problems)) from None
         self.tree = tree
         for file, problem in tree.problems:
             log.warning(f"plinkdocs: {file}: {problem}")

@@ -455,7 +455,7 @@ def diff_results(base: list[FileResult], head: list[FileResult], config: Config,
 # -- reading the two sides ------------------------------------------------------------------
 
 def _check(paths, config: Config) -> list[FileResult]:
-    return check_paths(paths, config).files
+    return check_paths(paths, config, allow_empty=True).files
 
 
 def diff_paths(base: str, head: str, config: Config) -> Diff:

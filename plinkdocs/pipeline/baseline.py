@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable, Hashable, Iterable, Sequence, TypeVar
 
 from plinkdocs.core.findings import Finding
-from plinkdocs.core.fsutil import write_atomic
+from plinkdocs.core.fsutil import read_regular, write_output
 
 VERSION = 1
 _FIELDS = ("file", "rule", "path", "message", "count")
@@ -126,7 +126,7 @@ def write(path: str | os.PathLike, findings: Iterable[Finding]) -> int:
     """Write the baseline for `findings` to `path`; returns how many findings it holds."""
     findings = list(findings)
     text = dumps(findings)
-    write_atomic(path, text)
+    write_output(path, text)  # an OutputPathError (one line naming the path) when it cannot
     return sum(1 for f in findings if f.waived is None)
 
 
@@ -136,8 +136,7 @@ def load(path: str | os.PathLike) -> Baseline:
     """Read a baseline file; raises BaselineError with the reason when it is unusable."""
     shown = os.fspath(path)
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = read_regular(path)  # never a FIFO or a device: those would hang or never end
     except FileNotFoundError:
         raise BaselineError(f"{shown}: baseline file not found (create it with --create-baseline)") from None
     except OSError as e:
@@ -153,6 +152,8 @@ def parse(raw: bytes | str, shown: str = "<baseline>") -> Baseline:
         raise BaselineError(f"{shown}: the baseline file is not UTF-8 text") from None
     except json.JSONDecodeError as e:
         raise BaselineError(f"{shown}:{e.lineno}:{e.colno}: not a JSON baseline file: {e.msg}") from None
+    except RecursionError:  # a baseline is flat: arrays in arrays thousands deep are not one
+        raise BaselineError(f"{shown}: not a baseline file: the JSON nests too deep") from None
 
     def fail(msg):
         raise BaselineError(f"{shown}: {msg}")

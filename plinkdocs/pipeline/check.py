@@ -13,18 +13,20 @@ from plinkdocs import rules as _rules
 from plinkdocs.analysis import cost
 from plinkdocs.core import schema
 from plinkdocs.core.findings import Finding, Violation
+from plinkdocs.core.fsutil import read_regular
 from plinkdocs.core.load import Document, load_bytes, load_file
-from plinkdocs.core.paths import YAML_SUFFIXES, discover, display_path
+from plinkdocs.core.paths import YAML_SUFFIXES, DiscoveryError, discover, display_path
 from plinkdocs.model import refs
 from plinkdocs.model.architecture import Architecture, build
 from plinkdocs.pipeline.config import Config
-from plinkdocs.pipeline.resultcache import ResultCache
+from plinkdocs.pipeline.resultcache import ResultCache, prune
 from plinkdocs.pipeline.results import FileResult, RunResult
 from plinkdocs.rules.contract import RuleContext
 
-__all__ = ["YAML_SUFFIXES", "FileResult", "RunResult", "apply_unique_names", "check_document", "check_file",
-           "check_paths", "check_text", "default_jobs", "discover", "display_path", "map_files", "run_rules",
-           "worker_config"]
+__all__ = ["YAML_SUFFIXES", "DiscoveryError", "FileResult", "RunResult", "apply_unique_names", "check_document",
+           "check_file", "check_paths", "check_text", "default_jobs", "discover", "display_path", "map_files",
+           "run_rules", "worker_config"]
+
 
 def _finalize(doc: Document, config: Config, extra: list[Finding]) -> list[Finding]:
     """Fill in rule metadata and severity, drop disabled and deselected rules, apply waivers."""
@@ -101,10 +103,15 @@ def check_document(doc: Document, config: Config) -> FileResult:
     model = None
     extra: list[Finding] = []
     if doc.ok:
-        if not schema.validate(doc):
-            if not refs.check_references(doc):
-                model = build(doc.data, doc.file)
-                extra = run_rules(model, doc, config)
+        try:
+            if not schema.validate(doc):
+                if not refs.check_references(doc):
+                    model = build(doc.data, doc.file)
+                    extra = run_rules(model, doc, config)
+        except RecursionError:  # the depth limit keeps data well below this; a last guard, not a crash
+            model, extra = None, []
+            doc.problem("PL005", f"the document nests too deep to check (limits.max_depth is "
+                        f"{config.limits.max_depth})", fix="flatten the structure, or lower limits.max_depth")
     findings = _waive(_finalize(doc, config, extra), model, config)
     findings.sort(key=Finding.sort_key)
     name = name_finding = None
@@ -154,14 +161,16 @@ def _worker_check(path: str) -> FileResult:
 
 
 def check_paths(paths: Iterable[str | os.PathLike], config: Config | None = None, jobs: int | None = None,
-                keep: bool = True, cache_dir: str | os.PathLike | None = None) -> RunResult:
+                keep: bool = True, cache_dir: str | os.PathLike | None = None,
+                allow_empty: bool = False) -> RunResult:
     """Check every design under `paths`.
 
     With `keep=False` the results carry findings only (no node trees, no models), which lets
     large runs use one worker process per core (`jobs` overrides the automatic choice) and
-    lets unchanged designs come from the result cache in `cache_dir`."""
+    lets unchanged designs come from the result cache in `cache_dir`. Raises DiscoveryError
+    for paths that cannot be read (see `discover`)."""
     config = config or Config()
-    files = discover(paths)
+    files = discover(paths, allow_empty)
     if keep or cache_dir is None:
         results = _check_files(files, config, jobs, keep)
     else:
@@ -178,18 +187,19 @@ def _check_cached(files: list, config: Config, jobs: int | None, cache_dir) -> l
     todo = []
     for i, p in enumerate(files):
         try:
-            if os.stat(p).st_size <= config.limits.max_bytes:
-                with open(p, "rb") as fh:
-                    keys[i] = cache.key(display_path(p), fh.read())
+            raw = read_regular(p, config.limits.max_bytes)
+            if len(raw) <= config.limits.max_bytes:
+                keys[i] = cache.key(display_path(p), raw)
                 results[i] = cache.get(keys[i])
         except OSError:
-            pass
+            pass  # checked afresh: the finding says what is wrong with the file
         if results[i] is None:
             todo.append(i)
     for i, r in zip(todo, _check_files([files[i] for i in todo], config, jobs, False)):
         results[i] = r
         if i in keys:
             cache.put(keys[i], r)
+    prune(cache_dir)
     return results
 
 

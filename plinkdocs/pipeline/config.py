@@ -9,6 +9,7 @@ from pathlib import Path
 
 from plinkdocs import rules
 from plinkdocs.analysis.cost import check_prices_file
+from plinkdocs.core import schema
 from plinkdocs.core.errors import ConfigError
 from plinkdocs.core.load import Limits, load_file
 from plinkdocs.core.paths import display_path
@@ -62,6 +63,21 @@ def find_config(start: str | os.PathLike = ".") -> Path | None:
     return None
 
 
+def _check_shape(doc, shown: str) -> None:
+    """The configuration against schemas/config.schema.json: a ConfigError with one line per
+    problem, each with its line and column."""
+    if doc.data is None:
+        return
+    problems = sorted(schema.validate(doc, schema.config_validator()), key=lambda f: (f.line, f.column))
+    if problems:
+        first = problems[0]
+        lines = [f"{shown}:{f.line}:{f.column}: " + (f"`{f.model_path}`: " if f.path else "") + f.message
+                 + (f" ({f.fix})" if f.fix else "") for f in problems]
+        err = ConfigError(first.message, shown, first.line, first.column)
+        err.lines = lines
+        raise err
+
+
 def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike = ".") -> Config:
     """Read the configuration; with no path, the nearest file, or the defaults when there is none."""
     if path is None:
@@ -77,6 +93,7 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
     if doc.findings:
         f = doc.findings[0]
         raise ConfigError(f.message, shown, f.line, f.column)
+    _check_shape(doc, shown)
     data = doc.data or {}
 
     def fail(msg, at=(), key=False):

@@ -232,8 +232,26 @@ def hostile():
         Case("number-name", b"version: 1\nname: 12345\n", ("PL003",)),
         Case("bool-version", b"version: true\n", ("PL003",)),
         Case("octal-like", base.replace(b'id: "111122223333"', b"id: 0111122223333", 1), ("PL003",)),
+        Case("alias-chain-1000", ("a0: &a0 [1]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 1000))
+                                  ).encode(), ("PL005",), heavy=True),
+        Case("alias-deep-into-condition", _deep_condition(), ("PL005",)),
     ]
+    # libyaml breaks lines at these too (YAML 1.1); editors and git do not: the error stays on line 3
+    for name, ch in (("u2028", "\u2028"), ("u0085", "\u0085"), ("u2029", "\u2029")):
+        cases.append(Case(f"line-separator-{name}", f'version: 1\ntitle: "a{ch}b{ch}c"\nname: 12345\n'.encode(),
+                          ("PL003",), line=3))
     return cases
+
+
+def _deep_condition() -> bytes:
+    """A design whose endpoint policy's Condition takes, through an alias, a structure
+    anchored near the top that is deeper than the limit once placed there."""
+    text = (ROOT / "architectures" / "aws-services-private.yaml").read_text()
+    deep = "[" * 45 + "1" + "]" * 45
+    text = text.replace("\nvpcs:", f"\nx-deep: &deep {deep}\nvpcs:", 1)
+    text = text.replace("          Effect: Allow\n", "          Effect: Allow\n          Condition: {StringEquals: {x: *deep}}\n", 1)
+    assert "*deep" in text and "&deep" in text
+    return text.encode()
 
 
 def _still_bad(cases):

@@ -5,6 +5,7 @@ the `plinkdocs diagram` command's files."""
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import html
 import os
@@ -19,9 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from plinkdocs.core.fsutil import write_atomic
+from plinkdocs.core.fsutil import printable, reason, write_atomic
 from plinkdocs.outputs.diagram.dot import dot_of, esc
 from plinkdocs.outputs.diagram.planner import GENERATED, Plan, id_part, plan
+from plinkdocs.pipeline import resultcache
 from plinkdocs.pipeline.check import check_paths
 
 FORMATS = ("svg", "png", "dot")
@@ -207,25 +209,36 @@ def cache_key(dot_text: str, fmt: str, p: Plan | None = None) -> str:
     return h.hexdigest()
 
 
+def _cached_drawing(entry, fmt: str) -> bytes | None:
+    """The drawing in a sealed cache entry, when the entry has the expected shape (a bad one
+    is a miss); the seal means the bytes are ones this user's plinkdocs drew."""
+    if not isinstance(entry, dict) or entry.get("format") != fmt or not isinstance(entry.get("data"), str):
+        return None
+    try:
+        data = base64.b64decode(entry["data"], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    heads = (b"\x89PNG",) if fmt == "png" else (b"<svg", b"<?xml")
+    return data if data.startswith(heads) else None
+
+
 def _render_plan(p: Plan, dot_text: str, fmt: str, cache_dir: str | os.PathLike | None) -> bytes:
     if fmt == "dot":
         return dot_text.encode("utf-8")
     if fmt not in FORMATS:
         raise DiagramError(f"unknown diagram format {fmt!r}; choose from {', '.join(FORMATS)}")
-    cached = None
+    cached = key = None
     if cache_dir is not None:
-        cached = Path(cache_dir) / "diagrams" / f"{cache_key(dot_text, fmt, p)}.{fmt}"
-        try:
-            return cached.read_bytes()
-        except OSError:
-            pass
+        key = cache_key(dot_text, fmt, p)
+        cached = Path(resultcache.default_dir() if cache_dir == DEFAULT_CACHE_DIR else cache_dir) / "diagrams" / \
+            f"{key}.{fmt}.json"
+        hit = _cached_drawing(resultcache.read_entry(cached, key), fmt)
+        if hit is not None:
+            return hit
     raw = _run_dot(dot_text, fmt)
     data = _finish_svg(raw.decode("utf-8"), p).encode("utf-8") if fmt == "svg" else strip_png(raw)
-    if cached is not None:
-        try:
-            write_atomic(cached, data)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+    if cached is not None and key is not None:
+        resultcache.write_entry(cached, key, {"format": fmt, "data": base64.b64encode(data).decode("ascii")})
     return data
 
 
@@ -272,7 +285,11 @@ def render_many(items: Iterable, out_dir: str | os.PathLike, formats: Sequence[s
 
     def one(job):
         target, p, dot_text, fmt = job
-        write_atomic(target, _render_plan(p, dot_text, fmt, cache_dir))
+        data = _render_plan(p, dot_text, fmt, cache_dir)
+        try:
+            write_atomic(target, data)
+        except OSError as e:  # a full disk, a read-only folder, a file where the folder should be
+            raise DiagramError(f"{printable(target)}: cannot write: {reason(e)}") from None
         return target
 
     if workers == 1:
@@ -304,6 +321,8 @@ def diagram_paths(paths: Sequence[str], out_dir: str, formats: Sequence[str] = D
     for path in paths:
         if not os.path.exists(path):
             raise DiagramError(f"{path}: no such file or folder")
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise DiagramError(f"{out_dir}: exists and is not a folder; --output names the folder to draw into")
     result = check_paths(paths, config)
     items, names, status = [], {}, 0
     for r in result.files:

@@ -131,7 +131,11 @@ def artifact_location(file: str) -> dict:
     if PurePosixPath(file).is_absolute() or PureWindowsPath(file).is_absolute():
         p = PureWindowsPath(file) if PureWindowsPath(file).drive else PurePosixPath(file)
         return {"uri": p.as_uri()}
-    return {"uri": quote(repo_path(file).replace("\\", "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+    # a byte of a name that is not UTF-8 is shown as \\xNN (fsutil.printable): in a URI it is %NN
+    parts = re.split(r"(\\x[0-9a-f]{2})", repo_path(file))
+    uri = "".join("%" + part[2:].upper() if i % 2 else quote(part.replace("\\", "/"), safe="/")
+                  for i, part in enumerate(parts))
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
 def _region(f) -> dict:

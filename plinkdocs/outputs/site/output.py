@@ -1,18 +1,32 @@
-"""Writing a generated tree to a folder: all at once, and never at the expense of a file
-plinkdocs did not write.
+"""Writing a generated tree to a folder, never at the expense of a file plinkdocs did not write.
 
-The new tree is written to a hidden folder beside the target, then swapped in with one
-rename (an atomic exchange where the system has one), so a reader, or a build killed half
-way, sees the old tree or the new one, never a mixture. A manifest in the folder lists the
-files plinkdocs wrote; only those are ever removed. Files that someone else put in the
-folder (a site built from it, notes) are carried over to the new tree untouched; if the
-new tree would overwrite one, nothing is written and the error names it. A non-empty
-folder without a manifest is refused: it is not plinkdocs's to replace.
+A manifest in the folder lists the files plinkdocs wrote; only those are ever replaced or
+removed. Files that someone else put in the folder (notes, a site built from it) never
+leave it: if the new tree would overwrite one, nothing is written and the error names it.
+A non-empty folder without a manifest is refused: it is not plinkdocs's to replace.
+
+How a tree is written, so that a crash loses nothing and two runs do not interleave:
+
+1. Everything happens under an exclusive lock (flock) on the folder that holds the output,
+   so a second run waits for the first.
+2. A leftover of a run that was killed is finished first (see 4), and half-written trees
+   it left are removed.
+3. The new tree is written to a hidden folder beside the output.
+4. A journal beside the output records the swap (the new tree's folder, its files and the
+   previous manifest); then the generated files that are gone are removed, each new file is
+   moved in with one rename (a reader sees each file whole, old or new), the manifest is
+   moved in last, and the journal removed. A run killed at any point leaves the journal,
+   and the next run completes the swap from it (every step can be done twice).
+
+The owner's files are never moved. Earlier versions swapped the whole folder and carried
+the owner's files back; a leftover of theirs (`.<out>.plinkdocs-old-*`) is emptied back
+into the output by the next run.
 """
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -21,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plinkdocs import __version__
+from plinkdocs.core.fsutil import reason, write_atomic
 
 MANIFEST = ".plinkdocs-manifest.json"
 
@@ -83,63 +98,157 @@ def _conflicts(generated: set, unknown: list) -> list[str]:
     return out
 
 
-def _exchange(a: str, b: str) -> bool:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on `folder` (the one holding the output) for the length of a write;
+    a second run waits here. Nothing is created for it, so nothing is left behind."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    AT_FDCWD, RENAME_EXCHANGE = -100, 2
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    return fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
-def _pid_alive(pid: int) -> bool:
+def _journal_path(parent: Path, name: str) -> Path:
+    return parent / f".{name}.plinkdocs-swap.json"
+
+
+def _fault(step: int) -> None:
+    """For the crash tests: PLINKDOCS_TEST_KILL_SWAP_AFTER=N kills this process with SIGKILL
+    after the Nth file of a swap has been moved, as a power cut would."""
+    at = os.environ.get("PLINKDOCS_TEST_KILL_SWAP_AFTER")
+    if at is not None and at.isdigit() and int(at) == step:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _swap(out: Path, tmp: Path, files: list, old: set) -> int:
+    """Make `out` hold the tree in `tmp` (`files`), where the manifest listed `old`. Every step
+    can run twice (a resumed swap); the owner's files are not touched. Returns how many
+    generated files of the old tree were removed."""
+    new = set(files)
+    removed = 0
+    for rel in sorted(old - new):  # first, so that a generated file may become a folder, or back
+        p = out / rel
+        if p.is_symlink() or p.is_file():
+            p.unlink()
+            removed += 1
+    for rel in sorted(old - new, key=lambda r: -len(Path(r).parts)):
+        for d in Path(rel).parents:  # deepest first
+            if d != Path("."):
+                try:
+                    os.rmdir(out / d)  # only when empty: a folder that holds anything stays
+                except OSError:
+                    pass
+    for i, rel in enumerate(sorted(new), 1):
+        src = tmp / rel
+        if src.is_symlink() or src.exists():
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)  # held only generated files (checked before the swap)
+            os.replace(src, target)
+            _fault(i)
+    if (tmp / MANIFEST).exists():
+        os.replace(tmp / MANIFEST, out / MANIFEST)
+    else:
+        write_atomic(out / MANIFEST, manifest_bytes(files))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return removed
+
+
+def _resume(parent: Path, out: Path) -> None:
+    """Finish the swap a killed run left (its journal says what it was doing)."""
+    journal = _journal_path(parent, out.name)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
+        data = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        data = None
+    ok = isinstance(data, dict) and isinstance(data.get("tmp"), str) \
+        and data["tmp"].startswith(f".{out.name}.plinkdocs-new-") and "/" not in data["tmp"] \
+        and isinstance(data.get("files"), list) and isinstance(data.get("old"), list) \
+        and all(isinstance(f, str) and _safe_rel(f) and f != MANIFEST for f in data["files"] + data["old"])
+    if ok and out.is_dir() and not out.is_symlink():
+        _swap(out, parent / data["tmp"], data["files"], set(data["old"]))
+    journal.unlink()
+
+
+def _restore_old(parent: Path, out: Path) -> None:
+    """Bring back into `out` the owner's files that an earlier version's interrupted swap
+    left in `.<out>.plinkdocs-old-*`; remove the generated files there."""
+    import sys
+
+    for old in sorted(parent.glob(f".{out.name}.plinkdocs-old-*")):
+        if old.is_symlink() or not old.is_dir() or not out.is_dir():
+            continue
+        generated = read_manifest(old) or set()
+        entries, _ = _entries(old)
+        for rel in entries:
+            src = old / rel
+            if rel in generated or rel == MANIFEST:
+                src.unlink()
+            elif not os.path.lexists(out / rel):
+                (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.rename(src, out / rel)
+        for root, _, _ in sorted(os.walk(old, topdown=False), key=lambda x: -len(x[0])):
+            try:
+                os.rmdir(root)
+            except OSError:
+                pass
+        if old.exists():
+            print(f"plinkdocs: left {old} in place: its files have namesakes in {out}", file=sys.stderr)
 
 
 def _clean_stale(parent: Path, name: str) -> None:
-    """Remove half-written trees that a killed run left beside the target (they hold only
-    generated files); old trees that still hold someone's files are left alone."""
-    prefix = f".{name}.plinkdocs-new-"
-    for p in parent.glob(prefix + "*"):
-        pid = p.name[len(prefix):].split("-")[0]
-        if pid.isdigit() and not _pid_alive(int(pid)) and p.is_dir() and not p.is_symlink():
+    """Remove half-written trees that killed runs left beside the target (under the lock, no
+    other run is writing one; they hold only generated files)."""
+    for p in parent.glob(f".{name}.plinkdocs-new-*"):
+        if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
 
 
 def write_tree(out_dir: str | os.PathLike, files: dict) -> WriteResult:
-    """Replace the generated tree at `out_dir` with `files` (relative POSIX path -> bytes)."""
+    """Replace the generated tree at `out_dir` with `files` (relative POSIX path -> bytes).
+    Raises OutputError, naming the path, when it cannot."""
     out = Path(out_dir)
     for rel in files:
         if not _safe_rel(rel) or rel == MANIFEST:
             raise OutputError(f"refusing to write outside the output folder: {rel!r}")
-    if out.exists() and (out.is_symlink() or not out.is_dir()):
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise OutputError(f"{out} exists and is not a folder")
     parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with _locked(parent):
+            return _write_locked(out, parent, files)
+    except OSError as e:
+        where = e.filename if isinstance(e.filename, str) else out
+        why = "it is a file, not a folder" if isinstance(e, FileExistsError) and not os.path.isdir(where) \
+            else reason(e)
+        raise OutputError(f"{where}: cannot write the site: {why}") from None
+
+
+def _write_locked(out: Path, parent: Path, files: dict) -> WriteResult:
+    _resume(parent, out)
+    _restore_old(parent, out)
     _clean_stale(parent, out.name)
-    old_manifest: set | None = None
+    old_manifest: set = set()
     unknown: list[str] = []
-    unknown_dirs: list[str] = []
     if out.exists():
-        old_manifest = read_manifest(out)
+        found = read_manifest(out)
         entries, empty = _entries(out)
-        if old_manifest is None:
-            if entries or empty:
-                raise OutputError(f"{out} is not empty and has no {MANIFEST}: it was not written by plinkdocs, "
-                                  f"so plinkdocs will not replace it; choose a new or empty folder")
-            old_manifest = set()
+        if found is None and (entries or empty):
+            raise OutputError(f"{out} is not empty and has no {MANIFEST}: it was not written by plinkdocs, "
+                              f"so plinkdocs will not replace it; choose a new or empty folder")
+        old_manifest = found or set()
         unknown = [e for e in entries if e not in old_manifest and e != MANIFEST]
-        unknown_dirs = empty
         clash = _conflicts(set(files), unknown)
+        clash += [e for e in empty  # an empty folder of the owner's where a new file would go
+                  if e in files or any(p.as_posix() in files for p in Path(e).parents)]
         if clash:
             shown = ", ".join(clash[:10]) + (" ..." if len(clash) > 10 else "")
             raise OutputError(f"the new tree would overwrite files in {out} that plinkdocs did not write: {shown}")
@@ -147,17 +256,13 @@ def write_tree(out_dir: str | os.PathLike, files: dict) -> WriteResult:
     tmp = parent / f".{out.name}.plinkdocs-new-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        mode = (out.stat().st_mode & 0o7777) if out.exists() else (0o777 & ~_umask())
         for rel in sorted(files):
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             data = files[rel]
             target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         (tmp / MANIFEST).write_bytes(manifest_bytes(files))
-        for d in unknown_dirs:
-            if d not in {p.as_posix() for g in files for p in Path(g).parents}:
-                (tmp / d).mkdir(parents=True, exist_ok=True)
-        os.chmod(tmp, mode)
+        os.chmod(tmp, 0o777 & ~_umask())
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -165,36 +270,11 @@ def write_tree(out_dir: str | os.PathLike, files: dict) -> WriteResult:
     if not out.exists():
         os.rename(tmp, out)
         return WriteResult(str(out), len(files), 0, [])
-
-    # Swap: afterwards `out` holds the new tree and `old` the previous one.
-    old = tmp.with_name(f".{out.name}.plinkdocs-old-{os.getpid()}-{secrets.token_hex(4)}")
-    if _exchange(str(tmp), str(out)):
-        os.rename(tmp, old)
-    else:  # no atomic exchange here: two renames, the gap between them as short as can be
-        os.rename(out, old)
-        os.rename(tmp, out)
-    kept = []
-    for rel in unknown:  # carry over what plinkdocs did not write
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.rename(old / rel, out / rel)
-        kept.append(rel)
-    removed = 0
-    for rel in sorted(old_manifest | {MANIFEST}):
-        p = old / rel
-        if p.is_file() or p.is_symlink():
-            p.unlink()
-            if rel != MANIFEST and rel not in files:
-                removed += 1
-    for root, dirs, names in os.walk(old, topdown=False):
-        try:
-            os.rmdir(root)
-        except OSError:
-            pass
-    if old.exists():  # something appeared there meanwhile: not ours to delete
-        import sys
-
-        print(f"plinkdocs: left {old} in place: it holds files plinkdocs did not write", file=sys.stderr)
-    return WriteResult(str(out), len(files), removed, kept)
+    journal = _journal_path(parent, out.name)
+    write_atomic(journal, json.dumps({"tmp": tmp.name, "files": sorted(files), "old": sorted(old_manifest)}))
+    removed = _swap(out, tmp, sorted(files), old_manifest)
+    journal.unlink()
+    return WriteResult(str(out), len(files), removed, sorted(unknown))
 
 
 def _umask() -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from plinkdocs.core import fsutil
 from plinkdocs.core.wording import plural
 from plinkdocs.outputs.site.generate import (
     ASSETS,
@@ -32,6 +33,7 @@ from plinkdocs.outputs.site.generate import (
 from plinkdocs.outputs.site.nav import add_unlisted, generated_nav
 from plinkdocs.outputs.site.output import write_tree
 from plinkdocs.pipeline.config import Config
+from plinkdocs.pipeline.resultcache import default_dir
 
 DOCS = "docs"
 
@@ -113,6 +115,17 @@ def _without_tags(value):
     return value
 
 
+def _read_page(path: Path, docs_src: Path) -> bytes:
+    """A hand-written file of the docs folder: a regular file inside it (links resolved), as
+    for designs; a link out of it (to a secret) or a FIFO stops the build, naming it."""
+    if not fsutil.inside(path, docs_src):
+        raise SiteError(f"{path}: links outside {docs_src}; only files inside the docs folder are copied")
+    try:
+        return fsutil.read_regular(path)
+    except OSError as e:
+        raise SiteError(f"{path}: cannot read: {fsutil.reason(e)}") from None
+
+
 def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Path | None) -> dict:
     """path under DIR -> bytes: docs/ (hand-written pages, then the generated ones) and mkdocs.yml."""
     files: dict = {}
@@ -123,7 +136,7 @@ def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Pat
                 if rel in tree.files:
                     raise SiteError(f"{docs_src / rel} has the name of a generated page; rename it or choose "
                                     f"another section")
-                files[f"{DOCS}/{rel}"] = p.read_bytes()
+                files[f"{DOCS}/{rel}"] = _read_page(p, docs_src)
     for rel, data in tree.files.items():
         files[f"{DOCS}/{rel}"] = data
     if f"{DOCS}/index.md" not in files:
@@ -162,11 +175,12 @@ def write_project(tree: SiteTree, out_dir, section: str, base: dict | None = Non
 
 
 def run(out: str, architectures: str | None = None, config=None, mkdocs_config: str | None = None,
-        section: str | None = None, cache_dir: str | None = ".plinkdocs-cache", jobs: int | None = None,
+        section: str | None = None, cache_dir: str | None = "", jobs: int | None = None,
         stdout=None, stderr=None) -> int:
     """`plinkdocs site`: generate and write the project; 0 when written (designs with errors
     included: their pages show the findings). Raises SiteError or OutputError for what
-    stops it (bad options, a folder that is not plinkdocs's to replace)."""
+    stops it (bad options, a folder that is not plinkdocs's to replace). `cache_dir` "" is
+    the default folder (resultcache.default_dir), None no cache."""
     import sys
 
     stdout = stdout or sys.stdout
@@ -195,6 +209,8 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
     doc_pages = frozenset()
     if docs_src is not None and docs_src.is_dir():
         doc_pages = frozenset(p.relative_to(docs_src).as_posix() for p in docs_src.rglob("*.md"))
+    if cache_dir == "":
+        cache_dir = default_dir()
     gen = Generator(config or Config(), Options(section=section, cache_dir=cache_dir, jobs=jobs, root=str(Path.cwd()),
                                                 doc_pages=doc_pages))
     tree = gen.generate([arch])

@@ -2,7 +2,7 @@
 
 The templates write Markdown, so HTML autoescaping does not fit; instead every `{{ ... }}`
 goes through `finalize`, which shows any value that is not already marked safe
-(:class:`markupsafe.Markup`) literally with :func:`plinkdocs.site.escape.text`. A template
+(:class:`markupsafe.Markup`) literally with :func:`plinkdocs.outputs.escape.text`. A template
 that forgets a filter therefore shows a string as text; it can never inject markup. Trusted
 Markdown (the rules' own documentation, links plinkdocs builds) is passed as Markup.
 """
