@@ -66,3 +66,23 @@ def interface(vpc="consumer", service="aws:kms", subnets=("consumer-a", "consume
         ep["traffic"] = {"gb_per_month": gb}
     ep.update(extra)
     return ep
+
+
+def run_drift(design: str, code: str, config: Config | None = None) -> list:
+    """The drift findings (PL901 to PL903) of design text `design` against code that imports to
+    the design text `code`."""
+    from plinkdocs.cli.iac import drift_findings
+
+    config = config or Config(today=dt.date(2026, 6, 1))
+    doc = load_text(design, "design.yaml", config.limits)
+    assert doc.ok
+    return drift_findings(doc, load_text(code, "code.yaml", config.limits).data, config)
+
+
+def run_drift_example(rule, section: str, config: Config | None = None) -> list:
+    """Drift findings for a drift rule's documented example: the fragment goes on the side its
+    EXAMPLE_KIND names (`drift-design` or `drift-code`), the base design is the other side."""
+    fragment = docs.fragment_text(docs.example_yaml(rule, section))
+    if rule.module.EXAMPLE_KIND == "drift-code":
+        return run_drift(docs.base_text(), fragment, config)
+    return run_drift(fragment, docs.base_text(), config)

@@ -93,7 +93,7 @@ def test_usage_errors_exit_one(capsys, tmp_path):
 
 def test_config_error_has_position(capsys, tmp_path):
     cfg = tmp_path / "c.yaml"
-    cfg.write_text("ignore: [PL9]\n")
+    cfg.write_text("ignore: [PL99]\n")
     code, _, err = run(["check", "--config", str(cfg), str(tmp_path)], capsys)
     assert code == 1 and "c.yaml:1:10:" in err and "matches no rule" in err
 

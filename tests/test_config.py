@@ -43,7 +43,7 @@ def test_select_ignore_severity_options_limits(tmp_path):
 
 @pytest.mark.parametrize("text,needle,line,col", [
     ("colour: blue\n", "unknown key `colour`", 1, 1),
-    ("ignore: [PL9]\n", "matches no rule", 1, 10),
+    ("ignore: [PL99]\n", "matches no rule", 1, 10),
     ("severity:\n  PL001: fatal\n", "severity `fatal`", 2, 10),
     ("severity:\n  PL999: error\n", "not a rule id", 2, 10),
     ("limits: {max_bytes: -1}\n", "positive whole number", 1, 21),

@@ -11,8 +11,8 @@ from typing import Any
 
 from plinkdocs.core.errors import CommandError
 from plinkdocs.core.findings import Finding
-from plinkdocs.core.fsutil import write_atomic
-from plinkdocs.importers.design import Design, SourceError, to_yaml, update_yaml
+from plinkdocs.core.fsutil import OutputPathError, read_regular, write_output
+from plinkdocs.importers.design import Design, SourceError, read_source, to_yaml, update_yaml
 
 IacUsageError = CommandError
 
@@ -55,6 +55,18 @@ def add_parsers(add: Any, exit_status: Any) -> Any:
         else:
             k.add_argument("--name", metavar="NAME", help="the design's name (default: from the file's name)")
             k.add_argument("--title", metavar="TITLE", help="the design's title")
+
+    p = add("drift", lambda args: cmd_drift(args, exit_status), "Report each difference between a design and the infrastructure code that "
+                                "deploys it, as findings at the design's lines.")
+    p.add_argument("design", metavar="DESIGN.yaml")
+    p.add_argument("--against", nargs="+", required=True, metavar="PLAN.json|TEMPLATE",
+                   help="a Terraform plan or state JSON, or CloudFormation templates")
+    p.add_argument("--format", "-f", default=None, help="text (default), json, sarif, github or junit")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
+    p.add_argument("--fail-on", choices=("error", "warning", "info", "none"), default="error",
+                   help="lowest severity that makes the exit status non-zero (default: error)")
+    add_source_options(p)
     return kinds
 
 
@@ -65,9 +77,8 @@ def is_terraform(path: str) -> bool:
     if not path.endswith(".json"):
         return False
     try:
-        with open(path, encoding="utf-8") as fh:
-            head = fh.read(4096)
-    except (OSError, UnicodeDecodeError):
+        head = read_regular(path, 4096).decode("utf-8", "replace")
+    except OSError:
         return False
     return '"format_version"' in head and '"AWSTemplateFormatVersion"' not in head
 
@@ -85,7 +96,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
 def import_files(files: list[str], args: Any) -> Design:
     """One design from a Terraform file or from CloudFormation templates."""
     for f in files:
-        if not os.path.isfile(f):
+        if not os.path.exists(f):
             raise IacUsageError(f"{f}: no such file")
     tf = [f for f in files if is_terraform(f)]
     if tf:
@@ -94,7 +105,13 @@ def import_files(files: list[str], args: Any) -> Design:
         from plinkdocs.importers import terraform  # lazy: this command only
 
         return terraform.import_plan(tf[0], name=getattr(args, "name", None), title=getattr(args, "title", None))
-    raise IacUsageError(f"{files[0]}: not a Terraform plan or state JSON")
+    from plinkdocs.importers import cloudformation  # lazy: this command only
+
+    return cloudformation.import_templates(
+        files, accounts=_pairs(getattr(args, "stack_account", []), "--stack-account"),
+        regions=_pairs(getattr(args, "stack_region", []), "--stack-region"),
+        region=getattr(args, "region", None), parameters=_pairs(getattr(args, "parameter", []), "--parameter"),
+        name=getattr(args, "name", None), title=getattr(args, "title", None))
 
 
 def _import(files: list[str], args: Any) -> Design:
@@ -125,10 +142,9 @@ def write_design(design: Design, args: Any, notes: str) -> int:
     """An imported design to `--output`, into `--update`'s file, or to standard output."""
     if args.update:
         try:
-            with open(args.update, encoding="utf-8") as fh:
-                old = fh.read()
-        except (OSError, UnicodeDecodeError) as e:
-            raise IacUsageError(f"{args.update}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+            old = read_source(args.update, args.update)
+        except SourceError as e:
+            raise IacUsageError(str(e)) from None
         try:
             text = update_yaml(old, design.data)
         except Exception as e:  # ruamel's parse errors carry their own position
@@ -138,12 +154,19 @@ def write_design(design: Design, args: Any, notes: str) -> int:
         text = to_yaml(design.data)
         out = args.output
     if out and out != "-":
-        write_atomic(out, text)
+        _write_file(out, text)
         print(f"plinkdocs import: wrote {out} ({len(design.notes)} note(s) on {notes}, under x-import)",
               file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _write_file(path: str, text: str) -> None:
+    try:
+        write_output(path, text)
+    except OutputPathError as e:
+        raise IacUsageError(str(e)) from None
 
 
 def _one_line(e: Exception) -> str:
@@ -212,3 +235,54 @@ def _sarif(run: Any, config: Any, design: Design, findings: list[Finding]) -> st
                 {"fullyQualifiedName": o.address, "kind": kind})
         result["relatedLocations"] = [related]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---- drift ------------------------------------------------------------------------------------------
+
+def cmd_drift(args: Any, exit_status: Any) -> int:
+    from plinkdocs.core.load import load_file  # lazy: this command only
+    from plinkdocs.outputs.report import FORMATS, render  # lazy: this command only
+    from plinkdocs.pipeline.check import FileResult, RunResult  # lazy: this command only
+    from plinkdocs.pipeline.config import load_config  # lazy: this command only
+
+    config = load_config(args.config)
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if fmt not in FORMATS:
+        raise IacUsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if not os.path.isfile(args.design):
+        raise IacUsageError(f"{args.design}: no such file")
+    imported = _import(list(args.against), args)
+    doc = load_file(args.design, args.design, config.limits)
+    if not doc.ok:
+        f = doc.findings[0]
+        raise IacUsageError(f"{f.file}:{f.line}:{f.column}: {f.message}")
+    findings = drift_findings(doc, imported.data, config)
+    findings.sort(key=Finding.sort_key)
+    run = RunResult([FileResult(doc.file, None, None, findings)])
+    text = render(fmt, run, config)
+    if args.output and args.output != "-":
+        _write_file(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return exit_status(findings, args.fail_on)
+
+
+def drift_findings(doc: Any, code: dict[str, Any], config: Any) -> list[Finding]:
+    """The drift between a loaded design (`doc`, a core.load Document) and the design data
+    imported from code, as findings at the design's lines (PL901 to PL903)."""
+    from plinkdocs.importers import drift  # lazy: this command only
+    from plinkdocs.rules import registry  # lazy: this command only
+
+    reg = registry()
+    findings = []
+    for d in drift.compare(doc.data, code):
+        rule = reg[d.rule]
+        if not config.enabled(rule.id):
+            continue
+        line, col, eline, ecol = doc.span(d.path, key=True)  # a part's or a field's name
+        if rule.id in doc.disabled.get(line, ()):
+            continue
+        findings.append(Finding(rule=rule.id, name=rule.name, severity=config.severity_of(rule),
+                                message=d.message, file=doc.file, line=line, column=col, end_line=eline,
+                                end_column=ecol, path=tuple(d.path), fix=d.fix or rule.fix))
+    return sorted(findings, key=Finding.sort_key)

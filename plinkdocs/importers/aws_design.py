@@ -86,7 +86,7 @@ class _Feed:
         self.accounts: set[str] = set()
 
     def origin(self, p: Any, aws_id: str) -> Origin:
-        return Origin(f"aws:{p.account}:{p.region}", address=aws_id)
+        return Origin(f"aws:{p.account}:{p.region}", line=0, column=0, address=aws_id)
 
     def account(self, number: str, label: str | None = None) -> str:
         if number not in self.accounts:
@@ -396,7 +396,7 @@ class _Feed:
         for number in sorted(self.f.hosted_zones):
             for z in self.f.hosted_zones[number]:
                 zid = z["Id"].rsplit("/", 1)[-1]
-                o = Origin(f"aws:{number}:route53", address=zid)
+                o = Origin(f"aws:{number}:route53", line=0, column=0, address=zid)
                 self.b.hosted_zone(zid, name=z["Name"], account=self.account(number),
                                    vpcs=[v["VPCId"] for v in z.get("VPCs", []) if self.b.has("vpc", v.get("VPCId", ""))],
                                    origin=o)

@@ -21,7 +21,7 @@ keys, then calls `build()`:
 What the builder decides, so that no importer has to:
 
 * **ids**: a part's `name` (its `Name` tag) slugified, else the key's last segment
-  (`aws_vpc.main[0]` -> `main-0`, `tmpl::ProviderVpc` -> `providervpc`); unique within a
+  (`aws_vpc.main[0]` -> `main-0`, a CDK logical id without its hash,, `tmpl::ProviderVpc` -> `provider-vpc`); unique within a
   section (subnets and target groups: across the design), with `-2`, `-3`... on a clash.
 * **references**: by key; a reference to a key nobody defined (an existing subnet given by
   its id, a parameter without value) is left out of the part and becomes a note.
@@ -50,6 +50,9 @@ from typing import Any
 
 from plinkdocs.core import schema
 from plinkdocs.core.findings import Path
+from plinkdocs.core.fsutil import read_regular, reason
+
+MAX_SOURCE_BYTES = 200_000_000  # a plan of a large estate is big, but not this big
 
 INFRA_SECTIONS = ("accounts", "vpcs", "security_groups", "load_balancers", "endpoint_services", "endpoints",
                   "peerings", "hosted_zones", "transit_gateways", "resolver_endpoints", "resolver_rules")
@@ -77,6 +80,23 @@ class SourceError(Exception):
         self.file, self.line, self.column, self.message = file, line, column, message
 
 
+def read_source(path: str, file: str) -> str:
+    """The text of an input file (a regular file only, UTF-8, within MAX_SOURCE_BYTES);
+    SourceError naming `file` otherwise."""
+    try:
+        raw = read_regular(path, MAX_SOURCE_BYTES)
+    except OSError as e:
+        raise SourceError(file, 1, 1, f"cannot read: {reason(e)}") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(file, 1, 1, f"the file is over the limit of {MAX_SOURCE_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SourceError(file, line, col, "not UTF-8 text") from None
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a fact came from: a file, a line and column in it (1-based), and for Terraform
@@ -88,7 +108,7 @@ class Origin:
     address: str | None = None
 
     def describe(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         return f"{where} ({self.address})" if self.address else where
 
 
@@ -114,6 +134,7 @@ class Design:
 
 def slugify(text: str) -> str:
     """`Provider VPC (prod)` -> `provider-vpc-prod`: an id of the format, or '' when nothing is left."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", text)  # CamelCase -> Camel-Case
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s[:63].rstrip("-")
 
@@ -121,6 +142,8 @@ def slugify(text: str) -> str:
 def key_name(key: str) -> str:
     """The readable part of a key: `module.net.aws_subnet.a["x"]` -> `a-x`, `t::Vpc` -> `vpc`."""
     tail = key.rsplit("::", 1)[-1]
+    tail = re.sub(r"(?<=[a-z])[0-9A-F]{8}$", "", tail)  # the hash the CDK appends to logical ids
+    tail = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", tail)  # CamelCase -> Camel-Case
     m = re.match(r"^(?:.*\.)?([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)$", tail)
     if m:
         tail = m.group(1) + "".join(f"-{x}" for x in re.findall(r"\[\"?([^\]\"]*)\"?\]", m.group(2)))
@@ -207,8 +230,9 @@ class DesignBuilder:
         return self._parts.get(kind, {}).get(key)
 
     def account(self, key: str, *, account_id: str | None = None, name: str | None = None,
-                origin: Origin | None = None) -> str:
-        return self._add("account", key, origin, None, account_id=account_id, label=name)
+                id_hint: str | None = None, origin: Origin | None = None) -> str:
+        """An account; `name` is its display name, `id_hint` what its id in the design is made from."""
+        return self._add("account", key, origin, id_hint, account_id=account_id, label=name)
 
     def vpc(self, key: str, *, account: str | None, region: str | None = None, cidrs: list[str] | None = None,
             dns_support: bool | None = None, dns_hostnames: bool | None = None, name: str | None = None,
@@ -454,7 +478,10 @@ class _Build:
         self.uses_1_1 = False
 
     def note(self, origin: Origin | None, text: str) -> None:
-        where = f"{origin.address or origin.file}: " if origin else ""
+        where = ""
+        if origin is not None:  # line 0: a source without lines (a live account)
+            where = (f"{origin.file}:{origin.line}: " if origin.line else f"{origin.file}: ") \
+                + (f"{origin.address}: " if origin.address else "")
         line = where + text
         if line not in self.notes:
             self.notes.append(line)
@@ -464,7 +491,10 @@ class _Build:
         scope = {"subnet": "subnet", "tg": "tg"}
         for kind, key in self.b._order:
             part = self.b._parts[kind][key]
-            base = slugify(part.get("_name") or "") or key_name(key) or kind
+            name = part.get("_name") or ""
+            if "/" in name:  # a CDK construct path, `Stack/Vpc/Subnet1`: the stack's name adds nothing
+                name = name.split("/", 1)[1]
+            base = slugify(name) or key_name(key) or kind
             if not re.match(r"^[a-z0-9]", base):
                 base = f"{kind}-{base}".strip("-")
             used = taken.setdefault(scope.get(kind, kind), Counter())
@@ -656,7 +686,7 @@ class _Build:
                     elif r["cidr"]:
                         rule["cidr"] = r["cidr"]
                     else:
-                        self.note(r["origin"], f"a {direction} rule of `{ident}` without a CIDR or a group "
+                        self.note(r["origin"], f"an {direction} rule of `{ident}` without a CIDR or a group "
                                                "(a prefix list?) is not carried")
                         continue
                     if r["description"]:
@@ -1030,14 +1060,25 @@ def _yaml() -> Any:
     return y
 
 
-def _quote_ids(value: Any) -> Any:
-    """Account ids and other digit strings quoted, so that YAML keeps them strings."""
+def _quote_ids(value: Any, top: bool = False) -> Any:
+    """Plain data as ruamel nodes: account ids and other digit strings quoted (so that YAML keeps
+    them strings), short lists and small mappings of scalars in flow style."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq  # lazy: see _yaml
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString  # lazy: see _yaml
 
+    def scalar(v: Any) -> bool:
+        return not isinstance(v, (dict, list))
+
     if isinstance(value, dict):
-        return {k: _quote_ids(v) for k, v in value.items()}
+        m = CommentedMap((k, _quote_ids(v)) for k, v in value.items())
+        if 0 < len(value) <= 4 and all(scalar(v) for v in value.values()) and not top:
+            m.fa.set_flow_style()  # `{az_id: use1-az1, cidr: 10.0.1.0/24}`, as designs are written by hand
+        return m
     if isinstance(value, list):
-        return [_quote_ids(v) for v in value]
+        seq = CommentedSeq(_quote_ids(v, top=False) for v in value)
+        if all(scalar(v) for v in value) and sum(len(str(v)) + 2 for v in value) <= 80:
+            seq.fa.set_flow_style()
+        return seq
     if isinstance(value, str) and (value.isdigit() or value in ("true", "false", "null", "yes", "no", "on", "off")):
         return DoubleQuotedScalarString(value)
     return value
@@ -1046,7 +1087,7 @@ def _quote_ids(value: Any) -> Any:
 def to_yaml(data: dict[str, Any]) -> str:
     """A new design file from built data."""
     buf = io.StringIO()
-    _yaml().dump(_quote_ids(data), buf)
+    _yaml().dump(_quote_ids(data, top=True), buf)
     return f"# Imported by plinkdocs from {data.get('x-import', {}).get('source', 'infrastructure code')}\n" \
            + buf.getvalue()
 
@@ -1080,7 +1121,7 @@ def update_yaml(text: str, data: dict[str, Any]) -> str:
     doc = y.load(text)
     if not isinstance(doc, CommentedMap):
         raise ValueError("the design to update is not a YAML mapping")
-    new = _quote_ids(data)
+    new = _quote_ids(data, top=True)
     for section in INFRA_SECTIONS:
         if section not in new:
             if section in doc:

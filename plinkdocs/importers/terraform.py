@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from plinkdocs.importers.design import Design, DesignBuilder, Origin, SourceError, aws_service
+from plinkdocs.importers.design import Design, DesignBuilder, Origin, SourceError, aws_service, read_source
 
 _ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
 _INDEX = re.compile(r"\[[^\]]*\]$")
@@ -307,13 +307,7 @@ def _account_of_arn(value: Any) -> str | None:
 def load(path: str, display: str | None = None) -> tuple[dict[str, Any], str]:
     """Read a Terraform JSON file; SourceError with its position when it is not one."""
     file = display or path
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as e:
-        raise SourceError(file, 1, 1, f"cannot read: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise SourceError(file, 1, 1, "not UTF-8 text") from None
+    text = read_source(path, file)
     return parse(text, file), text
 
 
@@ -346,6 +340,7 @@ class _Importer:
         self.p, self.b = plan, b
         self.res = [r for r in plan.resources.values() if r.mode == "managed"]
         self.regions: dict[str, str | None] = {}
+        self.account_keys: dict[str, tuple[str, str | None]] = {}  # provider configuration -> (account key, id)
         self._pending_routes: list[tuple[str, str, str]] = []
         self.instances: dict[str, Resource] = {}
 
@@ -387,8 +382,16 @@ class _Importer:
             region = self._expr_value(expr.get("region"), conf)
             self.regions[key] = region if isinstance(region, str) else None
             alias = conf.get("alias")
-            self.b.account(key, account_id=acct, name=f"provider {conf.get('name', 'aws')}.{alias}" if alias
-                           else f"provider {conf.get('name', 'aws')}")
+            label = f"provider {conf.get('name', 'aws')}.{alias}" if alias else f"provider {conf.get('name', 'aws')}"
+            same = next((k for k, a in self.account_keys.items() if acct and a[1] == acct), None)
+            if same is not None:  # two provider configurations (two regions, say) of one account
+                self.account_keys[key] = self.account_keys[same]
+                part = self.b.get("account", self.account_keys[same][0])
+                if part is not None:
+                    part["label"] = f"{part['label']}, {label}"
+                continue
+            self.account_keys[key] = (key, acct)
+            self.b.account(key, account_id=acct, name=label)
 
     def _expr_value(self, expr: Any, conf: dict[str, Any]) -> Any:
         if isinstance(expr, list) and expr:
@@ -403,6 +406,9 @@ class _Importer:
                 return v
         return None
 
+    def account_of(self, r: Resource) -> str:
+        return self.account_keys.get(r.provider_key, (r.provider_key, None))[0]
+
     def region_of(self, r: Resource) -> str | None:
         return self.regions.get(r.provider_key) or _region_of_arn(r.values.get("arn"))
 
@@ -413,7 +419,7 @@ class _Importer:
     def run(self) -> None:
         self.accounts()
         for r in self.of("aws_vpc"):
-            self.b.vpc(r.address, account=r.provider_key, region=self.region_of(r),
+            self.b.vpc(r.address, account=self.account_of(r), region=self.region_of(r),
                        cidrs=[c for c in [self.p.value(r, "cidr_block")] if isinstance(c, str)],
                        dns_support=self.p.value(r, "enable_dns_support", True),
                        dns_hostnames=self.p.value(r, "enable_dns_hostnames", False),
@@ -507,11 +513,11 @@ class _Importer:
                            description=desc, origin=r.origin)
             added = True
         if v.get("prefix_list_ids"):
-            self.b.note(r.origin, f"a {direction} rule to prefix lists {', '.join(v['prefix_list_ids'])} is not "
+            self.b.note(r.origin, f"an {direction} rule to prefix lists {', '.join(v['prefix_list_ids'])} is not "
                                   "carried")
             added = True
         if not added:
-            self.b.note(r.origin, f"a {direction} rule whose source is unknown until apply is not carried")
+            self.b.note(r.origin, f"an {direction} rule whose source is unknown until apply is not carried")
 
     def load_balancers(self) -> None:
         for r in self.of("aws_lb", "aws_alb"):
@@ -680,7 +686,7 @@ class _Importer:
             vpcs = []
             for block in self.p.blocks(r, "vpc"):
                 vpcs += self.p.block_link(r, block, "vpc_id")
-            self.b.hosted_zone(r.address, name=str(self.p.value(r, "name", "")), vpcs=vpcs, account=r.provider_key,
+            self.b.hosted_zone(r.address, name=str(self.p.value(r, "name", "")), vpcs=vpcs, account=self.account_of(r),
                                private=bool(vpcs), origin=r.origin)
         for r in self.of("aws_route53_zone_association"):
             zone, vpc = self.p.link(r, "zone_id"), self.p.link(r, "vpc_id")
@@ -732,7 +738,7 @@ class _Importer:
             if share and res:
                 shares[share].append(res)
         for r in self.of("aws_ec2_transit_gateway"):
-            self.b.transit_gateway(r.address, account=r.provider_key, region=self.region_of(r),
+            self.b.transit_gateway(r.address, account=self.account_of(r), region=self.region_of(r),
                                    name=self.tags_name(r), origin=r.origin)
         accounts = {}
         for key in self.b.keys("account"):

@@ -54,6 +54,9 @@ from plinkdocs.rules import (
     pl703_transitive_peering,
     pl801_flow_logs_off,
     pl802_waiver_expired,
+    pl901_drift_missing_in_design,
+    pl902_drift_missing_in_code,
+    pl903_drift_value_differs,
 )
 from plinkdocs.rules.contract import Check, RuleContext, RuleMeta
 
@@ -143,6 +146,9 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     pl703_transitive_peering,
     pl801_flow_logs_off,
     pl802_waiver_expired,
+    pl901_drift_missing_in_design,
+    pl902_drift_missing_in_code,
+    pl903_drift_value_differs,
 )
 MODULES = tuple(m.__name__.rpartition(".")[2] for m in RULE_MODULES)  # the module names, for the tests
 _REGISTRY: dict[str, Rule] = {rule.id: rule for rule in map(Rule, RULE_MODULES)}

@@ -36,7 +36,8 @@ def _small() -> DesignBuilder:
 def test_ids_from_names_slugified_and_unique():
     assert slugify("Provider VPC (prod)") == "provider-vpc-prod"
     assert key_name('module.net.aws_subnet.private["use1-az1"]') == "private-use1-az1"
-    assert key_name("provider.yaml::ProviderVpc") == "providervpc"
+    assert key_name("provider.yaml::ProviderVpc") == "provider-vpc"
+    assert key_name("t::NLBListener443") == "nlb-listener443"
     d = _small().build(name="Small Design")
     assert list(d.data["vpcs"]) == ["provider-vpc", "provider-vpc-2"]
     assert list(d.data["vpcs"]["provider-vpc"]["subnets"]) == ["a"]

@@ -126,6 +126,7 @@ def test_a_state_links_known_ids_and_notes_what_it_cannot_carry(tmp_path):
     path = tmp_path / "core.tfstate.json"
     path.write_text(json.dumps(STATE, indent=2))
     d = terraform.import_plan(str(path))
+    line = next(i + 1 for i, text in enumerate(path.read_text().splitlines()) if '"aws_s3_bucket.logs"' in text)
     assert d.data["accounts"]["aws"]["id"] == "333333333333"  # from the ARNs
     assert d.data["region"] == "eu-west-1"
     ep = d.data["endpoints"]["kms"]
@@ -133,7 +134,7 @@ def test_a_state_links_known_ids_and_notes_what_it_cannot_carry(tmp_path):
         "kms:Decrypt"
     notes = "\n".join(d.notes)
     assert "`subnet-9`, which is not part of the import" in notes
-    assert "aws_s3_bucket.logs: aws_s3_bucket is not part of a design" in notes
+    assert f"{path}:{line}: aws_s3_bucket.logs: aws_s3_bucket is not part of a design" in notes
 
 
 @pytest.mark.parametrize("text,where,what", [
@@ -149,3 +150,12 @@ def test_bad_input_is_one_clear_error(tmp_path, capsys, text, where, what):
     status, out, err = run(["import", "terraform", str(path)], capsys)
     assert status == 1 and not out
     assert err.startswith(f"plinkdocs import: {path}:{where[0]}:{where[1]}: ") and "Traceback" not in err
+
+
+def test_a_folder_or_a_missing_file_is_one_clear_error(tmp_path, capsys):
+    status, _, err = run(["import", "terraform", str(tmp_path)], capsys)
+    assert status == 1 and err.startswith(f"plinkdocs import: {tmp_path}:1:1: cannot read:")
+    status, _, err = run(["check", "--iac", str(tmp_path / "none.json")], capsys)
+    assert status == 1 and "none.json: no such file" in err
+    status, _, err = run(["import", "terraform", fixture(PLAN), "-o", str(tmp_path)], capsys)
+    assert status == 1 and "cannot write: it is a folder" in err

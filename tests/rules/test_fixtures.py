@@ -10,6 +10,8 @@ A fixture file is `fixtures/<RULE>.yaml`:
         # also: [{...}]      # more designs checked in the same run (fragments)
         # expect_file: 1      # whose findings to compare (default 0, the design itself)
         # config: {options: {PL603: {quota: 2}}, today: 2026-01-01, severity: {...}}
+        # against: {...}      # drift rules: the code's side, a fragment merged onto the base
+        #                     # ({} for the base itself), compared with the design
         expect:
           - {path: endpoints.app.subnets[1], message: use1-az3}   # message: a substring
       pass_<what>:
@@ -25,7 +27,7 @@ import pytest
 import yaml
 
 from plinkdocs.rules import registry
-from tests.helpers import design_text, make_config, run_texts
+from tests.helpers import design_text, make_config, run_drift, run_texts
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -46,8 +48,11 @@ def test_fixture(rule_id, name, case):
     texts = [("design.yaml", design_text(case.get("design"), case.get("text")))]
     for i, extra in enumerate(case.get("also") or ()):
         texts.append((f"also-{i}.yaml", design_text(extra)))
-    result = run_texts(texts, config)
-    got = [f for f in result.files[case.get("expect_file", 0)].findings if f.rule == rule_id]
+    if "against" in case:  # a drift rule: the design compared with code, written as the design it imports to
+        got = [f for f in run_drift(texts[0][1], design_text(case["against"]), config) if f.rule == rule_id]
+    else:
+        result = run_texts(texts, config)
+        got = [f for f in result.files[case.get("expect_file", 0)].findings if f.rule == rule_id]
     expected = case.get("expect") or []
     if name.startswith("pass_"):
         assert not expected, "a pass_ case expects no finding"

@@ -9,7 +9,7 @@ import pytest
 
 import plinkdocs.rules as rules_pkg
 from plinkdocs.rules import MODULES, docs, registry
-from tests.helpers import make_config, run_texts
+from tests.helpers import make_config, run_drift_example, run_texts
 
 RULES_DIR = Path(rules_pkg.__file__).parent
 CATALOG = Path(__file__).resolve().parents[1] / "data" / "spec" / "rules.md"  # the catalog the rules implement
@@ -53,6 +53,12 @@ def test_rule_metadata_and_sections(rid):
 def test_example_fails_and_use_instead_passes(rid):
     rule = registry()[rid]
     cfg = make_config({"today": "2026-06-01"})
+    if getattr(rule.module, "EXAMPLE_KIND", "").startswith("drift"):  # raised by `plinkdocs drift` only
+        bad_found = run_drift_example(rule, "Example", cfg)
+        good_found = run_drift_example(rule, "Use instead", cfg)
+        assert any(f.rule == rid for f in bad_found), f"{rid}: its Example does not raise it"
+        assert not any(f.rule == rid for f in good_found), [f.message for f in good_found]
+        return
     bad = run_texts(docs.example_documents(rule, "Example"), cfg)
     good = run_texts(docs.example_documents(rule, "Use instead"), cfg)
     assert any(f.rule == rid for f in bad.files[-1].findings), f"{rid}: its Example does not raise it"

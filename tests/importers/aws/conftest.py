@@ -72,7 +72,7 @@ def _provider(w: World, region: str, prefix: str, zones: tuple[str, str], cidr: 
     ec2 = w.client(PROVIDER, "ec2", region)
     elb = w.client(PROVIDER, "elbv2", region)
     base = cidr.rsplit(".", 2)[0]
-    vpc, subnets = _vpc(ec2, f"{prefix}SaaS", f"{base}.0.0/16",
+    vpc, subnets = _vpc(ec2, f"{prefix}saas", f"{base}.0.0/16",
                         [(f"{prefix}saas-a", zones[0], f"{base}.1.0/24"), (f"{prefix}saas-b", zones[1], f"{base}.2.0/24")],
                         f"{prefix}flow-logs-provider")
     sg = ec2.create_security_group(GroupName=f"{prefix}app", Description="targets", VpcId=vpc,
@@ -103,7 +103,7 @@ def _provider(w: World, region: str, prefix: str, zones: tuple[str, str], cidr: 
 def _consumer(w: World, region: str, prefix: str, zones: tuple[str, str], cidr: str) -> str:
     ec2 = w.client(CONSUMER, "ec2", region)
     base = cidr.rsplit(".", 2)[0]
-    vpc, subnets = _vpc(ec2, f"{prefix}Client", f"{base}.0.0/16",
+    vpc, subnets = _vpc(ec2, f"{prefix}client", f"{base}.0.0/16",
                         [(f"{prefix}client-a", zones[0], f"{base}.1.0/24"),
                          (f"{prefix}client-b", zones[1], f"{base}.2.0/24")], f"{prefix}flow-logs-consumer")
     sg = ec2.create_security_group(GroupName=f"{prefix}vpce", Description="endpoint", VpcId=vpc)["GroupId"]

@@ -62,8 +62,10 @@ def test_run_time_facts(east, aws_world):
     assert sorted(ep["subnets"]) == ["client-a", "client-b"] and ep["vpc"] == "client"
     notes = d["x-import"]["notes"]
     svc_id, ep_id = aws_world.ids["service_id"], aws_world.ids["endpoint"]
+    svc_id = f"aws:{PROVIDER}:us-east-1: {svc_id}"
     assert f"{svc_id}: connection from endpoint {ep_id} of account {CONSUMER} is pendingAcceptance" in notes
-    assert f"{svc_id}: private DNS name api.analytics.example.com of {svc_id} is pendingVerification" in notes
+    assert f"{svc_id}: private DNS name api.analytics.example.com of {aws_world.ids['service_id']} is " \
+           "pendingVerification" in notes
     assert any("is unused (Target.InvalidState)" in n for n in notes)
 
 

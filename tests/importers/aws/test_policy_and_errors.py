@@ -1,4 +1,4 @@
-"""The IAM policy of docs/import-aws.md is exactly the calls the import makes; errors are one line."""
+"""The IAM policy of docs/import.md is exactly the calls the import makes; errors are one line."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from tests.importers.aws.conftest import CONSUMER, PROVIDER, ROLE
 pytestmark = pytest.mark.xdist_group("aws")  # one moto server for all of them
 
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "import-aws.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "import.md"
 ROLES = [ROLE.format(PROVIDER), ROLE.format(CONSUMER)]
 
 
 def policy_actions() -> set[str]:
     blocks = re.findall(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     docs = [json.loads(b) for b in blocks if '"Statement"' in b]
-    assert len(docs) == 1, "docs/import-aws.md has one policy"
+    assert len(docs) == 1, "docs/import.md has one policy"
     (stmt,) = docs[0]["Statement"]
     assert stmt["Effect"] == "Allow" and stmt["Resource"] == "*"
     actions = stmt["Action"]
