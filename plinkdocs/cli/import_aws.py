@@ -68,12 +68,20 @@ def _write(text: str, out: str | None) -> None:
 
 
 def _service_azs(args: Any, aws: Any) -> int:
-    offered = aws.read_service_azs(args.profile, args.role_arn, args.region)
+    """The AZ IDs each AWS service is offered in, in the format of PL205's data (`options.PL205.data`)."""
+    account, by_region = aws.read_service_azs(args.profile, args.role_arn, args.region)
+    services: dict[str, dict[str, Any]] = {}
+    for region in sorted(by_region):
+        for service, az_ids in by_region[region].items():
+            if az_ids:
+                services.setdefault(service, {})[region] = {"az_ids": az_ids}
     data = {"as_of": _dt.date.today().isoformat(),
-            "source": "DescribeVpcEndpointServices and DescribeAvailabilityZones, read with plinkdocs import aws "
-                      "--service-azs",
-            "services": offered}
-    _write(_dump(data), args.output)
-    print(f"plinkdocs import aws: the AZ IDs of {sum(len(v) for v in offered.values())} service offer(s) in "
-          f"{len(offered)} region(s)", file=sys.stderr)
+            "source": f"DescribeVpcEndpointServices and DescribeAvailabilityZones in account {account}, read by "
+                      "plinkdocs import aws --service-azs",
+            "services": {k: services[k] for k in sorted(services)}}
+    text = ("# The AZ IDs in which each AWS service offers interface endpoints, per region: PL205's data\n"
+            "# (.plinkdocs.yaml: options: {PL205: {data: <this file>}}).\n" + _dump(data))
+    _write(text, args.output)
+    print(f"plinkdocs import aws: the AZ IDs of {len(services)} service(s) in {len(by_region)} region(s)",
+          file=sys.stderr)
     return 0

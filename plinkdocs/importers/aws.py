@@ -444,8 +444,9 @@ def read(profiles: list[str], role_arns: list[str], regions: list[str], vpcs: li
 
 
 def read_service_azs(profiles: list[str], role_arns: list[str], regions: list[str],
-                     observe: Observer | None = None) -> dict[str, dict[str, list[str]]]:
-    """region -> AWS service (the part after com.amazonaws.<region>.) -> the AZ IDs it is offered in."""
+                     observe: Observer | None = None) -> tuple[str, dict[str, dict[str, list[str]]]]:
+    """(the account read, region -> AWS service (the part after com.amazonaws.<region>.) -> the AZ IDs
+    it offers interface endpoints in)."""
     try:
         if not regions:
             region = default_region(profiles)
@@ -471,7 +472,7 @@ def read_service_azs(profiles: list[str], role_arns: list[str], regions: list[st
                 zones |= {ids[z] for z in s.get("AvailabilityZones", []) if z in ids}
                 zones |= set(s.get("AvailabilityZoneIds", []))
             out[region] = {k: sorted(v) for k, v in sorted(offered.items())}
-        return out
+        return account.id, out
     except AwsImportError:
         raise
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:

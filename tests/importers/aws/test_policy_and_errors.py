@@ -67,11 +67,13 @@ def test_service_azs(env, tmp_path):
                          env=env.env(), timeout=300)
     assert out.returncode == 0, out.stderr
     data = yaml.safe_load((tmp_path / "azs.yaml").read_text())
-    assert set(data["services"]) == {"us-east-1", "eu-west-1"}
-    s3 = data["services"]["us-east-1"]["s3"]
-    assert s3 and all(re.fullmatch(r"use1-az\d", z) for z in s3) and s3 == sorted(s3)
-    assert all(z.startswith("euw1-az") for azs in data["services"]["eu-west-1"].values() for z in azs)
     assert data["as_of"] and "DescribeVpcEndpointServices" in data["source"]
+    s3 = data["services"]["s3"]
+    assert set(s3) == {"us-east-1", "eu-west-1"}
+    assert s3["us-east-1"]["az_ids"] == sorted(s3["us-east-1"]["az_ids"])
+    assert s3["us-east-1"]["az_ids"] and all(re.fullmatch(r"use1-az\d", z) for z in s3["us-east-1"]["az_ids"])
+    assert all(z.startswith("euw1-az") for s in data["services"].values() for z in s.get("eu-west-1", {}).get(
+        "az_ids", []))
 
 
 @pytest.mark.parametrize("args, env_extra, expected", [
