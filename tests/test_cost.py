@@ -369,3 +369,17 @@ def test_pooled_shares_always_add_up_to_the_tiered_total():
 def test_an_absurd_traffic_figure_is_priced_without_an_error():
     est = cost.estimate(model_of({"endpoints": {"app": {"traffic": {"gb_per_month": 1e300}}}}))
     assert est.total_usd > D("1e297") and est.total_usd == sum(li.usd for li in est.lines)
+
+
+def test_an_unpriced_region_shows_as_unpriced_never_as_zero():
+    from tests.helpers import run_design
+
+    model = run_design({"vpcs": {"consumer": {"region": "sa-east-1", "subnets": {
+        "consumer-a": {"az_id": "sae1-az1", "cidr": "10.0.1.0/24"},
+        "consumer-b": {"az_id": "sae1-az2", "cidr": "10.0.2.0/24"}}}},
+        "endpoint_services": {"app": {"supported_regions": ["us-east-1", "sa-east-1"]}},
+        "endpoints": {"app": {"service_region": "us-east-1"}}}).model
+    text = cost_text.render_text(cost.estimate(model, cost.price_book()), ())
+    total = next(line for line in text.splitlines() if line.strip().startswith("total"))
+    assert "unpriced" in total and "$0.00" not in total
+    assert "within budget so far: the estimate is incomplete" in text

@@ -18,7 +18,7 @@ from plinkdocs.outputs import diff
 from plinkdocs.outputs.diff import MARKER, diff_paths
 from plinkdocs.outputs.escape import markdown_inline as md_text
 from plinkdocs.pipeline.config import Config
-from tests.helpers import design_text
+from tests.helpers import design_text, run_design
 
 SINGLE_AZ = {"endpoints": {"app": {"subnets": ["consumer-a"]}}}
 CHANGED = {
@@ -311,3 +311,13 @@ def test_a_changed_description_and_review_show_in_the_diff(tmp_path):
     d = diff_paths(tmp_path / "a.yaml", tmp_path / "b.yaml", Config())
     fields = {fc.field for c in d.designs for ch in c.changes for fc in ch.fields}
     assert {"description", "review decided", "review notes"} <= fields
+
+
+def test_the_format_1_1_fields_are_compared():
+    before = run_design().model
+    after = run_design({"endpoint_services": {"app": {"audience": "internal"}},
+                        "endpoints": {"app": {"dns_options": {
+                            "private_dns_only_for_inbound_resolver_endpoint": False}}}}).model
+    texts = [json.dumps(c.to_dict()) for c in diff.compare(before, after)]
+    assert any("audience" in t and "internal" in t for t in texts), texts
+    assert any("inbound Resolver" in t for t in texts), texts

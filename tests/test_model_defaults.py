@@ -9,7 +9,8 @@ from plinkdocs.core.schema import load_schema
 from plinkdocs.model import architecture
 from tests.helpers import model_of
 
-SOURCE = Path(architecture.__file__).read_text(encoding="utf-8")
+SOURCE = "".join((Path(architecture.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
+                 for name in ("architecture", "network"))  # build, and the format 1.1 sections
 
 
 def test_every_schema_default_is_read_by_build_and_no_other():

@@ -71,3 +71,15 @@ def test_an_unwritable_cache_only_costs_time(tmp_path):
     _design(tmp_path)
     (tmp_path / "cache").write_text("a file where the folder should be")
     assert any(f.rule == "PL801" for f in _run(tmp_path).findings)
+
+
+def test_a_changed_pl205_data_file_is_a_miss(tmp_path):
+    text = docs.base_text().replace("endpoints:\n", "endpoints:\n  kms:\n    vpc: consumer\n    service: aws:kms\n"
+                                    "    subnets: [consumer-a, consumer-b]\n    security_groups: [app-endpoint]\n", 1)
+    _design(tmp_path, text=text)
+    data = tmp_path / "azs.yaml"
+    config = Config(today=dt.date(2026, 6, 1), options={"PL205": {"data": str(data)}})
+    data.write_text("as_of: '2026-12-01'\nsource: test\nservices: {kms: {us-east-1: {az_ids: [use1-az1, use1-az2]}}}\n")
+    assert not any(f.rule == "PL205" for f in _run(tmp_path, config).findings)
+    data.write_text("as_of: '2026-12-01'\nsource: test\nservices: {kms: {us-east-1: {az_ids: [use1-az1]}}}\n")
+    assert [f.model_path for f in _run(tmp_path, config).findings if f.rule == "PL205"] == ["endpoints.kms.subnets[1]"]

@@ -20,6 +20,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
+from plinkdocs.analysis import awsdata
 from plinkdocs.model.architecture import (
     Architecture,
     Call,
@@ -34,6 +35,7 @@ from plinkdocs.model.architecture import (
     TargetGroup,
     Workload,
 )
+from plinkdocs.model.network import normalize_name
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -423,10 +425,6 @@ def default_group_note(ep: Endpoint) -> str:
 
 # -- DNS ---------------------------------------------------------------------------------
 
-def normalize_name(name: str) -> str:
-    return name.strip().rstrip(".").lower().removeprefix("*.")
-
-
 def same_name(a: str, b: str) -> bool:
     return normalize_name(a) == normalize_name(b)
 
@@ -440,11 +438,12 @@ def endpoint_region(model: Architecture, ep: Endpoint) -> str:
 
 
 def private_dns_name(model: Architecture, ep: Endpoint) -> Optional[str]:
-    """The name private DNS makes resolve to the endpoint: `<service>.<region>.amazonaws.com`
-    for an AWS service, the provider's `private_dns_name` for a service in this file, None
-    when it is not known (a partner service)."""
+    """The name private DNS makes resolve to the endpoint: for an AWS service, the name the
+    dated table `plinkdocs/data/aws/private-dns-names.yaml` gives (`api.ecr.<region>.amazonaws.com`,
+    `iam.amazonaws.com`, ...); the provider's `private_dns_name` for a service in this file;
+    None when it is not known (a partner service, an AWS service missing from the table)."""
     if ep.service_kind == "aws":
-        return f"{ep.service_name}.{endpoint_region(model, ep)}.amazonaws.com"
+        return awsdata.private_dns_name(ep.service_name, endpoint_region(model, ep))
     if ep.service_kind == "local":
         svc = model.service_of(ep)
         return svc.private_dns_name if svc and svc.private_dns_name else None

@@ -47,6 +47,7 @@ class Violation(NamedTuple):
     path: Path
     message: str
     fix: str | None = None
+    severity: str | None = None  # this case's severity when it differs from the rule's default
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ finding at it; the defaults of the format spec are applied here and nowhere else
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,7 +14,11 @@ from typing import Any, Callable, Mapping, Optional, TypeAlias, TypeVar
 
 from plinkdocs.core.findings import Path as ModelPath
 from plinkdocs.core.findings import parse_path
-from plinkdocs.core.schema import load_schema
+from plinkdocs.model.defaults import DEFAULTS as DEFAULTS
+from plinkdocs.model.defaults import schema_default as _get
+from plinkdocs.model.network import Network as NetworkModel
+from plinkdocs.model.network import build as build_network
+from plinkdocs.model.network import parse_net
 
 _T = TypeVar("_T")
 Network: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -115,8 +118,8 @@ class SecurityGroup:
 
 @dataclass(frozen=True)
 class HealthCheck:
-    protocol: str
-    port: Any  # int or "traffic-port"
+    protocol: Optional[str]  # None: no health check (a Lambda target group that does not enable one)
+    port: Any  # int or "traffic-port"; None with no health check
     path: Optional[str]
 
 
@@ -145,6 +148,8 @@ class TargetGroup:
     @property
     def health_check_port(self) -> Optional[int]:
         p = self.health_check.port
+        if p is None:
+            return None
         return self.port if p == "traffic-port" else p
 
 
@@ -182,6 +187,7 @@ class EndpointService:
     supported_regions: Optional[tuple[str, ...]]
     notifications: bool
     path: ModelPath
+    audience: Optional[str] = None  # format 1.1: internal, partners or public; None when not written
 
 
 @dataclass(frozen=True)
@@ -207,6 +213,9 @@ class Endpoint:
     traffic: Traffic
     path: ModelPath
     private_dns_set: bool = False  # `private_dns` written in the file (a GWLB endpoint must not ask for it)
+    # format 1.1 `dns_options.private_dns_only_for_inbound_resolver_endpoint` as written (None: not
+    # written; the default depends on the VPC's S3 gateway endpoint, see `inbound_resolver_only`)
+    private_dns_only_for_inbound_resolver_endpoint: Optional[bool] = None
 
 
 @dataclass(frozen=True)
@@ -305,6 +314,7 @@ class Architecture:
     waivers: tuple[Any, ...]
     file: str = ""
     extras: Mapping[str, Any] = field(default_factory=dict)  # top-level x-* keys
+    network: NetworkModel = field(default_factory=NetworkModel)  # format 1.1: plinkdocs.model.network
     # derived results that several rules and pages share (the estimate, the decision), computed once
     memo: dict[tuple[Any, int], tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -397,11 +407,6 @@ class Architecture:
 
 # -- building -------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=4096)
-def parse_net(text: str) -> Network:
-    return ipaddress.ip_network(text, strict=False)
-
-
 _ANY_V4 = ipaddress.ip_network("0.0.0.0/0")
 _ANY_V6 = ipaddress.ip_network("::/0")
 
@@ -416,25 +421,6 @@ def _rules(items: list[dict[str, Any]] | None, base: ModelPath) -> tuple[SgRule,
                security_group=r.get("security_group"), path=base + (i,))
         for i, r in enumerate(items or ()))
 
-
-
-def _schema_defaults() -> dict[tuple[str, str], Any]:
-    """(definition, property) -> default, read from the JSON Schema: the one place a default
-    is written (`schemas/architecture.schema.json`, `$defs/<definition>/properties/<property>`)."""
-    out: dict[tuple[str, str], Any] = {}
-    for name, definition in load_schema().get("$defs", {}).items():
-        for prop, sub in definition.get("properties", {}).items():
-            if isinstance(sub, dict) and "default" in sub:
-                out[(name, prop)] = sub["default"]
-    return out
-
-
-DEFAULTS = _schema_defaults()
-
-
-def _get(data: Mapping[str, Any], definition: str, key: str) -> Any:
-    """`data[key]`, or the schema's default for `key` in `definition` when it is absent."""
-    return data.get(key, DEFAULTS[definition, key])
 
 
 def build(data: dict[str, Any], file: str = "") -> Architecture:
@@ -466,15 +452,21 @@ def build(data: dict[str, Any], file: str = "") -> Architecture:
         tgs = {}
         for tid, tg in (lb.get("target_groups") or {}).items():
             tp = p + ("target_groups", tid)
-            hc = tg.get("health_check") or {}
+            hc = tg.get("health_check")
+            if hc is None and tg["target_type"] == "lambda":  # off unless enabled
+                health = HealthCheck(None, None, None)
+            else:
+                hc = hc or {}
+                health = HealthCheck(hc.get("protocol", "HTTP" if tg["target_type"] == "alb" else "TCP"),
+                                     _get(hc, "health_check", "port"), hc.get("path"))
             tgs[tid] = TargetGroup(
-                tid, k, tg["target_type"], tg.get("protocol"), tg.get("port"),
-                HealthCheck(hc.get("protocol", "TCP"), _get(hc, "health_check", "port"), hc.get("path")),
+                tid, k, tg["target_type"], tg.get("protocol"), tg.get("port"), health,
                 tuple(Target(t.get("az_id"), t.get("subnet"), _get(t, "target", "count"), _get(t, "target", "healthy"),
                              tuple(t.get("security_groups") or ()), t.get("load_balancer"),
                              tp + ("targets", i)) for i, t in enumerate(tg.get("targets") or ())),
                 tp)
-        listeners = tuple(Listener(li["port"], li["protocol"], li.get("target_group"), p + ("listeners", i))
+        listeners = tuple(Listener(li.get("port", 6081), li.get("protocol", "GENEVE"), li.get("target_group"),
+                                   p + ("listeners", i))  # format 1.1: a GWLB listener may omit them
                           for i, li in enumerate(lb.get("listeners") or ()))
         lbs[k] = LoadBalancer(k, lb["type"], lb["vpc"], tuple(lb.get("subnets") or ()),
                               lb.get("cross_zone", lb["type"] == "application"),
@@ -487,7 +479,7 @@ def build(data: dict[str, Any], file: str = "") -> Architecture:
             k, s.get("description"), tuple(s["load_balancers"]), _get(s, "endpoint_service", "acceptance_required"),
             tuple(s.get("allowed_principals") or ()), s.get("private_dns_name"),
             _get(s, "endpoint_service", "private_dns_verified"), tuple(regions) if regions is not None else None,
-            _get(s, "endpoint_service", "notifications"), ("endpoint_services", k))
+            _get(s, "endpoint_service", "notifications"), ("endpoint_services", k), audience=s.get("audience"))
     endpoints = {}
     for k, e in (data.get("endpoints") or {}).items():
         svc = e["service"]
@@ -503,13 +495,15 @@ def build(data: dict[str, Any], file: str = "") -> Architecture:
             tuple(e.get("subnets") or ()), tuple(e.get("security_groups") or ()), _get(e, "endpoint", "private_dns"),
             e.get("policy"), _get(e, "endpoint", "state"),
             Traffic(t.get("gb_per_month"), t.get("peak_gbps")), ("endpoints", k),
-            private_dns_set="private_dns" in e)
+            private_dns_set="private_dns" in e,
+            private_dns_only_for_inbound_resolver_endpoint=(e.get("dns_options") or {}).get(
+                "private_dns_only_for_inbound_resolver_endpoint"))
     workloads = {}
     for k, w in (data.get("workloads") or {}).items():
         p = ("workloads", k)
         calls = tuple(Call(c["endpoint"], c["port"], _get(c, "call", "protocol"), tuple(c.get("actions") or ()),
                            c.get("hostname"), p + ("calls", i)) for i, c in enumerate(w.get("calls") or ()))
-        workloads[k] = Workload(k, w["vpc"], _get(w, "workload", "on_premises"), tuple(w.get("subnets") or ()),
+        workloads[k] = Workload(k, w.get("vpc", ""), _get(w, "workload", "on_premises"), tuple(w.get("subnets") or ()),
                                 tuple(w.get("security_groups") or ()), calls, p)
     peerings = tuple(Peering(pr["id"], pr["requester"], pr["accepter"], _get(pr, "peering", "status"), ("peerings", i))
                      for i, pr in enumerate(data.get("peerings") or ()))
@@ -536,4 +530,4 @@ def build(data: dict[str, Any], file: str = "") -> Architecture:
         requirements=Requirements(req.get("direction"), req.get("consumer_vpcs"), req.get("full_network_access"),
                                   req.get("cross_region"), req.get("on_premises_clients")),
         budget_monthly_usd=(data.get("budget") or {}).get("monthly_usd"), waivers=tuple(waivers), file=file,
-        extras={k: v for k, v in data.items() if k.startswith("x-")})
+        extras={k: v for k, v in data.items() if k.startswith("x-")}, network=build_network(data))

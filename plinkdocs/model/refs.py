@@ -8,7 +8,8 @@ from typing import Any
 
 from plinkdocs.core.findings import Path, format_path, parse_path
 from plinkdocs.core.load import Document
-from plinkdocs.model.architecture import parse_net
+from plinkdocs.model import netrefs
+from plinkdocs.model.network import parse_net
 
 
 class _Refs:
@@ -137,8 +138,9 @@ class _Refs:
                 self.sg(p + ("security_groups", i), gid, vpc, owner)
         for wid, w in (d.get("workloads") or {}).items():
             p = ("workloads", wid)
-            vpc = w["vpc"]
-            self.section(p + ("vpc",), vpc, "vpcs", "VPC")
+            vpc = w.get("vpc")  # none for a workload in an on-premises network (netrefs checks that)
+            if vpc is not None:
+                self.section(p + ("vpc",), vpc, "vpcs", "VPC")
             owner = f"workload `{wid}`"
             for i, sub in enumerate(w.get("subnets") or ()):
                 self.subnet(p + ("subnets", i), sub, vpc, owner)
@@ -146,6 +148,7 @@ class _Refs:
                 self.sg(p + ("security_groups", i), gid, vpc, owner)
             for i, c in enumerate(w.get("calls") or ()):
                 self.section(p + ("calls", i, "endpoint"), c["endpoint"], "endpoints", "endpoint")
+        netrefs.check(self)  # the format 1.1 network sections
         ids: dict[str, int] = {}
         for i, pr in enumerate(d.get("peerings") or ()):
             p = ("peerings", i)

@@ -21,10 +21,13 @@ def render_text(est: Estimate, alts: tuple) -> str:
     for li in est.lines:
         rows.append((li.endpoint or "", li.what, f"{qty(li.quantity)} {li.unit}".strip() if li.quantity is not None
                      else ("?" if li.unit else ""), money(li.usd), li.rate, li.assumption))
-    rows.append(("total", "", "", money(est.total_usd) + ("" if est.complete else " +"), "",
-                 "" if est.complete else "a lower bound: some figures are unknown"))
+    # a region without prices shows as unpriced, never as $0.00 (PL605 says which)
+    unpriced = not est.complete and not any(li.usd for li in est.lines if li.usd is not None)
+    rows.append(("total", "", "", "unpriced" if unpriced else money(est.total_usd) + ("" if est.complete else " +"),
+                 "", "" if est.complete else "a lower bound: some figures are unknown"))
     if est.budget_usd is not None:
-        state = (f"over by {money(cents(est.total_usd - est.budget_usd))}" if est.over_budget else "within budget")
+        state = (f"over by {money(cents(est.total_usd - est.budget_usd))}" if est.over_budget
+                 else "within budget" if est.complete else "within budget so far: the estimate is incomplete")
         rows.append(("budget", "", "", money(cents(est.budget_usd)), "", state))
     out.extend(_table(rows))
     out.append("  assumptions:")

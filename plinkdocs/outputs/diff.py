@@ -85,6 +85,7 @@ NOT_COMPARED = {
     "ports": "part of each security-group rule's text",
     "cidr": "part of each security-group rule's text",
     "security_group": "part of each security-group rule's text",
+    "network": "the format 1.1 network sections (Transit Gateways, routes, Resolver) are not compared yet",
 }
 
 
@@ -126,6 +127,7 @@ def facets(model: Architecture) -> dict:
             "VPC": e.vpc, "type": e.type, "service": e.service, "service region": e.service_region,
             "subnets": _set(e.subnets), "Availability Zones": _set(m.endpoint_zones(e)),
             "security groups": _set(e.security_groups), "private DNS": e.private_dns,
+            "private DNS only for inbound Resolver endpoints": e.private_dns_only_for_inbound_resolver_endpoint,
             "policy": _policy(e.policy), "state": e.state, "traffic (GB a month)": e.traffic.gb_per_month,
             "peak (Gbps)": e.traffic.peak_gbps,
         }
@@ -136,7 +138,7 @@ def facets(model: Architecture) -> dict:
             "acceptance required": s.acceptance_required, "allowed principals": _set(s.allowed_principals),
             "private DNS name": s.private_dns_name, "private DNS verified": s.private_dns_verified,
             "supported regions": None if s.supported_regions is None else _set(s.supported_regions),
-            "notifications": s.notifications,
+            "notifications": s.notifications, "audience": s.audience,
         }
     for lb in m.load_balancers.values():
         out["load_balancers"][lb.id] = {
@@ -156,7 +158,8 @@ def facets(model: Architecture) -> dict:
                                + (f" [{', '.join(t.security_groups)}]" if t.security_groups else ""))
             out["target_groups"][f"{lb.id}/{tg.id}"] = {
                 "target type": tg.target_type, "protocol": tg.protocol, "port": tg.port,
-                "health check": " ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x is not None),
+                "health check": (" ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x is not None)
+                                 if hc.protocol else "off"),
                 "targets": _set(targets),
             }
     for g in m.security_groups.values():

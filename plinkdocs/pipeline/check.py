@@ -10,7 +10,7 @@ import os
 from typing import Iterable
 
 from plinkdocs import rules as _rules
-from plinkdocs.analysis import cost
+from plinkdocs.analysis import awsdata, cost
 from plinkdocs.core import schema
 from plinkdocs.core.findings import Finding, Violation
 from plinkdocs.core.fsutil import read_regular
@@ -28,11 +28,12 @@ __all__ = ["YAML_SUFFIXES", "DiscoveryError", "FileResult", "RunResult", "apply_
            "run_rules", "worker_config"]
 
 
-def _finalize(doc: Document, config: Config, extra: list[Finding]) -> list[Finding]:
-    """Fill in rule metadata and severity, drop disabled and deselected rules, apply waivers."""
+def _finalize(doc: Document, config: Config, extra: list[Finding], loaded: bool = True) -> list[Finding]:
+    """Fill in rule metadata and severity, drop disabled and deselected rules (with `loaded`,
+    the loader's findings are included)."""
     registry = _rules.registry()
     out = []
-    for f in doc.findings + extra:
+    for f in (doc.findings + extra if loaded else extra):
         rule = registry[f.rule]
         if not config.enabled(rule.id) and rule.id not in ("PL001", "PL005"):
             continue
@@ -61,17 +62,34 @@ def _waive(findings: list[Finding], model: Architecture | None, config: Config) 
 _PLANS: dict[tuple, list] = {}
 
 
+def _stamp(name: str) -> tuple[str, int, int]:
+    try:
+        st = os.stat(name)
+    except OSError:
+        return (name, -1, -1)
+    return (name, st.st_mtime_ns, st.st_size)
+
+
 def _plan(config: Config) -> list:
     """The enabled model-stage rules, each with its context, worked out once per configuration
     (not once per design). The price book is read here, once: a rule reads no file."""
-    key = (config.select, config.ignore, config.today, config.prices_file, repr(config.options))
+    # a user's data file (PL205's `data`) is part of the key: an edited file is read again
+    key = (config.select, config.ignore, config.today, config.prices_file, repr(config.options),
+           tuple(_stamp(name) for name in awsdata.user_files(config.options)))
     plan = _PLANS.get(key)
     if plan is None:
         try:
             prices = cost.price_book(config.prices_file)
         except cost.PriceError:
             prices = None  # reported when the configuration is read; the cost rules stay silent
-        plan = [(rule, RuleContext(config.rule_options(rule), config.today, prices))
+        registry = _rules.registry()
+        try:  # the service-AZ table (PL205's options, else the bundled data), read once here too
+            service_azs, service_azs_error = awsdata.service_az_table(config.rule_options(registry["PL205"])), ""
+        except awsdata.AwsDataError as e:
+            service_azs, service_azs_error = {}, str(e)
+        ids = frozenset(registry)
+        plan = [(rule, RuleContext(config.rule_options(rule), config.today, prices, service_azs, service_azs_error,
+                                   ids))
                 for rule in _rules.registry().values() if rule.check is not None and config.enabled(rule.id)]
         if len(_PLANS) > 64:
             _PLANS.clear()
@@ -93,9 +111,30 @@ def run_rules(model: Architecture, doc: Document, config: Config) -> list[Findin
             continue
         for v in violations:
             line, col, eline, ecol = doc.span(v.path)
-            out.append(Finding(rule=rule.id, name=rule.name, severity="", message=v.message, file=doc.file,
+            # a case-specific severity (PL513 on an internal service) yields to the configuration's
+            severity = v.severity if v.severity and rule.id not in config.severity else ""
+            out.append(Finding(rule=rule.id, name=rule.name, severity=severity, message=v.message, file=doc.file,
                                line=line, column=col, end_line=eline, end_column=ecol, path=tuple(v.path),
                                fix=v.fix or ""))
+    return out
+
+
+def _late_findings(doc: Document, model: Architecture | None, findings: list[Finding],
+                   config: Config) -> list[Finding]:
+    """The rules applied after the others: PL010 on inline suppressions (from the loader's
+    comments) and PL803 (waivers that matched none of `findings`)."""
+    out = []
+    for line, rid in _rules.get("PL010").module.suppressions(doc.disabled, _rules.registry()):
+        out.append(Finding(rule="PL010", name="", severity="", file=doc.file, line=line, column=1,
+                           message=f"the inline suppression names rule {rid}, which does not exist: it silences "
+                                   "nothing",
+                           fix="name an existing rule id (`plinkdocs rules` lists them), or remove it"))
+    if model is not None and model.waivers:
+        for path, message, fix in _rules.get("PL803").module.unused(
+                model, findings, config.today, config.enabled, _rules.registry()):
+            line, col, eline, ecol = doc.span(path)
+            out.append(Finding(rule="PL803", name="", severity="", message=message, file=doc.file, line=line,
+                               column=col, end_line=eline, end_column=ecol, path=tuple(path), fix=fix))
     return out
 
 
@@ -113,6 +152,9 @@ def check_document(doc: Document, config: Config) -> FileResult:
             doc.problem("PL005", f"the document nests too deep to check (limits.max_depth is "
                         f"{config.limits.max_depth})", fix="flatten the structure, or lower limits.max_depth")
     findings = _waive(_finalize(doc, config, extra), model, config)
+    late = _late_findings(doc, model, findings, config)
+    if late:
+        findings += _waive(_finalize(doc, config, late, loaded=False), model, config)
     findings.sort(key=Finding.sort_key)
     name = name_finding = None
     if model is not None:

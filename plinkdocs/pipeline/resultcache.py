@@ -24,6 +24,7 @@ import secrets
 import time
 from pathlib import Path
 
+from plinkdocs.analysis.awsdata import user_files
 from plinkdocs.core.findings import Finding
 from plinkdocs.core.fingerprint import code_fingerprint
 from plinkdocs.core.fsutil import read_regular, write_atomic
@@ -222,6 +223,11 @@ class ResultCache:
         h = hashlib.sha256(code_fingerprint().encode())
         h.update(repr(config).encode())
         h.update(hashlib.sha256(prices).digest())
+        for name in user_files(config.options):  # the user's AWS data (PL205): its contents, not its name
+            try:
+                h.update(hashlib.sha256(Path(name).read_bytes()).digest())
+            except OSError:
+                h.update(b"unreadable")
         self.salt = h.digest()
         self.hits = self.misses = 0
 

@@ -19,9 +19,10 @@ import datetime as _dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from plinkdocs.analysis import decide
+from plinkdocs.analysis.awsdata import Offered
 from plinkdocs.analysis.cost import PriceBook
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
@@ -29,7 +30,11 @@ from plinkdocs.model.architecture import Architecture
 Severity = Literal["error", "warning", "info"]
 
 
-def _frozen(options: Mapping[str, Any]) -> Mapping[str, Any]:
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _frozen(options: Mapping[K, V]) -> Mapping[K, V]:
     return MappingProxyType(dict(options))
 
 
@@ -46,9 +51,12 @@ class RuleMeta:
     tags: tuple[str, ...]
     doc: str  # ruff's four sections: What it does / Why is this bad? / Example / Use instead
     options: Mapping[str, Any] = field(default_factory=dict)  # name -> default
+    # the options the doc's Example is checked with (when it needs data plinkdocs does not ship)
+    example_options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", _frozen(self.options))
+        object.__setattr__(self, "example_options", _frozen(self.example_options))
 
 
 @dataclass(frozen=True)
@@ -56,14 +64,20 @@ class RuleContext:
     """What a rule's `check` receives beside the model: its options (defaults overlaid with the
     configuration's), the date waivers and expiries are judged on, and the resolved price book
     (None when the configured price file does not load: that is reported with the
-    configuration, and the cost rules then have nothing to say)."""
+    configuration, and the cost rules then have nothing to say). `service_azs` is the
+    service-AZ table (`options.PL205`, else the bundled data), read once per configuration;
+    `service_azs_error` says why it did not load. `rule_ids` is the catalog's rule ids."""
 
     options: Mapping[str, Any]
     today: _dt.date
     prices: PriceBook | None = None
+    service_azs: Mapping[tuple[str, str], Offered] = field(default_factory=dict)
+    service_azs_error: str = ""
+    rule_ids: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", _frozen(self.options))
+        object.__setattr__(self, "service_azs", _frozen(self.service_azs))
 
     @staticmethod
     def topology(model: Architecture) -> decide.Topology:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plinkdocs.analysis import net
+from plinkdocs.analysis import endpointdns, net
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
@@ -13,11 +13,22 @@ DOC = """\
 ## What it does
 Reports an interface endpoint with `private_dns: false` when the service has a name that
 private DNS would make resolve to the endpoint: every AWS service
-(`<service>.<region>.amazonaws.com`) and every service in the file with a
-`private_dns_name`. An endpoint whose VPC carries its own private hosted zone for that name
-(the centralised-endpoint pattern, where a hub turns private DNS off and shares a zone) is
-not reported. Partner services (`external:`) are skipped: the file does not say whether they
-have a private DNS name.
+whose name plinkdocs's dated table of private DNS names knows (`kms.<region>.amazonaws.com`,
+but `api.ecr.<region>.amazonaws.com` for ECR's API and `iam.amazonaws.com` for IAM: the
+names are data, never pieced together from the service's name), and every service in the
+file with a `private_dns_name`. It does not report:
+
+- an endpoint whose VPC carries its own private hosted zone for that name (the
+  centralised-endpoint pattern, where a hub turns private DNS off and shares a zone);
+- an endpoint that every calling workload reaches by its endpoint-specific name
+  (`hostname: vpce-...vpce.amazonaws.com`): private DNS is off on purpose;
+- an S3 interface endpoint that no workload calls by S3's default name, or whose VPC also
+  has an S3 gateway endpoint: S3 interface endpoints are commonly used with private DNS
+  off, through their endpoint-specific names, with the gateway endpoint carrying the VPC's
+  own traffic (terraform-provider-aws issues 32407 and 33689; PL310 checks the
+  `private_dns_only_for_inbound_resolver_endpoint` variant);
+- partner services (`external:`) and AWS services missing from the table: the file does
+  not say what name they would have, and the rule does not guess.
 
 ## Why is this bad?
 With private DNS off, the service's usual hostname keeps resolving to its public addresses.
@@ -71,6 +82,12 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
         name = net.private_dns_name(model, ep)
         if name is None or net.zone_covering(model, ep.vpc, name):
             continue
+        by_default_name = endpointdns.called_by_default_name(model, ep)
+        if by_default_name is False:  # every caller uses the endpoint-specific names
+            continue
+        if endpointdns.is_s3_interface(ep) and (
+                by_default_name is None or endpointdns.s3_gateway_in(model, ep.vpc) is not None):
+            continue  # S3 through vpce names, or beside a gateway endpoint: private DNS off on purpose
         yield Violation(
             net.private_dns_path(ep),
             f"interface endpoint `{ep.id}` to `{ep.service}` has private DNS off, so `{name}` still resolves "

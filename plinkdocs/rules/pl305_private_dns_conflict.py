@@ -14,7 +14,8 @@ DOC = """\
 Reports two ways a VPC ends up with two owners of one private DNS name:
 
 - a private hosted zone named exactly as an endpoint's private DNS name
-  (`<service>.<region>.amazonaws.com` for an AWS service, the provider's `private_dns_name`
+  (for an AWS service the name in plinkdocs's dated table, such as `api.ecr.<region>.amazonaws.com`
+  for ECR's API or `iam.amazonaws.com` for IAM; the provider's `private_dns_name`
   for a service in the file) is associated with the endpoint's VPC, while the endpoint has
   private DNS on. The finding sits on the zone's association with the VPC;
 - a second interface endpoint in the same VPC enables private DNS for the same name (the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plinkdocs.analysis import net
+from plinkdocs.analysis import awsdata, net
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
@@ -22,7 +22,11 @@ private DNS name), and reports it when the caller cannot resolve that name to th
   for the name.
 
 Calls by an endpoint-specific name (`vpce-....vpce.amazonaws.com`, which resolves
-anywhere) and calls to partner services without a `hostname` are not reported.
+anywhere) and calls to partner services without a `hostname` are not reported. An AWS
+service's private DNS names come from plinkdocs's dated table (ECR's API answers
+`api.ecr.<region>.amazonaws.com`, IAM `iam.amazonaws.com`, S3 also `*.s3.<region>.amazonaws.com`);
+a call to an AWS service missing from the table is reported only when it names its
+`hostname`.
 
 ## Why is this bad?
 The private hosted zone that private DNS creates is associated with the endpoint's VPC
@@ -106,12 +110,19 @@ META = RuleMeta(
 )
 
 
-def _answers(ep, host: str, name: str) -> bool:
+def _answers(model, ep, host: str, name: str) -> bool:
     """Whether private DNS for `name` answers `host`: the name itself, or a name under it when
-    the name is a wildcard (`*.app.example.com`) or an AWS service's (bucket-style S3 names)."""
-    h, n = net.normalize_name(host), net.normalize_name(name)
-    wildcard = name.strip().startswith("*.") or ep.service_kind == "aws"
-    return h == n or (wildcard and h.endswith("." + n))
+    the name is a wildcard (`*.app.example.com`); for an AWS service, any of the names the
+    service's table entry lists (S3's bucket-style `*.s3.<region>.amazonaws.com`)."""
+    names = [name]
+    if ep.service_kind == "aws":
+        names = list(awsdata.private_dns_names(ep.service_name, net.endpoint_region(model, ep)) or names)
+    h = net.normalize_name(host)
+    for candidate in names:
+        n = net.normalize_name(candidate)
+        if h == n or (candidate.strip().startswith("*.") and h.endswith("." + n)):
+            return True
+    return False
 
 
 def _resolves_in(model, vpc_id: str, ep, name: str) -> bool:
@@ -125,7 +136,7 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
             continue
         pname = net.private_dns_name(model, ep)
         if c.hostname:
-            if net.endpoint_specific_name(c.hostname) or (pname and not _answers(ep, c.hostname, pname)):
+            if net.endpoint_specific_name(c.hostname) or (pname and not _answers(model, ep, c.hostname, pname)):
                 continue
             name = c.hostname
         elif pname:

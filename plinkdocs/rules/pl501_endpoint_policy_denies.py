@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from plinkdocs.analysis import gatewaypolicy
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
@@ -21,6 +22,11 @@ action the policy certainly does not allow:
   its place such as `Statement[1]`); a Deny always wins over an Allow;
 - an implicit deny: no `Allow` statement could apply to the action at all. An Allow whose
   principal names only other accounts does not count, and the message says so.
+
+On a gateway endpoint (S3, DynamoDB) an Allow statement whose principal is not `*` is not
+counted: there a principal written as an account grants only that account's root user, never
+the roles workloads run as (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html;
+PL505 reports the principal itself).
 
 Actions match case-insensitively with the `*` and `?` wildcards (`s3:Get*` in a policy
 covers `s3:GetObject`). A workload may declare a wildcard too: `s3:Get*` means it needs
@@ -113,8 +119,13 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
             ep = model.endpoints.get(call.endpoint)
             if ep is None or ep.service_kind != "aws" or ep.policy is None or not call.actions:
                 continue
+            # a gateway endpoint's Allow naming an account grants only its root user, never a workload
+            effective = gatewaypolicy.as_applied(ep.policy) if ep.type == "gateway" else ep.policy
+            no_allow = effective is not ep.policy and not any(
+                st.effect == "Allow" for st in P.statements(effective))
             for j, action in enumerate(call.actions):
-                d = P.evaluate(ep.policy, action, account)
+                # with every Allow gone, nothing is left to grant the action (Deny statements aside)
+                d = P.Decision(P.IMPLICIT_DENY) if no_allow else P.evaluate(effective, action, account)
                 if not d.denied:
                     continue
                 head = f"workload `{w.id}` needs `{action}` through endpoint `{ep.id}` ({ep.service})"
@@ -127,5 +138,8 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
                         msg += f" for account {account}"
                     if d.notes:
                         msg += " (" + "; ".join(d.notes) + ")"
+                    if effective is not ep.policy and any(gatewaypolicy.named_principals(ep.policy)):
+                        msg += (" (on a gateway endpoint, an Allow that names an account grants only that "
+                                "account's root user: see PL505)")
                     fix = f"add `{action}` to an Allow statement of `endpoints.{ep.id}.policy` that covers the account"
                 yield Violation(call.path + ("actions", j), msg, fix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from plinkdocs.analysis import awsdata
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
@@ -11,17 +12,24 @@ from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
-Looks at interface and gateway endpoints to AWS services (`service: aws:<service>`) and
-reports:
+Looks at interface and gateway endpoints to AWS services that support endpoint policies
+and hold data (S3, DynamoDB, KMS, Secrets Manager, SQS, ...: the dated list in
+`plinkdocs/data/aws/endpoint-policies.yaml`) and reports:
 
 - a policy statement that allows everything: `Effect: Allow`, `Principal: "*"` (or
   `{AWS: "*"}`), `Action: "*"`, `Resource: "*"` and no `Condition`. The finding points at
   the statement. Only the full `*` action counts: `s3:*` is a service-wide grant, broad but
   a choice, and is not reported;
 - an endpoint with no `policy` at all: AWS then attaches the default policy, which is
-  exactly that full-access statement. The finding points at the endpoint and says the
-  access is full by default. The option `flag_missing_policy` (default `true`) turns this
-  part off, for teams that rely on identity and resource policies alone.
+  exactly that full-access statement. This part is opt-in: set the option
+  `flag_missing_policy: true` to have it. Most AWS-service endpoints carry no policy and
+  rely on identity and resource policies, and many services do not support endpoint
+  policies at all (`VpcEndpointPolicySupported` is false; the access is then full and no
+  policy can be set), so reporting every one of them was noise.
+
+Endpoints to AWS services outside the list are not reported: either they do not support
+endpoint policies, or they hold no data that could leave through them (STS, CloudWatch
+metrics, ECS telemetry).
 
 Endpoints to your own endpoint services or to partners' are not reported: a policy has no
 effect there (see PL503). Together with PL501 this rule decides the checklist item "use
@@ -76,7 +84,7 @@ META = RuleMeta(
     fix="Write an endpoint policy that allows only the actions (and resources) the VPC's workloads need.",
     source="https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
     tags=("policy", "consumer", "least-privilege"),
-    options={"flag_missing_policy": True},
+    options={"flag_missing_policy": False},
     doc=DOC,
 )
 
@@ -85,6 +93,8 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     flag_missing = ctx.options.get("flag_missing_policy", True)
     for ep in model.endpoints.values():
         if ep.service_kind != "aws" or ep.type not in ("interface", "gateway"):
+            continue
+        if ep.service_name not in awsdata.policy_data_services():
             continue
         if ep.policy is None:
             if flag_missing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from plinkdocs.analysis import gatewaypolicy
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
@@ -21,6 +22,13 @@ limits AWS enforces on endpoint policies:
   compact JSON (no spaces or line breaks, as `json.dumps` writes it with the separators
   `,` and `:`), which is the shortest form it can be submitted in; the finding points at the
   policy and gives the length.
+
+On a gateway endpoint (S3, DynamoDB) it also reports a condition that uses a wildcard (a
+`...Like` operator or `*`/`?` in a value) or a numeric operator with the keys
+`aws:PrincipalAccount`, `aws:SourceVpc`, `aws:SourceVpce` or `aws:PrincipalOrgID`, which
+gateway endpoint policies do not support
+(https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html). A principal
+other than `*` on a gateway endpoint is PL505's.
 
 Policies on endpoints to other services have no effect and are reported by PL503 instead.
 
@@ -86,6 +94,13 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
                     f"{stmt.label} of the policy on endpoint `{ep.id}` has no `Principal`; "
                     "an endpoint policy must name one in every statement",
                     "add `Principal: \"*\"`, or the principals it is meant for")
+            if ep.type == "gateway":
+                for op, key, why in gatewaypolicy.bad_conditions(stmt):
+                    yield Violation(
+                        base + stmt.path + ("Condition", op, key),
+                        f"{stmt.label} of the policy on gateway endpoint `{ep.id}` uses {why} with `{key}`, "
+                        "which gateway endpoint policies do not support",
+                        f"compare `{key}` with exact values under `StringEquals`")
         length = P.policy_length(ep.policy)
         if length > P.MAX_POLICY_CHARS:
             yield Violation(

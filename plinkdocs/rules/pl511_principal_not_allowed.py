@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plinkdocs.analysis import lbaz
 from plinkdocs.analysis import policy as P
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
@@ -24,8 +23,9 @@ account of the endpoint's VPC, by its 12-digit id) and checks the service's
 
 It reports an endpoint whose account none of these covers, pointing at the service's
 `allowed_principals` (or the service when there is none) and naming the account and the
-principals. An endpoint in the provider's own account (the account of the service's load
-balancer) is not checked. Endpoints to AWS or partner services are not checked: their
+principals. An endpoint in the provider's own account is checked like any other: the AWS
+documentation states no exemption for it (a new service "allows no principals"), so the
+design should list that account too. Endpoints to AWS or partner services are not checked: their
 principals are not in the design.
 
 ## Why is this bad?
@@ -62,11 +62,10 @@ META = RuleMeta(
 
 def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for svc in model.endpoint_services.values():
-        providers = lbaz.provider_accounts(model, svc)
         at = svc.path + ("allowed_principals",) if svc.allowed_principals else svc.path
         for ep in model.endpoints_of(svc):
             acct = model.vpc_account(ep.vpc)
-            if acct is None or acct.account_id in providers:
+            if acct is None:
                 continue
             if P.principals_cover(svc.allowed_principals, acct.account_id) is not False:
                 continue

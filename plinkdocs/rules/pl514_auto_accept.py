@@ -13,10 +13,12 @@ from plinkdocs.rules.contract import RuleContext, RuleMeta
 DOC = """\
 ## What it does
 Reports an endpoint service with `acceptance_required: false` that is shared across
-accounts: an allowed principal, or an endpoint to the service, belongs to an account other
-than the one that owns the service's load balancer. The finding points at
+accounts: an allowed principal, or an endpoint to the service whose account the allow list
+lets in, belongs to an account other than the one that owns the service's load balancer.
+An endpoint from an account the allow list does not cover cannot connect at all (PL511
+reports it) and does not count here, so the two rules never disagree about one service. The finding points at
 `acceptance_required` and names the other accounts. A service that allows every principal
-is PL513's case, an error, and is not reported again here.
+is PL513's case and is not reported again here.
 
 ## Why is this bad?
 With automatic acceptance, any principal on the allow list connects a VPC the moment it
@@ -66,7 +68,10 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
                 others.add(found[0])
         for ep in model.endpoints_of(svc):
             acct = model.vpc_account(ep.vpc)
-            if acct and acct.account_id not in providers:
+            # an endpoint's account counts only when the allow list lets it in: otherwise the
+            # connection is never made (PL511's finding), and nothing is accepted automatically
+            if acct and acct.account_id not in providers and \
+                    P.principals_cover(svc.allowed_principals, acct.account_id) is not False:
                 others.add(acct.account_id)
         if not others:
             continue

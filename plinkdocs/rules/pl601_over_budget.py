@@ -27,7 +27,7 @@ A design that a review board approves commits a monthly spend. PrivateLink bills
 endpoint in every AZ around the clock, whether it carries traffic or not (and in every
 state until it is deleted), so the bill grows with endpoints times AZs before any data
 flows. The seed blog's "it can get expensive" is right, but not for the reason it gives:
-per GB, PrivateLink ($0.01, falling to $0.004 past 1 PB a month in us-east-1) costs less
+per GB, PrivateLink ($0.01, then $0.006 past 1 PB and $0.004 past 5 PB a month in us-east-1) costs less
 than a NAT gateway ($0.045) or a Transit Gateway ($0.02). What makes it dear is the hourly
 charge per endpoint and AZ, at low traffic and with many endpoints.
 

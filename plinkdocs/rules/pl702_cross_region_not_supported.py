@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from plinkdocs.analysis import awsdata
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
@@ -26,10 +27,20 @@ of this design:
   Subnets placed by AZ name are not checked against that list, as the name does not say
   which zone it is.
 
-Endpoints to AWS services (`aws:<service>`) with a `service_region` other than their VPC's
-region are not reported: which AWS services can be reached across regions is not among the
-facts this rule rests on, so it does not guess. Partner services (`external:`) are not
-checked either: their regions are not in the design.
+- an endpoint to an AWS service (`aws:<service>`) whose `service_region` is not its VPC's
+  region, when the service is not among the AWS services reachable across regions. Since
+  November 2025 some are (S3, IAM, ECR, KMS, ECS, Lambda, Data Firehose, Managed Service
+  for Apache Flink, Route 53:
+  https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html);
+  the list grows, so it is dated data (`plinkdocs/data/aws/cross-region.yaml`) and the
+  message gives its date.
+
+The consumer side's AZs (a cross-region endpoint's subnets must be in AZs supported for
+remote access) are checked by PL201. Partner services (`external:`) are not checked: their
+regions are not in the design. Two things the design cannot show are worth checking by
+hand: the consumer's principals need `vpce:AllowMultiRegion` (an SCP that denies it blocks
+every cross-region endpoint), and cross-region traffic adds inter-region data transfer to
+the PrivateLink charges.
 
 ## Why is this bad?
 An endpoint can connect to a service in another region only if the provider lists the
@@ -83,11 +94,27 @@ META = RuleMeta(
     doc=DOC,
 )
 
-# AZ IDs where cross-region PrivateLink is not available (facts, November 2026)
-UNSUPPORTED_AZS = ("use1-az3", "usw1-az2", "apne1-az3", "apne2-az2", "apne2-az4")
+def _aws_services(model: Architecture) -> Iterator[Violation]:
+    """Endpoints to AWS services in another region that AWS does not offer across regions."""
+    reachable = awsdata.cross_region_aws_services()
+    for ep in model.endpoints.values():
+        if ep.service_kind != "aws" or not ep.service_region or ep.vpc not in model.vpcs:
+            continue
+        here = model.vpcs[ep.vpc].region
+        if ep.service_region == here or ep.service_name in reachable:
+            continue
+        yield Violation(
+            ep.path + ("service_region",),
+            f"endpoint `{ep.id}` in {here} reaches AWS service `{ep.service_name}` in {ep.service_region}, but "
+            f"`{ep.service_name}` is not among the AWS services reachable across regions over PrivateLink "
+            f"(plinkdocs's list as of {awsdata.cross_region_as_of()}: {', '.join(sorted(reachable))})",
+            f"create the endpoint in a VPC in {ep.service_region}, or use the service in {here}; if AWS has "
+            "added it since, add it to the cross-region data")
 
 
 def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
+    yield from _aws_services(model)
+    unsupported = awsdata.cross_region_unsupported_az_ids()
     for ep in model.endpoints.values():
         svc = model.service_of(ep)
         if svc is None or ep.vpc not in model.vpcs:
@@ -124,7 +151,7 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
         for lb in model.service_load_balancers(svc):
             for i, sid in enumerate(lb.subnets):
                 sub = model.subnet(lb.vpc, sid)
-                if sub is None or sub.az_id not in UNSUPPORTED_AZS:
+                if sub is None or sub.az_id not in unsupported:
                     continue
                 yield Violation(
                     lb.path + ("subnets", i),

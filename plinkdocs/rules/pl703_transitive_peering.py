@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
+from plinkdocs.analysis import reach
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
@@ -21,10 +22,11 @@ for a path between the two VPCs over the design's active peerings:
   peering that would connect them is named in the message but does not count until it is
   active.
 
-The finding points at the call's `endpoint`. Workloads on premises (`on_premises: true`)
-are skipped: they arrive over VPN or Direct Connect, which the design does not model as
-peerings. Routes through a Transit Gateway are not modelled either; where one carries the
-traffic, waive the finding with that reason.
+The finding points at the call's `endpoint`. Workloads on premises are skipped: they
+arrive over VPN or Direct Connect. A call whose two VPCs are also joined another way (both
+attached to one Transit Gateway or to peered Transit Gateways, or both reaching one
+on-premises network through their VPN gateways) is never reported here: whether that path
+carries the call, hop by hop, is PL704's question.
 
 ## Why is this bad?
 A VPC peering carries traffic only between the two VPCs it joins: a VPC peered with a hub
@@ -108,8 +110,8 @@ META = RuleMeta(
     severity="error",
     summary="A workload calls an endpoint in another VPC that it could reach only through a third, peered VPC, "
         "or not at all.",
-    fix="Peer the workload's VPC with the endpoint's VPC directly, or create an endpoint in the workload's own "
-        "VPC.",
+    fix="Peer the workload's VPC with the endpoint's VPC directly, attach both to a Transit Gateway, or create an "
+        "endpoint in the workload's own VPC.",
     source="https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html",
     tags=("peering", "routing", "consumer"),
     doc=DOC,
@@ -160,13 +162,16 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
             head = f"workload `{w.id}` in VPC `{w.vpc}` calls endpoint `{ep.id}` in VPC `{ep.vpc}`"
             if path is not None and len(path) == 2:
                 continue
+            if reach.other_path(model, w.vpc, ep.vpc):  # a hub design: PL704 follows its routes
+                continue
             if path is not None:
                 route = " -> ".join(f"`{v}`" for v in path)
                 yield Violation(
                     at,
                     f"{head}, reachable only through peered VPC{'s' if len(path) > 3 else ''} "
                     f"{', '.join(f'`{v}`' for v in path[1:-1])} ({route}); peering is not transitive",
-                    f"peer VPC `{w.vpc}` with VPC `{ep.vpc}`, or create an endpoint in VPC `{w.vpc}`")
+                    f"peer VPC `{w.vpc}` with VPC `{ep.vpc}`, attach both to a Transit Gateway, or create an "
+                    f"endpoint in VPC `{w.vpc}`")
                 continue
             msg = f"{head}, but there is no route: no active peering path joins the two VPCs"
             proposed = _path(every, w.vpc, ep.vpc)
@@ -177,4 +182,5 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
                     msg += f" (proposed peering{'s' if len(links) > 1 else ''} " \
                            f"{', '.join(f'`{x}`' for x in sorted(links))} would, once active" + \
                            (", but only transitively)" if len(proposed) > 2 else ")")
-            yield Violation(at, msg, f"peer VPC `{w.vpc}` with VPC `{ep.vpc}`, or create an endpoint in VPC `{w.vpc}`")
+            yield Violation(at, msg, f"peer VPC `{w.vpc}` with VPC `{ep.vpc}`, attach both to a Transit Gateway, or create an "
+                    f"endpoint in VPC `{w.vpc}`")

@@ -15,31 +15,36 @@ from plinkdocs.core.load import load_text
 from plinkdocs.pipeline.check import check_text
 
 PATHOLOGICAL = "kms:" + "*a" * 14 + "*b"
-BOUND = 1.0  # seconds; the linear matcher needs a few hundredths, a backtracking one minutes
+BOUND = 1.0  # CPU seconds; the linear matcher needs a few hundredths, a backtracking one minutes
+# CPU time of this process, not wall time: a loaded machine (CI, parallel workers) must not
+# make a linear matcher look slow.
+_clock = time.process_time
 
 
 def test_a_pathological_pattern_is_matched_in_bounded_time():
-    start = time.perf_counter()
+    start = _clock()
     assert not P.wildcard_match(PATHOLOGICAL, "kms:" + "a" * 100_000)
     assert P.wildcard_match(PATHOLOGICAL, "kms:" + "a" * 100_000 + "b")
-    assert time.perf_counter() - start < BOUND
+    assert _clock() - start < BOUND
 
 
 def test_a_pathological_pattern_in_a_policy_is_evaluated_in_bounded_time():
     doc = {"Version": "2012-10-17",
            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": PATHOLOGICAL, "Resource": "*"}]}
-    start = time.perf_counter()
+    start = _clock()
     assert P.evaluate(doc, "kms:" + "a" * 20_000).verdict == P.IMPLICIT_DENY
-    assert time.perf_counter() - start < BOUND
+    assert _clock() - start < BOUND
 
 
 def test_matching_time_grows_linearly_with_the_value():
     def seconds(n):
         value = "kms:" + "a" * n
-        start = time.perf_counter()
-        for _ in range(5):
+        best = float("inf")
+        for _ in range(5):  # the best of five: a pause of the process counts once at most
+            start = _clock()
             P.wildcard_match(PATHOLOGICAL, value)
-        return time.perf_counter() - start
+            best = min(best, _clock() - start)
+        return best
 
     small, large = seconds(20_000), seconds(200_000)
     assert large < 30 * max(small, 1e-4)  # ten times the input: about ten times the time, not a power of it

@@ -13,6 +13,7 @@ from tests.helpers import make_config, run_drift_example, run_texts
 
 RULES_DIR = Path(rules_pkg.__file__).parent
 CATALOG = Path(__file__).resolve().parents[1] / "data" / "spec" / "rules.md"  # the catalog the rules implement
+CATALOG_1_1 = CATALOG.with_name("rules-1.1.md")  # the format 1.1 catalog
 
 
 def test_registry_equals_modules_on_disk():
@@ -24,12 +25,26 @@ def test_registry_equals_modules_on_disk():
         assert registry()[rid].name.replace("-", "_") == name[6:]
 
 
+# Default severities the domain review of December 2026 changed after the catalog was written:
+# an open service is a normal pattern for public SaaS (an error only on an `internal` one).
+REVISED_SEVERITY = {"PL513": "warning"}
+
+
 def test_registry_covers_the_catalog():
     ids = re.findall(r"^\| (PL\d{3}) \| ([a-z0-9-]+) \| (\w+) \|", CATALOG.read_text(), re.M)
     for rid, name, severity in ids:
         rule = registry().get(rid)
         assert rule is not None, f"{rid} is in the catalog but not implemented"
-        assert (rule.name, rule.severity) == (name, severity)
+        assert (rule.name, rule.severity) == (name, REVISED_SEVERITY.get(rid, severity))
+
+
+def test_implemented_rules_of_the_1_1_catalog_match_it():
+    ids = re.findall(r"^\| (PL\d{3}) \| ([a-z0-9-]+) \| (\w+) \|", CATALOG_1_1.read_text(), re.M)
+    assert ids
+    for rid, name, severity in ids:
+        rule = registry().get(rid)
+        if rule is not None:  # the format 1.1 network rules arrive with the format
+            assert (rule.name, rule.severity) == (name, severity), rid
 
 
 @pytest.mark.parametrize("rid", list(registry()))
@@ -52,7 +67,11 @@ def test_rule_metadata_and_sections(rid):
 @pytest.mark.parametrize("rid", list(registry()))
 def test_example_fails_and_use_instead_passes(rid):
     rule = registry()[rid]
-    cfg = make_config({"today": "2026-06-01"})
+    # a rule whose data ships empty (PL205) shows, in its Example, the configuration it runs with
+    options = dict(rule.meta.example_options)
+    cfg = make_config({"today": "2026-06-01", **({"options": {rid: options}} if options else {})})
+    if options:
+        assert "options:" in docs.sections(rule)["Example"], f"{rid}: the Example does not show its options"
     if getattr(rule.module, "EXAMPLE_KIND", "").startswith("drift"):  # raised by `plinkdocs drift` only
         bad_found = run_drift_example(rule, "Example", cfg)
         good_found = run_drift_example(rule, "Use instead", cfg)

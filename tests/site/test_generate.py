@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from plinkdocs.analysis.cost import estimate, price_book
 from plinkdocs.outputs.site import MARKER, Generator, Options, SiteError, checklist
 from plinkdocs.outputs.site.progress import Progress
+from plinkdocs.outputs.site.render import environment
 from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import registry
 from tests.helpers import design_text, run_design
@@ -284,3 +286,14 @@ def test_checking_in_worker_processes_gives_the_same_site(tmp_path):
     serial = generate([tmp_path], Config(), Options(jobs=1, diagrams=False, cache_dir=None))
     parallel = generate([tmp_path], Config(), Options(jobs=2, diagrams=False, cache_dir=None))
     assert serial.files == parallel.files
+
+
+def test_an_unpriced_design_reads_unpriced_not_zero():
+    model = run_design({"vpcs": {"consumer": {"region": "sa-east-1", "subnets": {
+        "consumer-a": {"az_id": "sae1-az1", "cidr": "10.0.1.0/24"},
+        "consumer-b": {"az_id": "sae1-az2", "cidr": "10.0.2.0/24"}}}},
+        "endpoint_services": {"app": {"supported_regions": ["us-east-1", "sa-east-1"]}},
+        "endpoints": {"app": {"service_region": "us-east-1"}}}).model
+    macros = environment().get_template("macros.md.j2").module
+    text = str(macros.cost(estimate(model, price_book()), None, None, None))
+    assert "**unpriced**" in text and "**$0.00**" not in text
