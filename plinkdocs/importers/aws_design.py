@@ -84,6 +84,7 @@ class _Feed:
         self.f = facts
         self.b = DesignBuilder(source="AWS (" + ", ".join(f"{a.id}" for a in facts.accounts) + ")")
         self.accounts: set[str] = set()
+        self.vpc_names = {v["VpcId"]: name_tag(v) for p in facts.parts for v in p.vpcs}
 
     def origin(self, p: Any, aws_id: str) -> Origin:
         return Origin(f"aws:{p.account}:{p.region}", line=0, column=0, address=aws_id)
@@ -302,7 +303,8 @@ class _Feed:
         for t in p.transit_gateways:
             if b.has("tgw", t["TransitGatewayId"]):
                 continue
-            b.transit_gateway(t["TransitGatewayId"], account=self.account(t["OwnerId"]), region=p.region,
+            b.transit_gateway(t["TransitGatewayId"], account=self.account(t["OwnerId"]),
+                              region=p.region if p.region != self.f.regions[0] else None,
                               name=name_tag(t), origin=self.origin(p, t["TransitGatewayId"]))
         for a in p.tgw_attachments:
             aid, o = a["TransitGatewayAttachmentId"], self.origin(p, a["TransitGatewayAttachmentId"])
@@ -313,7 +315,8 @@ class _Feed:
                 b.tgw_attachment(aid, tgw=a["TransitGatewayId"], vpc=a.get("ResourceId"),
                                  subnets=sorted(v.get("SubnetIds", [])),
                                  appliance_mode=(v.get("Options") or {}).get("ApplianceModeSupport") == "enable"
-                                 or None, name=name_tag(a) or a.get("ResourceId"), origin=o)
+                                 or None, name=name_tag(a) or self.vpc_names.get(a.get("ResourceId", "")) or a.get("ResourceId"),
+                                 origin=o)
                 owner, tgw_owner = a.get("ResourceOwnerId"), a.get("TransitGatewayOwnerId")
                 if owner and tgw_owner and owner != tgw_owner and a.get("State") == "available":
                     b.tgw_share(a["TransitGatewayId"], self.account(owner))  # an available attachment proves the share

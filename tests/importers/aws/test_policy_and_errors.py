@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from plinkdocs.analysis import awsdata
 from plinkdocs.importers import aws
 from tests.importers.aws.conftest import CONSUMER, PROVIDER, ROLE
 
@@ -74,6 +75,10 @@ def test_service_azs(env, tmp_path):
     assert s3["us-east-1"]["az_ids"] and all(re.fullmatch(r"use1-az\d", z) for z in s3["us-east-1"]["az_ids"])
     assert all(z.startswith("euw1-az") for s in data["services"].values() for z in s.get("eu-west-1", {}).get(
         "az_ids", []))
+    # PL205 reads the file as its own data (options.PL205.data)
+    table = awsdata.service_azs(str(tmp_path / "azs.yaml"))
+    assert table[("s3", "us-east-1")].az_ids == tuple(s3["us-east-1"]["az_ids"])
+    assert "DescribeVpcEndpointServices" in table[("s3", "us-east-1")].source
 
 
 @pytest.mark.parametrize("args, env_extra, expected", [
