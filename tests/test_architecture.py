@@ -156,8 +156,8 @@ def test_the_check_path_stays_light(tmp_path):
     """`plinkdocs check` imports no diagram, template or site library, and not boto3 (an optional extra)."""
     base = PACKAGE / "rules" / "base.yaml"
     code = ("import sys; from plinkdocs.cli import main; main(['check', '--no-cache', sys.argv[1]]); "
-            "print(sorted(m for m in ('diagrams', 'jinja2', 'markupsafe', 'mkdocs', 'markdown', 'boto3', 'botocore', "
-            "'plinkdocs.importers.aws') if m in sys.modules))")
+            "print(sorted(m for m in ('diagrams', 'jinja2', 'markupsafe', 'mkdocs', 'markdown', 'markdown_it', 'boto3', "
+            "'botocore', 'plinkdocs.importers.aws') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(base)], capture_output=True, text=True, cwd=tmp_path,
                          timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr

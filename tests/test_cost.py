@@ -18,7 +18,7 @@ from plinkdocs.pipeline.config import ConfigError, load_config
 from tests.helpers import design_text, interface, merged, model_of, run_design
 
 ROOT = Path(__file__).resolve().parent.parent
-FACTS = ROOT.parent / "shared" / "reference" / "privatelink-facts.md"
+FACTS = ROOT / "tests" / "data" / "reference" / "privatelink-facts.md"  # a copy of the reference, with its sources
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2")
 D = Decimal
 
@@ -178,11 +178,10 @@ def test_us_east_1_prices_are_the_facts_files():
                     "peering_cross_az_data": D("0.01")}
     tiers = ((D(1048576), D("0.01")), (D(5242880), D("0.006")), (None, D("0.004")))
     assert book.get("us-east-1", "interface_endpoint_data").tiers == tiers
-    if FACTS.exists():  # the facts file sits beside the repository in development
-        facts = FACTS.read_text(encoding="utf-8")
-        for figure in ("$0.01 per endpoint per AZ-hour", "$0.0035/GB", "$0.045 per hour, $0.045/GB",
-                       "$0.05 per attachment-hour, $0.02/GB", "first 1 PB (1,048,576 GB) $0.01/GB"):
-            assert figure in facts
+    facts = FACTS.read_text(encoding="utf-8")
+    for figure in ("$0.01 per endpoint per AZ-hour", "$0.0035/GB", "$0.045 per hour, $0.045/GB",
+                   "$0.05 per attachment-hour, $0.02/GB", "first 1 PB (1,048,576 GB) $0.01/GB"):
+        assert figure in facts
 
 
 def test_shipped_files_follow_the_schema_layout():
@@ -228,13 +227,17 @@ def test_the_config_key_and_the_rules_use_the_override(tmp_path):
 
 BAD = [
     ('version: 1\nregion: us-east-1\nprices:\n  interface_endpoint_hour: {usd: -1, as_of: "2026-01-01", source: x}\n',
-     4, "a price cannot be negative"),
+     4, "`-1` should be at least 0"),
     ('version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hours: {usd: 1, as_of: "2026-01-01", source: x}\n',
      4, "did you mean `nat_gateway_hour`?"),
-    ('version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hour: {usd: 1, source: x}\n', 4, "missing `as_of`"),
+    ('version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hour: {usd: 1, source: x}\n', 4,
+     "`prices.nat_gateway_hour` is missing the required key `as_of` [fix: add `as_of`]"),
     ('version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hour: {usd: 1, as_of: "2026-13-01", source: x}\n',
      4, "`2026-13-01`"),
     ('version: 1\nregion: us-east-1\n', 1, "either `region` and `prices`"),
+    ('version: 1\n', 1, "the document takes either `region` and `prices`, or `regions`"),
+    ('version: 1\nregion: us-east-1\nprices: {}\nregions: {}\n', 1, "takes either `region` and `prices`, or `regions`"),
+    ('- 1\n', 1, "a list should be a mapping"),
     ("version: 1\nregion: us-east-1\nprices:\n  nat_gateway_hour: [\n", 5, ""),
     ('version: 1\nregions:\n  us-east-1:\n    interface_endpoint_data:\n'
      '      tiers: [{up_to_gb: 10, usd: 0.01}, {up_to_gb: 5, usd: 0.006}, {usd: 0.004}]\n'
@@ -261,7 +264,7 @@ def test_the_command_reports_a_bad_price_file_without_a_traceback(tmp_path, caps
     status = cli.main(["cost", "--prices", str(f), str(ROOT / "plinkdocs" / "rules" / "base.yaml")])
     err = capsys.readouterr().err
     assert status == 1
-    assert re.search(r"bad\.yaml:4:\d+: `prices\.interface_endpoint_hour\.usd` is -1", err)
+    assert re.search(r"bad\.yaml:4:\d+: `prices\.interface_endpoint_hour\.usd`: `-1` should be at least 0", err)
     assert "Traceback" not in err
 
 

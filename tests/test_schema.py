@@ -109,3 +109,40 @@ def test_spec_example_passes_every_rule():
     example = re.search(r"## Example\n\n```yaml\n(.*?)```", text, re.S).group(1)
     r = run_design(text=example)
     assert [f"{f.rule} {f.message}" for f in r.findings if f.severity == "error"] == []
+
+
+def test_a_price_file_the_configuration_and_a_design_word_the_same_mistake_the_same_way(tmp_path):
+    """One translator: an unknown key and a wrong type read alike in a design, a price file and
+    the configuration; the two that stop a command name the path when the message does not."""
+    from plinkdocs.analysis import cost
+
+    design = run_design({"vpcs": {"consumer": {"flowlogs": True}}})
+    (f,) = [f for f in design.findings if f.rule == "PL003"]
+    prices = tmp_path / "p.yaml"
+    prices.write_text('version: 1\nregion: us-east-1\nprices:\n'
+                      '  nat_gateway_hours: {usd: 1, as_of: "2026-01-01", source: x}\n')
+    with pytest.raises(cost.PriceError) as info:
+        cost.price_book(prices)
+    assert f.message == "unknown key `flowlogs` in `vpcs.consumer`"
+    assert info.value.message == "unknown key `nat_gateway_hours` in `prices` [fix: did you mean `nat_gateway_hour`?]"
+    assert (info.value.line, info.value.column) == (4, 3)
+    prices.write_text('version: 1\nregion: us-east-1\nprices:\n'
+                      '  nat_gateway_hour: {usd: "1", as_of: "2026-01-01", source: x}\n')
+    with pytest.raises(cost.PriceError) as info:
+        cost.price_book(prices)
+    assert info.value.message == "`prices.nat_gateway_hour.usd`: `1` should be a number [fix: US dollars.]"
+    assert info.value.column == 27
+    design = run_design({"vpcs": {"consumer": {"flow_logs": "1"}}})
+    (f,) = [f for f in design.findings if f.rule == "PL003"]
+    assert (f.message, f.model_path) == ("`1` should be true or false", "vpcs.consumer.flow_logs")
+
+    from plinkdocs.pipeline.config import ConfigError, load_config
+
+    config = tmp_path / ".plinkdocs.yaml"
+    config.write_text("site_url: 1\ncolour: blue\n")
+    with pytest.raises(ConfigError) as cinfo:
+        load_config(config)
+    assert cinfo.value.message.startswith("`site_url`: `1` should be a string or empty [fix: ")
+    assert (cinfo.value.line, cinfo.value.column) == (1, 11)
+    second = str(cinfo.value).splitlines()[1]
+    assert second.startswith(f"{cinfo.value.file}:2:1: unknown key `colour` in `the document` [fix: allowed here: ")

@@ -22,6 +22,7 @@ from plinkdocs.analysis import cost
 from plinkdocs.analysis.net import overlaps
 from plinkdocs.core.load import load_file
 from plinkdocs.core.wording import count, id_list
+from plinkdocs.model.architecture import Architecture, Requirements
 
 OPTIONS = ("privatelink", "vpc-peering", "transit-gateway")
 LABELS = {"privatelink": "PrivateLink", "vpc-peering": "VPC peering", "transit-gateway": "Transit Gateway"}
@@ -207,7 +208,7 @@ def _on_premises(model) -> list:
 
 
 def _listener_ports(model) -> list:
-    ports = set()
+    ports: set[int] = set()
     for svc in model.endpoint_services.values():
         for lb in model.service_load_balancers(svc):
             ports.update(li.port for li in lb.listeners)
@@ -287,7 +288,8 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     if req.consumer_vpcs is not None and req.consumer_vpcs != len(topo.consumers) and topo.from_endpoints:
         cost_note = (f"Priced for the design as drawn ({count(len(topo.consumers), 'consumer VPC')}); "
                      f"the requirements expect {req.consumer_vpcs}.")
-    rows.append(_row("monthly_cost", "Monthly cost", traffic_text, *cost_cells, note=cost_note))
+    pl_cost, peering_cost, tgw_cost = cost_cells
+    rows.append(_row("monthly_cost", "Monthly cost", traffic_text, pl_cost, peering_cost, tgw_cost, note=cost_note))
 
     recommendation, reasons = _recommend(rows, priced, total)
     return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts)
@@ -298,8 +300,8 @@ class _Facts:
     """What the requirement rows share: the design, its requirements and topology, and the
     options' cell when there is nothing to connect (`na`)."""
 
-    model: object
-    req: object
+    model: Architecture
+    req: Requirements
     topo: Topology
     na: Optional[Cell]
     manageable_peerings: int

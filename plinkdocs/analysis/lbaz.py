@@ -16,6 +16,7 @@ from plinkdocs.core.wording import plain_list
 from plinkdocs.model.architecture import (
     Architecture,
     EndpointService,
+    IPNetwork,
     LoadBalancer,
     Subnet,
     Target,
@@ -24,7 +25,8 @@ from plinkdocs.model.architecture import (
 
 LB_KIND = {"network": "NLB", "gateway": "GWLB", "application": "ALB", "classic": "CLB"}
 
-ZoneKey = tuple  # ("id", "use1-az1") or ("name", "<12-digit account>", "us-east-1a")
+ZoneKey = tuple[str, ...]  # ("id", "use1-az1") or ("name", "<12-digit account>", "us-east-1a")
+Nets = tuple[IPNetwork, ...]
 
 
 # -- naming -----------------------------------------------------------------------
@@ -83,7 +85,7 @@ def lb_zone_keys(model: Architecture, lb: LoadBalancer) -> list[ZoneKey]:
     return list(dict.fromkeys(k for _, _, k in lb_zone_subnets(model, lb)))
 
 
-def target_zone_keys(model: Architecture, lb: LoadBalancer, t: Target) -> Optional[frozenset]:
+def target_zone_keys(model: Architecture, lb: LoadBalancer, t: Target) -> Optional[frozenset[ZoneKey]]:
     """The zones a target entry is in; for an `alb` target, the zones of that ALB.
     None when the design does not say."""
     if t.az_id:
@@ -126,11 +128,11 @@ def alb_of(model: Architecture, t: Target) -> Optional[LoadBalancer]:
 
 # -- addresses ----------------------------------------------------------------------
 
-def lb_nodes(model: Architecture, lb: LoadBalancer) -> list[tuple[str, tuple]]:
+def lb_nodes(model: Architecture, lb: LoadBalancer) -> list[tuple[str, Nets]]:
     """The load balancer's nodes as (label, address blocks): one per subnet, whose CIDR holds
     the node's address; the VPC's CIDRs where a subnet gives none, or there are no subnets."""
     vpc_cidrs = tuple(model.vpc_cidrs(lb.vpc))
-    nodes = []
+    nodes: list[tuple[str, Nets]] = []
     for _, s, key in lb_zone_subnets(model, lb):
         nodes.append((zone_label(key), (s.cidr,) if s.cidr else vpc_cidrs))
     if not nodes:
@@ -138,7 +140,7 @@ def lb_nodes(model: Architecture, lb: LoadBalancer) -> list[tuple[str, tuple]]:
     return nodes
 
 
-def target_nets(model: Architecture, lb: LoadBalancer, t: Target) -> tuple:
+def target_nets(model: Architecture, lb: LoadBalancer, t: Target) -> Nets:
     """Where a target entry's addresses lie, as narrowly as the design says."""
     alb = alb_of(model, t)
     if alb is not None:
@@ -158,13 +160,13 @@ def target_nets(model: Architecture, lb: LoadBalancer, t: Target) -> tuple:
 
 # -- security groups ------------------------------------------------------------------
 
-def covered(net, cidrs: Iterable) -> bool:
+def covered(net: IPNetwork, cidrs: Iterable[IPNetwork]) -> bool:
     """Whether every address of `net` lies in the union of `cidrs` (IPv4 and IPv6 never mix)."""
     return _net.covered(net, cidrs)
 
 
 def admits(model: Architecture, sg_ids: Iterable[str], direction: str, protocol: str, port: int,
-           peer_sgs: Iterable[str] = (), peer_nets: Iterable = ()) -> bool:
+           peer_sgs: Iterable[str] = (), peer_nets: Iterable[Optional[IPNetwork]] = ()) -> bool:
     """Whether the groups `sg_ids` let `protocol`/`port` through in `direction` (`ingress` or
     `egress`) for a peer that carries the groups `peer_sgs` and uses addresses in `peer_nets`.
 
@@ -177,13 +179,13 @@ def admits(model: Architecture, sg_ids: Iterable[str], direction: str, protocol:
     return _net.evaluate(model, sg_ids, direction, protocol, port, peer).allowed
 
 
-def net_text(nets: Iterable) -> str:
+def net_text(nets: Iterable[Optional[IPNetwork]]) -> str:
     return plain_list(str(n) for n in nets if n is not None)
 
 
-def provider_accounts(model, svc) -> set:
+def provider_accounts(model: Architecture, svc: EndpointService) -> set[str]:
     """The 12-digit ids of the accounts that own the service's load balancers."""
-    out = set()
+    out: set[str] = set()
     for lb in model.service_load_balancers(svc):
         acct = model.vpc_account(lb.vpc)
         if acct:

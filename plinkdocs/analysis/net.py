@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional, TypeVar
 
 from plinkdocs.analysis import awsdata
+from plinkdocs.core.findings import Path as ModelPath
 from plinkdocs.model.architecture import (
     Architecture,
     Call,
@@ -35,9 +36,11 @@ from plinkdocs.model.architecture import (
     TargetGroup,
     Workload,
 )
-from plinkdocs.model.network import normalize_name
+from plinkdocs.model.network import normalize_name as normalize_name  # re-exported for the rules
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Nets = tuple[IPNetwork, ...]
+_T = TypeVar("_T")
 
 INGRESS, EGRESS = "ingress", "egress"
 
@@ -54,7 +57,8 @@ SG_ENDPOINT_TYPES = ("interface", "resource")
 # -- addresses -------------------------------------------------------------------
 
 def _collapsed(cidrs: Iterable[IPNetwork], version: int) -> list[IPNetwork]:
-    return list(ipaddress.collapse_addresses(c for c in cidrs if c.version == version))
+    same: list[Any] = [c for c in cidrs if c.version == version]  # one version: collapse_addresses can mix none
+    return list(ipaddress.collapse_addresses(same))
 
 
 def span(network: IPNetwork) -> tuple[int, int, int]:
@@ -104,9 +108,9 @@ def uncovered_parts(network: IPNetwork, cidrs: Iterable[IPNetwork]) -> list[IPNe
     cidrs = list(cidrs)
     if covered(network, cidrs):  # the common case, answered without building networks
         return []
-    parts = [network]
+    parts: list[Any] = [network]  # of network's own version, as every `c` below
     for c in _collapsed(cidrs, network.version):
-        nxt = []
+        nxt: list[Any] = []
         for p in parts:
             if p.subnet_of(c):
                 continue
@@ -118,7 +122,7 @@ def uncovered_parts(network: IPNetwork, cidrs: Iterable[IPNetwork]) -> list[IPNe
     return sorted(ipaddress.collapse_addresses(parts)) if parts else []
 
 
-def same_family(nets: Iterable[IPNetwork], other: Iterable[IPNetwork]) -> tuple:
+def same_family(nets: Iterable[IPNetwork], other: Iterable[IPNetwork]) -> Nets:
     """`nets` restricted to the IP versions `other` uses (all of `nets` when none is left):
     an IPv6 source does not matter to an endpoint that has only IPv4 addresses."""
     nets = tuple(nets)
@@ -135,7 +139,7 @@ def ticks(ids: Iterable[str]) -> str:
     return ", ".join(f"`{i}`" for i in ids)
 
 
-def _unique(items: Iterable) -> tuple:
+def _unique(items: Iterable[_T]) -> tuple[_T, ...]:
     return tuple(dict.fromkeys(items))
 
 
@@ -148,8 +152,8 @@ class Peer:
     security groups it carries; `vpc` where it sits (a group reference matches only within
     one VPC or across a peering)."""
 
-    networks: tuple = ()
-    groups: tuple = ()
+    networks: Nets = ()
+    groups: tuple[str, ...] = ()
     vpc: Optional[str] = None
 
     def describe(self, verb: str = "sends from") -> str:
@@ -169,7 +173,7 @@ def workload_peer(model: Architecture, w: Workload) -> Peer:
     return Peer(tuple(model.workload_sources(w)), tuple(w.security_groups), w.vpc)
 
 
-def endpoint_networks(model: Architecture, ep: Endpoint) -> tuple:
+def endpoint_networks(model: Architecture, ep: Endpoint) -> Nets:
     nets = [s.cidr for s in model.endpoint_subnets(ep) if s.cidr]
     return tuple(nets) if nets else tuple(model.vpc_cidrs(ep.vpc))
 
@@ -179,7 +183,7 @@ def endpoint_peer(model: Architecture, ep: Endpoint) -> Peer:
     return Peer(endpoint_networks(model, ep), tuple(ep.security_groups), ep.vpc)
 
 
-def lb_networks(model: Architecture, lb: LoadBalancer) -> tuple:
+def lb_networks(model: Architecture, lb: LoadBalancer) -> Nets:
     nets = [s.cidr for s in model.lb_subnets(lb) if s.cidr]
     return tuple(nets) if nets else tuple(model.vpc_cidrs(lb.vpc))
 
@@ -196,7 +200,7 @@ def client_peer(model: Architecture, w: Workload) -> Peer:
     return Peer(tuple(model.workload_sources(w)), (), None)
 
 
-def target_groups_of(model: Architecture, lb: LoadBalancer, t: Target) -> tuple:
+def target_groups_of(model: Architecture, lb: LoadBalancer, t: Target) -> tuple[str, ...]:
     """The security groups in front of a target: its own, or for an `alb` target with none
     listed, the ALB's."""
     if t.security_groups:
@@ -209,7 +213,7 @@ def target_groups_of(model: Architecture, lb: LoadBalancer, t: Target) -> tuple:
 def target_peer(model: Architecture, lb: LoadBalancer, t: Target) -> Peer:
     """A target as the destination of the NLB's traffic."""
     groups = target_groups_of(model, lb, t)
-    nets: tuple = ()
+    nets: Nets = ()
     if t.subnet:
         s = model.subnet(lb.vpc, t.subnet)
         if s and s.cidr:
@@ -234,11 +238,11 @@ class Verdict:
     direction: str
     protocol: str
     port: int
-    groups: tuple  # the group ids judged, as given
-    rules: tuple  # (group id, rule) pairs that cover the protocol and port
-    matched: tuple  # the rules that let the traffic through (empty when refused)
-    uncovered: tuple  # the peer's addresses no matching CIDR covers
-    unreachable_refs: tuple  # (rule's referenced group, its VPC, judged group's VPC): refs that cannot match
+    groups: tuple[str, ...]  # the group ids judged, as given
+    rules: tuple[tuple[str, SgRule], ...]  # (group id, rule) pairs that cover the protocol and port
+    matched: tuple[SgRule, ...]  # the rules that let the traffic through (empty when refused)
+    uncovered: Nets  # the peer's addresses no matching CIDR covers
+    unreachable_refs: tuple[tuple[str, str, str], ...]  # (rule's referenced group, its VPC, judged group's VPC)
     egress_default: bool  # every group judged has no egress list (the AWS default, all out)
 
     def __bool__(self) -> bool:
@@ -308,7 +312,7 @@ def evaluate(model: Architecture, group_ids: Iterable[str], direction: str, prot
             if r.covers_port(protocol, port):
                 pairs.append((sg.id, r, sg))
     matched: list[SgRule] = []
-    unreachable: list[tuple] = []
+    unreachable: list[tuple[str, str, str]] = []
     for _, r, sg in pairs:
         if r.security_group and r.security_group in peer.groups:
             ref = model.security_groups.get(r.security_group)
@@ -317,13 +321,13 @@ def evaluate(model: Architecture, group_ids: Iterable[str], direction: str, prot
                 matched.append(r)
             else:
                 unreachable.append((r.security_group, ref_vpc, sg.vpc))
-    uncovered: tuple = ()
+    uncovered: Nets = ()
     if not matched:
         cidr_rules = [r for _, r, _ in pairs if r.cidr is not None]
-        cidrs = [r.cidr for r in cidr_rules]
+        cidrs = [r.cidr for r in cidr_rules if r.cidr is not None]
         if peer.networks:
             left = []
-            merged: dict = {}
+            merged: dict[int, list[tuple[int, int]]] = {}
             for n in peer.networks:  # the rules' union worked out once per IP version
                 version = span(n)[0]
                 if version not in merged:
@@ -333,7 +337,7 @@ def evaluate(model: Architecture, group_ids: Iterable[str], direction: str, prot
             uncovered = tuple(left)
             if not uncovered:
                 matched = [r for r in cidr_rules
-                           if any(overlaps(n, r.cidr) for n in peer.networks)]
+                           if any(r.cidr is not None and overlaps(n, r.cidr) for n in peer.networks)]
         else:
             uncovered = ()
     allowed = bool(matched)
@@ -361,13 +365,14 @@ def allows_egress(model: Architecture, group_ids: Iterable[str], protocol: str, 
 def listener_for(lb: LoadBalancer, protocol: str, port: int) -> Optional[Listener]:
     """The listener of `lb` that takes a `protocol` (tcp, udp) call on `port`, if any."""
     wanted = LISTENER_PROTOCOLS.get(_protocol_of(protocol), ())
+    li: Listener
     for li in lb.listeners:
         if li.port == port and li.protocol.upper() in wanted:
             return li
     return None
 
 
-def sg_protocols(lb_protocol: Optional[str]) -> tuple:
+def sg_protocols(lb_protocol: Optional[str]) -> tuple[str, ...]:
     """The security-group protocols a listener or target-group protocol uses: TLS -> (tcp,),
     TCP_UDP -> (tcp, udp). Unknown or absent -> (tcp,)."""
     p = (lb_protocol or "TCP").upper()
@@ -405,7 +410,7 @@ class CallSite:
     endpoint: Endpoint
 
     @property
-    def path(self) -> tuple:
+    def path(self) -> ModelPath:
         return self.call.path
 
 
@@ -460,7 +465,7 @@ def uses_private_dns(model: Architecture, ep: Endpoint) -> bool:
     return True
 
 
-def private_dns_path(ep: Endpoint) -> tuple:
+def private_dns_path(ep: Endpoint) -> ModelPath:
     """Where to point a finding about an endpoint's private DNS: the key when it is written,
     else the endpoint."""
     return ep.path + ("private_dns",) if ep.private_dns_set else ep.path

@@ -42,6 +42,12 @@ _ACCOUNT = re.compile(r"^[0-9]{12}$")
 
 # -- statements ---------------------------------------------------------------------
 
+Strs = tuple[str, ...]
+States = frozenset[int]  # positions in a pattern
+Vector = tuple[bool, ...]  # one acceptance per pattern
+Matcher = tuple[Strs, bool]  # (patterns, negated): see `_accepts`
+
+
 @dataclass(frozen=True)
 class Statement:
     """One statement of a policy, with list-valued elements normalised to tuples.
@@ -49,15 +55,15 @@ class Statement:
     `path` is the statement's path inside the policy document: ("Statement",) when the
     policy's Statement is a single map, ("Statement", i) when it is a list."""
 
-    path: tuple
+    path: tuple[str | int, ...]
     sid: Optional[str]
     effect: Optional[str]
     principal: Any  # as written; None when absent
     not_principal: Any
-    actions: Optional[tuple]  # None when the statement uses NotAction
-    not_actions: Optional[tuple]
-    resources: Optional[tuple]
-    not_resources: Optional[tuple]
+    actions: Optional[Strs]  # None when the statement uses NotAction
+    not_actions: Optional[Strs]
+    resources: Optional[Strs]
+    not_resources: Optional[Strs]
     condition: Any
     valid: bool
 
@@ -75,7 +81,7 @@ class Statement:
         return "the statement"
 
 
-def _strings(value) -> Optional[tuple]:
+def _strings(value: object) -> Optional[Strs]:
     """A string or a list of strings -> tuple; None when absent; raises ValueError otherwise."""
     if value is None:
         return None
@@ -86,11 +92,11 @@ def _strings(value) -> Optional[tuple]:
     raise ValueError("not a string or a list of strings")
 
 
-def _statement(raw, path: tuple) -> Statement:
+def _statement(raw: object, path: tuple[str | int, ...]) -> Statement:
     if not isinstance(raw, dict):
         return Statement(path, None, None, None, None, None, None, None, None, None, False)
     valid = True
-    fields = {}
+    fields: dict[str, Optional[Strs]] = {}
     for key in ("Action", "NotAction", "Resource", "NotResource"):
         try:
             fields[key] = _strings(raw.get(key))
@@ -110,7 +116,7 @@ def _statement(raw, path: tuple) -> Statement:
                      fields["Resource"], fields["NotResource"], raw.get("Condition"), valid)
 
 
-def statements(policy) -> list[Statement]:
+def statements(policy: object) -> list[Statement]:
     """The policy's statements, in order; [] when the document has none or is not a mapping."""
     if not isinstance(policy, dict):
         return []
@@ -122,12 +128,12 @@ def statements(policy) -> list[Statement]:
     return [_statement(raw, ("Statement",))]
 
 
-def policy_json(policy) -> str:
+def policy_json(policy: object) -> str:
     """The policy as compact JSON, the way its length is counted."""
     return json.dumps(policy, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def policy_length(policy) -> int:
+def policy_length(policy: object) -> int:
     return len(policy_json(policy))
 
 
@@ -149,7 +155,7 @@ class _Glob:
         self.p = pattern.lower() if fold else pattern
         self.n = len(self.p)
 
-    def closure(self, states: Iterable[int]) -> frozenset:
+    def closure(self, states: Iterable[int]) -> States:
         out = set()
         for i in states:
             while True:
@@ -160,10 +166,10 @@ class _Glob:
                     break
         return frozenset(out)
 
-    def start(self) -> frozenset:
+    def start(self) -> States:
         return self.closure((0,))
 
-    def step(self, states: frozenset, ch) -> frozenset:
+    def step(self, states: States, ch: Optional[str]) -> States:
         nxt = []
         for i in states:
             if i >= self.n:
@@ -175,19 +181,19 @@ class _Glob:
                 nxt.append(i + 1)
         return self.closure(nxt)
 
-    def accepts(self, states: frozenset) -> bool:
+    def accepts(self, states: States) -> bool:
         return self.n in states
 
-    def literals(self) -> set:
+    def literals(self) -> set[str]:
         return {c for c in self.p if c not in "*?"}
 
 
-def _exists(globs: list, bad: Callable[[tuple], bool]) -> bool:
+def _exists(globs: list[_Glob], bad: Callable[[Vector], bool]) -> bool:
     """Is there a string matched by the first glob whose acceptance vector (one bool per
     glob) satisfies `bad`? Explores the product of the globs' subset automata over the
     characters they name plus one stand-in for every other character, depth first in a
     fixed order. Raises _TooComplex past a work limit."""
-    alphabet = sorted(set().union(*(g.literals() for g in globs))) + [_OTHER]
+    alphabet: list[Optional[str]] = [*sorted(set[str]().union(*(g.literals() for g in globs))), _OTHER]
     start = tuple(g.start() for g in globs)
     seen = {start}
     todo = [start]
@@ -257,12 +263,12 @@ def _pair(need: str, pattern: str, fold: bool) -> tuple[bool, bool]:
 # Resource or NotResource): (patterns, negated). It accepts a name when one of the patterns
 # matches it, or, negated, when none does.
 
-def _accepts(vec: tuple, offset: int, count: int, negated: bool) -> bool:
+def _accepts(vec: Vector, offset: int, count: int, negated: bool) -> bool:
     hit = any(vec[offset:offset + count])
     return not hit if negated else hit
 
 
-def _gap(need: str, matchers: list[tuple[tuple, bool]], fold: bool) -> bool:
+def _gap(need: str, matchers: list[Matcher], fold: bool) -> bool:
     """Is some name matched by `need` accepted by none of `matchers`? The matchers hold only
     patterns that overlap `need`. Two obvious names are tried before the automaton."""
     ng = _Glob(need, fold)
@@ -280,7 +286,7 @@ def _gap(need: str, matchers: list[tuple[tuple, bool]], fold: bool) -> bool:
     return _exists(globs, lambda v: not any(_accepts(v, o, c, n) for o, c, n in spans))
 
 
-def _relation(need: str, matchers: list[tuple[tuple, bool]], fold: bool) -> tuple[str, list[str]]:
+def _relation(need: str, matchers: list[Matcher], fold: bool) -> tuple[str, list[str]]:
     """How the set of names matched by `need` relates to each matcher: "all" (every name
     `need` matches is accepted), "some" (some are), "none". Returns (the relation of the
     union, [relation per matcher])."""
@@ -314,7 +320,7 @@ def _relation(need: str, matchers: list[tuple[tuple, bool]], fold: bool) -> tupl
     return union, per
 
 
-def _needs_uncovered(need: str, matchers: list[tuple[tuple, bool]], fold: bool) -> bool:
+def _needs_uncovered(need: str, matchers: list[Matcher], fold: bool) -> bool:
     """Is some name matched by `need` accepted by none of `matchers`?"""
     if not matchers:
         return True
@@ -323,7 +329,7 @@ def _needs_uncovered(need: str, matchers: list[tuple[tuple, bool]], fold: bool) 
 
 # -- principals ---------------------------------------------------------------------
 
-def principal_covers(principal, account: Optional[str]) -> Optional[bool]:
+def principal_covers(principal: object, account: Optional[str]) -> Optional[bool]:
     """Does a Principal element certainly cover callers of `account` (a 12-digit id)?
     True, False, or None when it cannot be told (a role or user ARN in that account covers
     only that role or user; an unknown account; a federated principal)."""
@@ -333,7 +339,7 @@ def principal_covers(principal, account: Optional[str]) -> Optional[bool]:
         return True
     if not isinstance(principal, dict):
         return None
-    results = []
+    results: list[Optional[bool]] = []
     for key, value in principal.items():
         try:
             values = _strings(value) or ()
@@ -355,7 +361,7 @@ def principal_covers(principal, account: Optional[str]) -> Optional[bool]:
     return False
 
 
-def _aws_principal_covers(value, account: Optional[str]) -> Optional[bool]:
+def _aws_principal_covers(value: str, account: Optional[str]) -> Optional[bool]:
     if value == "*":
         return True
     found = principal_account(value) if isinstance(value, str) else None
@@ -412,7 +418,7 @@ def principal_applies(stmt: Statement, account: Optional[str]) -> Optional[bool]
     return None
 
 
-def allows_everyone(principal) -> bool:
+def allows_everyone(principal: object) -> bool:
     """Is the Principal element `*` (or AWS: `*`)?"""
     if principal == "*":
         return True
@@ -440,7 +446,7 @@ class Decision:
 
     verdict: str
     statement: Optional[Statement] = None
-    notes: tuple = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def denied(self) -> bool:
@@ -470,13 +476,13 @@ def _resource_relation(stmt: Statement, resource: Optional[str]) -> str:
         return "unknown"
 
 
-def _action_matcher(stmt: Statement) -> tuple[tuple, bool]:
+def _action_matcher(stmt: Statement) -> Matcher:
     if stmt.actions is not None:
         return stmt.actions, False
     return stmt.not_actions or (), True
 
 
-def evaluate(policy, action: str, account: Optional[str] = None, resource: Optional[str] = None) -> Decision:
+def evaluate(policy: object, action: str, account: Optional[str] = None, resource: Optional[str] = None) -> Decision:
     """May a caller from `account` perform `action` (on `resource`) through an endpoint with
     this policy? A missing policy is the default: full access."""
     if policy is None:

@@ -73,14 +73,37 @@ def add_parsers(add: Any, exit_status: Any) -> Any:
 # ---- reading infrastructure code ----------------------------------------------------------------
 
 def is_terraform(path: str) -> bool:
-    """A Terraform JSON file: `.json` whose top level has `format_version` (templates never do)."""
-    if not path.endswith(".json"):
-        return False
+    """A Terraform JSON file: JSON whose top level has `format_version` (a template never has)."""
     try:
-        head = read_regular(path, 4096).decode("utf-8", "replace")
+        head = read_regular(path, 4096).decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     except OSError:
         return False
-    return '"format_version"' in head and '"AWSTemplateFormatVersion"' not in head
+    if not head.startswith("{"):
+        return False
+    if '"format_version"' in head:
+        return '"AWSTemplateFormatVersion"' not in head
+    try:  # format_version may come later in a file written by another tool
+        doc = json.loads(read_regular(path))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and "format_version" in doc and "Resources" not in doc
+
+
+def expand(files: list[str]) -> list[str]:
+    """Folders replaced by the templates in them: the CDK's `*.template.json` when there are
+    some, else every `.yaml`, `.yml`, `.json` and `.template` file (not recursive)."""
+    out: list[str] = []
+    for f in files:
+        if not os.path.isdir(f):
+            out.append(f)
+            continue
+        names = sorted(os.listdir(f))
+        cdk = [n for n in names if n.endswith(".template.json")]
+        found = cdk or [n for n in names if n.endswith((".yaml", ".yml", ".json", ".template"))]
+        if not found:
+            raise IacUsageError(f"{f}: a folder without templates")
+        out += [os.path.join(f, n) for n in found if os.path.isfile(os.path.join(f, n))]
+    return out
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:
@@ -93,18 +116,22 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     return out
 
 
-def import_files(files: list[str], args: Any) -> Design:
-    """One design from a Terraform file or from CloudFormation templates."""
+def import_files(files: list[str], args: Any, kind: str | None = None) -> Design:
+    """One design from a Terraform file (`kind` "terraform") or from CloudFormation templates
+    ("cloudformation"); None tells them apart by their content. A folder stands for the
+    templates in it (`cdk.out/`: its `*.template.json`)."""
+    files = expand(files)
     for f in files:
         if not os.path.exists(f):
             raise IacUsageError(f"{f}: no such file")
-    tf = [f for f in files if is_terraform(f)]
-    if tf:
+    if kind is None:
+        kind = "terraform" if any(is_terraform(f) for f in files) else "cloudformation"
+    if kind == "terraform":
         if len(files) != 1:
             raise IacUsageError("give one Terraform plan or state, or CloudFormation templates, not both")
         from plinkdocs.importers import terraform  # lazy: this command only
 
-        return terraform.import_plan(tf[0], name=getattr(args, "name", None), title=getattr(args, "title", None))
+        return terraform.import_plan(files[0], name=getattr(args, "name", None), title=getattr(args, "title", None))
     from plinkdocs.importers import cloudformation  # lazy: this command only
 
     return cloudformation.import_templates(
@@ -114,9 +141,9 @@ def import_files(files: list[str], args: Any) -> Design:
         name=getattr(args, "name", None), title=getattr(args, "title", None))
 
 
-def _import(files: list[str], args: Any) -> Design:
+def _import(files: list[str], args: Any, kind: str | None = None) -> Design:
     try:
-        return import_files(files, args)
+        return import_files(files, args, kind)
     except SourceError as e:
         raise IacUsageError(str(e)) from None
 
@@ -125,16 +152,9 @@ def cmd_import(args: Any) -> int:
     if not getattr(args, "kind", None):
         raise IacUsageError("say what to import: `plinkdocs import terraform PLAN.json` or "
                             "`plinkdocs import cloudformation TEMPLATE...`")
-    if args.kind == "terraform" and not is_terraform(args.files[0]) and os.path.isfile(args.files[0]):
-        from plinkdocs.importers import terraform  # lazy: this command only
-
-        try:
-            terraform.load(args.files[0])
-        except SourceError as e:
-            raise IacUsageError(str(e)) from None
-    if args.kind == "cloudformation" and any(is_terraform(f) for f in args.files):
+    if args.kind == "cloudformation" and any(is_terraform(f) for f in expand(list(args.files))):
         raise IacUsageError("that is Terraform JSON: use `plinkdocs import terraform`")
-    design = _import(list(args.files), args)
+    design = _import(list(args.files), args, args.kind)
     return write_design(design, args, "what the code does not say")
 
 
@@ -177,16 +197,18 @@ def _one_line(e: Exception) -> str:
 
 def locate(findings: list[Finding], design: Design, fallback: str) -> list[Finding]:
     """Each finding of the imported design moved to the line of the code that made the part it
-    is about; the design path stays in `path`, and the message names the Terraform address."""
+    is about; the design path stays in `path`, and the message names it, and the Terraform
+    resource's address."""
     out = []
     for f in findings:
         o = design.origin_of(f.path)
         if o is None:
             out.append(f.with_(file=fallback, line=1, column=1, end_line=None, end_column=None))
             continue
-        msg = f.message
-        if o.address and o.file.endswith(".json") and "::" not in o.address and _terraform_address(o.address):
-            msg += f" (Terraform resource {o.address})"
+        where = [f"design path {f.model_path}"] if f.path else []
+        if o.address and _terraform_address(o.address):
+            where.insert(0, f"Terraform resource {o.address}")
+        msg = f.message + (f" ({'; '.join(where)})" if where else "")
         out.append(f.with_(file=o.file, line=o.line, column=o.column, end_line=None, end_column=None, message=msg))
     return out
 
@@ -202,7 +224,7 @@ def run_check(args: Any, config: Any, fmt: str) -> tuple[str, list[Finding]]:
     from plinkdocs.outputs.report import render  # lazy: this command only
     from plinkdocs.pipeline.check import FileResult, RunResult, check_document  # lazy: this command only
 
-    files = list(args.paths)
+    files = expand(list(args.paths))
     if not files:
         raise IacUsageError("--iac needs the Terraform plan or the CloudFormation templates to check")
     design = _import(files, args)

@@ -1,8 +1,11 @@
-"""The JSON Schemas (the architecture's, and the configuration's): where they live, and their
-errors as findings with positions, through one translator.
+"""The JSON Schemas, and the one translator of their errors into words with positions.
 
-The schema files are under `schemas/` at the repository root; wheels carry that same folder
-as `plinkdocs/schemas/` (see pyproject.toml), so there is one source.
+Three inputs are checked by a schema of their own under `schemas/` at the repository root:
+designs (`architecture.schema.json`, errors as PL003 findings), price files
+(`prices.schema.json`) and the configuration (`config.schema.json`), whose errors stop the
+command. All three are explained by `_message` and located by `problems`, so the same mistake
+reads the same in each. Wheels carry the same files as `plinkdocs/schemas/` (see
+pyproject.toml), so there is one source.
 """
 
 from __future__ import annotations
@@ -10,15 +13,18 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jsonschema is imported when a file fails the compiled check
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
+from plinkdocs.core.errors import ConfigError
 from plinkdocs.core.fastschema import Unsupported, compile_schema
-from plinkdocs.core.findings import Finding
+from plinkdocs.core.findings import Finding, format_path
 from plinkdocs.core.load import Document
 
 _HERE = FsPath(__file__).resolve().parent.parent  # the package folder
@@ -31,23 +37,28 @@ def schemas_dir() -> FsPath:
     return _HERE.parent / "schemas"  # a source checkout or an editable install
 
 
-def schema_path() -> FsPath:
-    return schemas_dir() / "architecture.schema.json"
+DESIGN = "architecture.schema.json"
+PRICES = "prices.schema.json"
+CONFIG = "config.schema.json"
+
+
+def schema_path(name: str = DESIGN) -> FsPath:
+    return schemas_dir() / name
 
 
 @functools.lru_cache(maxsize=None)
-def load_schema() -> dict[str, Any]:
-    with open(schema_path(), encoding="utf-8") as fh:
+def load_schema(name: str = DESIGN) -> dict[str, Any]:
+    with open(schema_path(name), encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)
     return data
 
 
 @functools.lru_cache(maxsize=None)
-def validator() -> "jsonschema.protocols.Validator":
+def validator(name: str = DESIGN) -> "jsonschema.protocols.Validator":
     import jsonschema
 
     cls = jsonschema.Draft202012Validator
-    return cls(load_schema(), format_checker=cls.FORMAT_CHECKER)
+    return cls(load_schema(name), format_checker=cls.FORMAT_CHECKER)
 
 
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
@@ -78,6 +89,16 @@ def _key_list(keys: Any) -> str:
     return ", ".join(f"`{k}`" for k in keys)
 
 
+def _forms(subs: Any) -> list[list[str]] | None:
+    """The key sets of a oneOf whose branches only require keys (and exclude the others'), or None:
+    such a oneOf is a "choose exactly one form" rule."""
+    if not isinstance(subs, list) or not subs:
+        return None
+    if not all(isinstance(s, dict) and "required" in s and set(s) <= {"required", "not"} for s in subs):
+        return None
+    return [list(s["required"]) for s in subs]
+
+
 def _best(error: ValidationError) -> ValidationError:
     """For anyOf/oneOf, the branch error that best explains the problem (jsonschema's relevance)."""
     from jsonschema.exceptions import best_match, relevance
@@ -85,7 +106,7 @@ def _best(error: ValidationError) -> ValidationError:
     while error.context:
         # a oneOf of `required` alternatives is a "choose exactly one" rule: say that
         subs = error.schema.get(error.validator) if isinstance(error.schema, dict) else None
-        if isinstance(subs, list) and subs and all(set(s) == {"required"} for s in subs if isinstance(s, dict)):
+        if _forms(subs) is not None:
             return error
         deeper = best_match(error.context, key=relevance)
         if deeper is None:
@@ -156,15 +177,18 @@ def _message(error: ValidationError) -> tuple[str, str, bool]:
         return f"`{where}` lists the same item twice", "remove the repeated item", False
     if v == "propertyNames":
         return f"a key in `{where}` is not a valid id: ids are lower-case letters, digits and hyphens", "", False
-    if v == "oneOf":
-        subs = expected
-        if all(isinstance(s, dict) and set(s) == {"required"} for s in subs):
-            keys = [k for s in subs for k in s["required"]]
-            present = [k for k in keys if isinstance(value, dict) and k in value]
-            if present:
-                return (f"`{where}` sets {_key_list(present)}; it takes exactly one of them",
-                        f"keep one of {_key_list(keys)}", False)
-            return f"`{where}` needs one of {_key_list(keys)}", f"add one of {_key_list(keys)}", False
+    forms = _forms(expected) if v == "oneOf" else None
+    if forms is not None:
+        keys = [k for form in forms for k in form]
+        present = [k for k in keys if isinstance(value, dict) and k in value]
+        if any(len(form) > 1 for form in forms):  # forms of several keys each: name each form
+            either = ", or ".join(" and ".join(f"`{k}`" for k in form) for form in forms)
+            what = "the document" if not error.absolute_path else f"`{where}`"
+            return f"{what} takes either {either}", "keep the keys of one form", False
+        if present:
+            return (f"`{where}` sets {_key_list(present)}; it takes exactly one of them",
+                    f"keep one of {_key_list(keys)}", False)
+        return f"`{where}` needs one of {_key_list(keys)}", f"add one of {_key_list(keys)}", False
     if v in ("anyOf", "oneOf"):
         return f"{_show(value)} is not valid here: {desc or error.message}", "", False
     return error.message, desc, False
@@ -184,36 +208,52 @@ def _own_message(error: ValidationError) -> str | None:
 
 
 @functools.lru_cache(maxsize=None)
-def fast_check() -> Any:
+def fast_check(name: str = DESIGN) -> Any:
     """The compiled validity check, or None when the schema uses a keyword it does not know."""
     try:
-        return compile_schema(load_schema())
+        return compile_schema(load_schema(name))
     except Unsupported:
         return None
 
 
-@functools.lru_cache(maxsize=None)
-def config_validator() -> "jsonschema.protocols.Validator":
-    """The validator of `.plinkdocs.yaml` (schemas/config.schema.json)."""
-    import jsonschema
+@dataclass(frozen=True)
+class Problem:
+    """One schema error of a file, in words, at its position."""
 
-    with open(schemas_dir() / "config.schema.json", encoding="utf-8") as fh:
-        return jsonschema.Draft202012Validator(json.load(fh))
+    message: str
+    fix: str
+    path: tuple[str | int, ...]
+    line: int
+    column: int
+
+    def text(self) -> str:
+        """`path`: message [fix: ...]: the message and fix as a design's finding has them (the
+        text report writes the fix the same way), after the path when the message does not
+        already name it."""
+        where = format_path(self.path)
+        last = self.path[-1] if self.path else None
+        named = not where or f"`{where}`" in self.message or \
+            f"`{'.'.join(str(p) for p in self.path)}`" in self.message or \
+            (isinstance(last, str) and f"`{last}`" in self.message)
+        return ("" if named else f"`{where}`: ") + self.message + (f" [fix: {self.fix}]" if self.fix else "")
 
 
-def validate(doc: Document, against: "jsonschema.protocols.Validator | None" = None) -> list[Finding]:
-    """PL003 findings for `doc.data`, at the offending nodes, sorted by position.
+def _error(found: list[Problem], file: str, kind: type[ConfigError]) -> ConfigError:
+    """The problems of a file that stops a command, as one error: one line each,
+    `file:line:col: ...` (see `Problem.text`), the first one's position as the error's."""
+    first = found[0]
+    err = kind(first.text(), file, first.line, first.column)
+    if len(found) > 1:
+        err.lines = [f"{file}:{p.line}:{p.column}: {p.text()}" for p in found]
+    return err
 
-    `against` is another jsonschema validator (the configuration's); by default the
-    architecture schema, where a valid file is confirmed by the compiled check alone and
-    `jsonschema` explains the rest."""
-    if against is None:
-        quick = fast_check()
-        if quick is not None and quick(doc.data):
-            return []
-    out = []
+
+def problems(doc: Document, errors: Iterable[ValidationError]) -> list[Problem]:
+    """jsonschema's `errors` for `doc.data` in words (`_message`), each at the offending node
+    of the file: one for each unknown key, the same problem at the same place only once."""
+    out: list[Problem] = []
     seen = set()
-    for err in (against or validator()).iter_errors(doc.data):
+    for err in errors:
         err = _best(err)
         sub_schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
         msg, fix, at_key = _message(err)
@@ -222,7 +262,7 @@ def validate(doc: Document, against: "jsonschema.protocols.Validator | None" = N
         if at_key and err.validator == "additionalProperties" and isinstance(err.instance, dict):
             extra = [k for k in err.instance if k not in sub_schema.get("properties", {})
                      and not str(k).startswith("x-")]
-            for k in extra:  # one finding for each unknown key
+            for k in extra:  # one problem for each unknown key
                 kpath = path + (k,)
                 line, col = doc.locate(kpath, key=True)
                 close = difflib.get_close_matches(str(k), sorted(sub_schema.get("properties", {})), n=1)
@@ -231,14 +271,52 @@ def validate(doc: Document, against: "jsonschema.protocols.Validator | None" = N
                 item = (line, col, f"unknown key `{k}` in `{where}`")
                 if item not in seen:
                     seen.add(item)
-                    out.append(doc.problem("PL003", item[2], line, col, kpath, fix_k))
+                    out.append(Problem(item[2], fix_k, kpath, line, col))
             continue
         line, col = doc.locate(path)
         if (line, col, msg) in seen:
             continue
         seen.add((line, col, msg))
-        out.append(doc.problem("PL003", msg, line, col, path, fix))
+        out.append(Problem(msg, fix, path, line, col))
     return out
+
+
+def check(doc: Document, name: str) -> list[Problem]:
+    """The problems of `doc.data` against the schema `name`, in file order.
+
+    A valid file is confirmed by the compiled check alone; `jsonschema` explains the rest."""
+    quick = fast_check(name)
+    if quick is not None and quick(doc.data):
+        return []
+    found = problems(doc, validator(name).iter_errors(doc.data))
+    return sorted(found, key=lambda p: (p.line, p.column))
+
+
+def require(doc: Document, name: str, kind: type[ConfigError] = ConfigError) -> None:
+    """Raise the problems of `doc` against the schema `name` as one `kind` of ConfigError, a
+    line each: for the inputs that stop a command (price files, the configuration) rather than
+    give findings."""
+    found = check(doc, name)
+    if found:
+        raise _error(found, doc.file, kind)
+
+
+def config_validator() -> "jsonschema.protocols.Validator":
+    """The validator of `.plinkdocs.yaml` (schemas/config.schema.json)."""
+    return validator(CONFIG)
+
+
+def validate(doc: Document, against: "jsonschema.protocols.Validator | None" = None) -> list[Finding]:
+    """PL003 findings for `doc.data`, at the offending nodes (added to `doc.findings`).
+
+    `against` is another jsonschema validator; by default the architecture schema, where a
+    valid file is confirmed by the compiled check alone and `jsonschema` explains the rest."""
+    if against is None:
+        quick = fast_check()
+        if quick is not None and quick(doc.data):
+            return []
+    return [doc.problem("PL003", p.message, p.line, p.column, p.path, p.fix)
+            for p in problems(doc, (against or validator()).iter_errors(doc.data))]
 
 
 def iter_property_descriptions(schema: dict[str, Any] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:

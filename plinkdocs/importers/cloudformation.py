@@ -55,14 +55,20 @@ class LList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    nodes = 0
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+MAX_NODES = 500_000  # after aliases are expanded, as for designs: a template is never near this; a YAML bomb is
+
+
 def _build(loader: _Loader, node: yaml.Node, file: str) -> Any:
+    loader.nodes = getattr(loader, "nodes", 0) + 1
+    if loader.nodes > MAX_NODES:
+        raise SourceError(file, *_pos(node), f"more than {MAX_NODES:,} values once aliases are expanded")
     tag = node.tag
     if tag.startswith("!"):
         fn = SHORT_TAGS.get(tag)
@@ -125,6 +131,8 @@ def parse(text: str, file: str) -> LDict:
         raise SourceError(file, line, col, f"not YAML: {e.problem or e.context}") from None
     except yaml.YAMLError as e:
         raise SourceError(file, 1, 1, f"not YAML: {e}") from None
+    except RecursionError:
+        raise SourceError(file, 1, 1, "nested too deeply") from None
     finally:
         loader.dispose()
     if not isinstance(data, LDict) or not isinstance(data.get("Resources"), dict):

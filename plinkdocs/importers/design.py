@@ -42,7 +42,6 @@ Everything passed in is plain Python (str, int, bool, list, dict); nothing here 
 from __future__ import annotations
 
 import io
-import ipaddress
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -166,6 +165,57 @@ def schema_knows(section: str) -> bool:
     return section in props
 
 
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    root = schema.load_schema()
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < 20:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            break
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        node = target
+        seen += 1
+    return node if isinstance(node, dict) else {}
+
+
+def _child(node: dict[str, Any], seg: str | int) -> dict[str, Any]:
+    node = _resolve(node)
+    if isinstance(seg, int):
+        return _resolve(node.get("items") or {})
+    props = node.get("properties") or {}
+    if seg in props:
+        return _resolve(props[seg])
+    for alt in (node.get("patternProperties") or {}).values():
+        return _resolve(alt)
+    extra = node.get("additionalProperties")
+    if isinstance(extra, dict):
+        return _resolve(extra)
+    for key in ("oneOf", "anyOf", "allOf"):
+        for alt in node.get(key) or []:
+            found = _child(alt, seg)
+            if found:
+                return found
+    return {}
+
+
+def schema_node(path: Path) -> dict[str, Any]:
+    """The installed schema's node for a design path (`("endpoints", "x", "dns_options")`), {} if
+    the schema has no such field."""
+    node: dict[str, Any] = schema.load_schema()
+    for seg in path:
+        node = _child(node, seg)
+        if not node:
+            return {}
+    return node
+
+
+def schema_fields(path: Path) -> set[str]:
+    """The field names the installed schema allows at a design path."""
+    return set(_resolve(schema_node(path)).get("properties") or {})
+
+
 def _ports(protocol: str, lo: Any, hi: Any) -> Any:
     if protocol in ("all", "icmp") or lo is None:
         return None
@@ -187,8 +237,22 @@ def _lb_protocol(value: Any) -> str | None:
     return v if v in ("TCP", "TLS", "UDP", "TCP_UDP", "HTTP", "HTTPS") else None
 
 
+KINDS = {"account": "accounts", "vpc": "vpcs", "subnet": "vpcs.*.subnets", "sg": "security_groups",
+         "lb": "load_balancers", "tg": "load_balancers.*.target_groups", "svc": "endpoint_services",
+         "ep": "endpoints", "zone": "hosted_zones", "peering": "peerings", "tgw": "transit_gateways",
+         "tgwatt": "transit_gateways.*.attachments", "tgwrt": "transit_gateways.*.route_tables",
+         "rt": "vpcs.*.route_tables", "rslv": "resolver_endpoints", "rrule": "resolver_rules"}
+"""The kinds of part `has`, `get`, `keys` and `field_origin` take, and where each goes."""
+
+
 class DesignBuilder:
-    """Collects facts under keys and builds a design from them; see the module's docstring."""
+    """Collects facts under keys and builds a design from them; see the module's docstring.
+
+    Each method that makes a part takes its key first and returns it; references to other
+    parts are their keys. Calling a method again with the same key adds the facts that are
+    not None to the part (a second source of the same thing). `origin` says where the
+    fact came from; `field_origin(kind, key, field, origin)` points one field of a part at
+    a more precise place (a template's property), so findings on that field land there."""
 
     def __init__(self, source: str):
         self.source = source
@@ -875,12 +939,22 @@ class _Build:
                     e["ip_address_type"] = p["ip_address_type"]
                 else:
                     self.note(o, f"ip_address_type of `{ident}` needs format 1.1; not carried")
-            if p.get("dns_options"):
-                if self.v11:
-                    e["dns_options"] = p["dns_options"]
+            dns_opts = dict(p.get("dns_options") or {})
+            # what the AWS APIs and Terraform report for every endpoint, meaningful or not: an S3-only
+            # option on other services, and the record type an IPv4 endpoint always has
+            if e.get("service") != "aws:s3":
+                dns_opts.pop("private_dns_only_for_inbound_resolver_endpoint", None)
+            if dns_opts.get("record_ip_type") == "ipv4" and p.get("ip_address_type") in (None, "ipv4"):
+                dns_opts.pop("record_ip_type")
+            if dns_opts:
+                known = schema_fields(("endpoints", ident, "dns_options"))
+                opts = {k: v for k, v in dns_opts.items() if k in known}
+                for k in dns_opts:
+                    if k not in known:
+                        self.note(o, f"DNS option {k} of `{ident}` is not in the installed format; not carried")
+                if opts:
+                    e["dns_options"] = opts
                     self.uses_1_1 = True
-                else:
-                    self.note(o, f"dns_options of `{ident}` need format 1.1; not carried")
             if p.get("traffic"):
                 e["traffic"] = p["traffic"]
             self.at(("endpoints", ident), p)
@@ -1036,13 +1110,6 @@ class _Build:
             out[ident] = r
             self.at(("resolver_rules", ident), p)
         return out
-
-
-def cidr_contains(outer: str, inner: str) -> bool:
-    try:
-        return ipaddress.ip_network(inner, strict=False).subnet_of(ipaddress.ip_network(outer, strict=False))  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        return False
 
 
 # ---- YAML ---------------------------------------------------------------------------------------

@@ -23,9 +23,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from plinkdocs.core import schema
 from plinkdocs.core.findings import Path, format_path
-from plinkdocs.importers.design import HUMAN_FIELDS, INFRA_SECTIONS
+from plinkdocs.importers.design import HUMAN_FIELDS, INFRA_SECTIONS, schema_node
 
 LIST_KEYS = {"peerings": "id", "hosted_zones": "name"}
 ALWAYS_HUMAN = frozenset({"description"})
@@ -41,51 +40,22 @@ class Drift:
     fix: str | None = None
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    root = schema.load_schema()
-    seen = 0
-    while isinstance(node, dict) and "$ref" in node and seen < 20:
-        ref = node["$ref"]
-        if not ref.startswith("#/"):
-            break
-        target: Any = root
-        for part in ref[2:].split("/"):
-            target = target.get(part, {}) if isinstance(target, dict) else {}
-        node = target
-        seen += 1
-    return node if isinstance(node, dict) else {}
-
-
-def _child(node: dict[str, Any], seg: str | int) -> dict[str, Any]:
-    node = _resolve(node)
-    if isinstance(seg, int):
-        return _resolve(node.get("items") or {})
-    props = node.get("properties") or {}
-    if seg in props:
-        return _resolve(props[seg])
-    for alt in (node.get("patternProperties") or {}).values():
-        return _resolve(alt)
-    extra = node.get("additionalProperties")
-    if isinstance(extra, dict):
-        return _resolve(extra)
-    for key in ("oneOf", "anyOf", "allOf"):
-        for alt in node.get(key) or []:
-            found = _child(alt, seg)
-            if found:
-                return found
-    return {}
-
-
 def _default(path: Path) -> Any:
-    node: dict[str, Any] = schema.load_schema()
-    for seg in path:
-        node = _child(node, seg)
-        if not node:
-            return _MISSING
-    return node.get("default", _MISSING)
+    node = schema_node(path)
+    return node.get("default", _MISSING) if node else _MISSING
 
 
 _MISSING = object()
+
+
+def _default_of(section: str, part: dict[str, Any], key: str, path: Path) -> Any:
+    """A field's default: the schema's, or the format's rule where it depends on another field
+    (private DNS is on by default for interface endpoints only)."""
+    if section == "endpoints" and key == "private_dns":
+        return part.get("type", "interface") == "interface"
+    if section == "endpoints" and key == "type":
+        return "interface"
+    return _default(path)
 
 
 def _canon(value: Any) -> Any:
@@ -230,9 +200,9 @@ def _fields(path: Path, section: str, mine: Any, theirs: Any, source: str, schem
                                      f"({_brief(part)}) in `{format_path(path)}`, which the design does not have"))
             continue
         if a is _MISSING:
-            a = _default(sp)
+            a = _default_of(section, mine, key, sp)
         if b is _MISSING:
-            b = _default(sp)
+            b = _default_of(section, theirs, key, sp)
         if a is _MISSING and b is _MISSING:
             continue
         if key == "targets" and isinstance(a, list) and isinstance(b, list):

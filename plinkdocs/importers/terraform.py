@@ -52,6 +52,9 @@ HANDLED = {
     "aws_ram_resource_share", "aws_ram_resource_association", "aws_ram_principal_association",
     "aws_internet_gateway", "aws_nat_gateway", "aws_vpn_gateway", "aws_eip",
 }
+"""Types that make parts, or that other parts refer to (gateways as route targets, RAM shares,
+accepters, authorizations, which the design records by the association they allow). Every
+other resource is noted as not carried."""
 
 
 @dataclass
@@ -316,6 +319,8 @@ def parse(text: str, file: str) -> dict[str, Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise SourceError(file, e.lineno, e.colno, f"not JSON: {e.msg}") from None
+    except RecursionError:
+        raise SourceError(file, 1, 1, "nested too deeply") from None
     if not isinstance(doc, dict) or "format_version" not in doc \
             or not any(k in doc for k in ("planned_values", "values", "prior_state", "resource_changes")):
         raise SourceError(file, 1, 1, "not the JSON of `terraform show -json` (a plan or a state): it has no "

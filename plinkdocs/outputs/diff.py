@@ -14,10 +14,15 @@ of keys or list items that carry no meaning (subnets, principals, rules) never s
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
+import functools
 import json
 import os
 import subprocess
+import typing
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -65,8 +70,10 @@ SINGULAR = {"design": "design", "endpoints": "endpoint", "endpoint_services": "e
             "accounts": "account", "waivers": "waiver"}
 OPAQUE = {"policy", "description", "review notes"}  # fields shown as "changed", not as their whole value
 
-# Model fields the diff does not show as facets of their own, each with the reason. Every other
-# dataclass field of the model is a facet: tests/test_diff.py holds the two lists together.
+# Which model fields the diff compares comes from the model itself: every dataclass field of a
+# design's parts is a facet (nested dataclasses such as `dns` or `traffic` give one facet per
+# field), unless it is one of the exceptions below, each with the reason. The tables after it
+# only word what is compared. tests/test_diff.py holds them against the model.
 NOT_COMPARED = {
     "path": "where the item is written in the file, not a property of it",
     "file": "the file is named in the heading of each design's changes",
@@ -76,16 +83,52 @@ NOT_COMPARED = {
     "flow_logs_set": "whether flow_logs was written out; its value is compared",
     "service_kind": "derived from `service`, which is compared",
     "service_name": "derived from `service`, which is compared",
-    "load_balancer": "a target group is keyed by its load balancer",
-    "az_id": "part of the zone shown with each subnet and target",
-    "az": "part of the zone shown with each subnet",
-    "vpc": "a subnet is listed under its VPC",
     "target_path": "derived from the waiver's target, which is compared",
-    "protocol": "part of each security-group rule's text",
-    "ports": "part of each security-group rule's text",
-    "cidr": "part of each security-group rule's text",
-    "security_group": "part of each security-group rule's text",
     "network": "the format 1.1 network sections (Transit Gateways, routes, Resolver) are not compared yet",
+    "egress_default": "shown in `egress`, as all traffic (the AWS default)",
+}
+
+# The fields that name an entity (its key in its section) rather than describe it.
+KEYS = {
+    "id": "the key of the item in its section",
+    "Architecture.name": "the design's name; a rename shows as a changed `name`",
+    "HostedZone.name": "the key of a hosted zone",
+    "Waiver.rule": "part of a waiver's key, with its target",
+    "Waiver.target": "part of a waiver's key, with its rule",
+    "TargetGroup.load_balancer": "part of a target group's key, `load balancer/target group`",
+}
+
+# Fields that hold the entities of a section of their own.
+SECTION_OF = {
+    "Architecture.endpoints": "endpoints", "Architecture.endpoint_services": "endpoint_services",
+    "Architecture.load_balancers": "load_balancers", "LoadBalancer.target_groups": "target_groups",
+    "Architecture.security_groups": "security_groups", "Architecture.vpcs": "vpcs",
+    "Architecture.workloads": "workloads", "Architecture.hosted_zones": "hosted_zones",
+    "Architecture.peerings": "peerings", "Architecture.accounts": "accounts", "Architecture.waivers": "waivers",
+}
+
+# Labels: "Class.field" or "field" -> the words shown; any other field is shown by its name,
+# underscores as spaces.
+LABELS = {
+    "vpc": "VPC", "private_dns": "private DNS", "private_dns_name": "private DNS name",
+    "private_dns_verified": "private DNS verified", "cross_zone": "cross-zone",
+    "private_dns_only_for_inbound_resolver_endpoint": "private DNS only for inbound Resolver endpoints",
+    "enforce_sg_inbound_on_privatelink": "security groups enforced on PrivateLink traffic",
+    "Vpc.cidrs": "CIDRs", "HostedZone.vpcs": "VPCs",
+    "Dns.support": "DNS support", "Dns.hostnames": "DNS hostnames", "Dns.resolver": "DNS resolver",
+    "Dns.forwards_to_amazon": "resolver forwards to Amazon", "Dns.inbound_resolver": "inbound resolver",
+    "Traffic.gb_per_month": "traffic (GB a month)", "Traffic.peak_gbps": "peak (Gbps)",
+    "Review.status": "review status", "Review.decided": "review decided", "Review.notes": "review notes",
+    "Requirements.consumer_vpcs": "consumer VPCs", "Requirements.cross_region": "cross-region",
+    "Requirements.on_premises_clients": "on-premises clients",
+    "Architecture.budget_monthly_usd": "budget (USD a month)",
+}
+
+# Facets the model derives rather than stores, each shown after the field it follows.
+DERIVED = {
+    "Endpoint.subnets": ("Availability Zones", lambda m, e: m.endpoint_zones(e)),
+    "EndpointService.load_balancers": ("Availability Zones", lambda m, s: m.service_zones(s)),
+    "LoadBalancer.subnets": ("Availability Zones", lambda m, lb: m.lb_zones(lb)),
 }
 
 
@@ -109,91 +152,155 @@ def _policy(value) -> Optional[str]:
     return None if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
+# How one item of a list is worded, for the model classes whose items are lines of text:
+# class name -> (the fields the wording shows, (item, model, owner, field name) -> text). A
+# field the wording does not show is added to the text as `(label: value)`.
+def _listener(li, m, owner, name) -> str:
+    return f"{li.protocol} {li.port}" + (f" -> {li.target_group}" if li.target_group else "")
+
+
+def _target(t, m, tg, name) -> str:
+    lb = m.load_balancers.get(tg.load_balancer)
+    where = (m.target_zone(lb, t) if lb else t.az_id) or t.subnet or "?"
+    what = f"alb {t.load_balancer}" if t.load_balancer else f"{t.count} x"
+    return (f"{where}: {what}{'' if t.healthy else ' (unhealthy)'}"
+            + (f" [{', '.join(t.security_groups)}]" if t.security_groups else ""))
+
+
+def _call(c, m, owner, name) -> str:
+    return (f"{c.endpoint} {c.protocol} {c.port}" + (f" ({', '.join(c.actions)})" if c.actions else "")
+            + (f" as {c.hostname}" if c.hostname else ""))
+
+
+def _subnet(s, m, owner, name) -> str:
+    return f"{s.id} ({s.zone}{', ' + str(s.cidr) if s.cidr else ''})"
+
+
+def _health_check(hc, m, owner, name) -> str:
+    return " ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x is not None)
+
+
+def _sg_rule(r, m, owner, name) -> str:
+    return _rule_text(r, "from" if name == "ingress" else "to")
+
+
+WORDING = {
+    "Listener": (("protocol", "port", "target_group"), _listener),
+    "Target": (("az_id", "subnet", "count", "healthy", "load_balancer", "security_groups"), _target),
+    "Call": (("endpoint", "protocol", "port", "actions", "hostname"), _call),
+    "Subnet": (("id", "vpc", "az_id", "az", "cidr"), _subnet),  # listed under its VPC
+    "HealthCheck": (("protocol", "port", "path"), _health_check),
+    "SgRule": (("protocol", "ports", "cidr", "security_group"), _sg_rule),
+}
+
+
+def label(cls_name: str, name: str) -> str:
+    return LABELS.get(f"{cls_name}.{name}") or LABELS.get(name) or name.replace("_", " ")
+
+
+def _skipped(cls_name: str, name: str) -> bool:
+    qual = f"{cls_name}.{name}"
+    return (name in NOT_COMPARED or qual in NOT_COMPARED or name in KEYS or qual in KEYS
+            or qual in SECTION_OF)
+
+
+def _scalar(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float, Decimal)):
+        return value
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _item_text(item: Any, m: Architecture, owner: Any, name: str) -> str:
+    """One item as a line: by its wording, with any field the wording does not show added."""
+    cls_name = type(item).__name__
+    shown, words = WORDING.get(cls_name, ((), None))
+    out = words(item, m, owner, name) if words else ""
+    rest = []
+    for f in dataclasses.fields(item):
+        if f.name in shown or _skipped(cls_name, f.name):
+            continue
+        value = _facet_value(getattr(item, f.name), m, item, f.name)
+        if value is None or value == "" or value == frozenset():
+            continue
+        if isinstance(value, frozenset):
+            value = ", ".join(sorted(value))
+        rest.append(f"{label(cls_name, f.name)}: {value}")
+    if rest:
+        out += (" " if out else "") + f"({'; '.join(rest)})"
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _holds_parts(cls: type, name: str) -> bool:
+    """Whether the mapping field `name` of `cls` maps ids to model parts (a VPC's subnets)
+    rather than holding a document (a policy): read from its type annotation."""
+    hint = typing.get_type_hints(cls).get(name)
+    for arg in (typing.get_args(hint) or ()):
+        inner = typing.get_args(arg) or (arg,)
+        if any(dataclasses.is_dataclass(x) for x in inner):
+            return True
+    return False
+
+
+def _facet_value(value: Any, m: Architecture, owner: Any, name: str) -> Any:
+    """A field's value as a facet: a str, bool, number or None, or a frozenset of str for a
+    collection whose order carries no meaning."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _item_text(value, m, owner, name)
+    if isinstance(value, Mapping):
+        if _holds_parts(type(owner), name):
+            return frozenset(_item_text(i, m, owner, name) for i in value.values())
+        return _policy(dict(value))  # a document (a policy): compared as canonical JSON
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return frozenset(_item_text(i, m, owner, name) if dataclasses.is_dataclass(i) else str(i) for i in value)
+    return _scalar(value)
+
+
+def _fields(obj: Any, m: Architecture, out: dict) -> dict:
+    """{label: value} for every compared field of `obj`; a nested dataclass without a wording
+    of its own gives one facet for each of its fields."""
+    cls_name = type(obj).__name__
+    for f in dataclasses.fields(obj):
+        if _skipped(cls_name, f.name):
+            continue
+        value = getattr(obj, f.name)
+        if (dataclasses.is_dataclass(value) and not isinstance(value, type)
+                and type(value).__name__ not in WORDING):
+            _fields(value, m, out)
+        elif cls_name == "SecurityGroup" and f.name == "egress" and obj.egress_default:  # see NOT_COMPARED
+            out[label(cls_name, f.name)] = _set(["all traffic (the AWS default)"])
+        else:
+            out[label(cls_name, f.name)] = _facet_value(value, m, obj, f.name)
+        derived = DERIVED.get(f"{cls_name}.{f.name}")
+        if derived:
+            out[derived[0]] = _set(derived[1](m, obj))
+    return out
+
+
+def _entities(m: Architecture):
+    """(section, key, entity) for every part of the design."""
+    yield "design", m.name, m
+    yield from (("endpoints", e.id, e) for e in m.endpoints.values())
+    yield from (("endpoint_services", s.id, s) for s in m.endpoint_services.values())
+    for lb in m.load_balancers.values():
+        yield "load_balancers", lb.id, lb
+        yield from (("target_groups", f"{lb.id}/{tg.id}", tg) for tg in lb.target_groups.values())
+    yield from (("security_groups", g.id, g) for g in m.security_groups.values())
+    yield from (("vpcs", v.id, v) for v in m.vpcs.values())
+    yield from (("workloads", w.id, w) for w in m.workloads.values())
+    yield from (("hosted_zones", z.name, z) for z in m.hosted_zones)
+    yield from (("peerings", p.id, p) for p in m.peerings)
+    yield from (("accounts", a.id, a) for a in m.accounts.values())
+    yield from (("waivers", f"{w.rule} {w.target}", w) for w in m.waivers)
+
+
 def facets(model: Architecture) -> dict:
     """section -> id -> {field label: value}; a value is a str, bool, number, None or frozenset of str."""
-    m = model
     out: dict = {key: {} for key, _ in SECTIONS}
-    req, rev = m.requirements, m.review
-    out["design"][m.name] = {
-        "title": m.title, "description": m.description, "region": m.region, "owner": m.owner,
-        "review status": rev.status, "reviewers": _set(rev.reviewers), "review decided": rev.decided,
-        "review notes": rev.notes, "direction": req.direction, "consumer VPCs": req.consumer_vpcs,
-        "full network access": req.full_network_access, "cross-region": req.cross_region,
-        "on-premises clients": req.on_premises_clients, "budget (USD a month)": m.budget_monthly_usd,
-        "tags": _set(m.tags),
-    }
-    for e in m.endpoints.values():
-        out["endpoints"][e.id] = {
-            "VPC": e.vpc, "type": e.type, "service": e.service, "service region": e.service_region,
-            "subnets": _set(e.subnets), "Availability Zones": _set(m.endpoint_zones(e)),
-            "security groups": _set(e.security_groups), "private DNS": e.private_dns,
-            "private DNS only for inbound Resolver endpoints": e.private_dns_only_for_inbound_resolver_endpoint,
-            "policy": _policy(e.policy), "state": e.state, "traffic (GB a month)": e.traffic.gb_per_month,
-            "peak (Gbps)": e.traffic.peak_gbps,
-        }
-    for s in m.endpoint_services.values():
-        out["endpoint_services"][s.id] = {
-            "description": s.description, "load balancers": _set(s.load_balancers),
-            "Availability Zones": _set(m.service_zones(s)),
-            "acceptance required": s.acceptance_required, "allowed principals": _set(s.allowed_principals),
-            "private DNS name": s.private_dns_name, "private DNS verified": s.private_dns_verified,
-            "supported regions": None if s.supported_regions is None else _set(s.supported_regions),
-            "notifications": s.notifications, "audience": s.audience,
-        }
-    for lb in m.load_balancers.values():
-        out["load_balancers"][lb.id] = {
-            "type": lb.type, "VPC": lb.vpc, "subnets": _set(lb.subnets), "Availability Zones": _set(m.lb_zones(lb)),
-            "cross-zone": lb.cross_zone, "security groups": _set(lb.security_groups),
-            "security groups enforced on PrivateLink traffic": lb.enforce_sg_inbound_on_privatelink,
-            "listeners": _set(f"{li.protocol} {li.port}" + (f" -> {li.target_group}" if li.target_group else "")
-                              for li in lb.listeners),
-        }
-        for tg in lb.target_groups.values():
-            hc = tg.health_check
-            targets = []
-            for t in tg.targets:
-                where = m.target_zone(lb, t) or t.subnet or "?"
-                what = f"alb {t.load_balancer}" if t.load_balancer else f"{t.count} x"
-                targets.append(f"{where}: {what}{'' if t.healthy else ' (unhealthy)'}"
-                               + (f" [{', '.join(t.security_groups)}]" if t.security_groups else ""))
-            out["target_groups"][f"{lb.id}/{tg.id}"] = {
-                "target type": tg.target_type, "protocol": tg.protocol, "port": tg.port,
-                "health check": (" ".join(str(x) for x in (hc.protocol, hc.port, hc.path) if x is not None)
-                                 if hc.protocol else "off"),
-                "targets": _set(targets),
-            }
-    for g in m.security_groups.values():
-        out["security_groups"][g.id] = {
-            "VPC": g.vpc, "ingress": _set(_rule_text(r, "from") for r in g.ingress),
-            "egress": _set(["all traffic (the AWS default)"]) if g.egress_default
-            else _set(_rule_text(r, "to") for r in g.egress),
-        }
-    for v in m.vpcs.values():
-        out["vpcs"][v.id] = {
-            "account": v.account, "region": v.region, "CIDRs": _set(v.cidrs), "DNS support": v.dns.support,
-            "DNS hostnames": v.dns.hostnames, "DNS resolver": v.dns.resolver,
-            "resolver forwards to Amazon": v.dns.forwards_to_amazon, "inbound resolver": v.dns.inbound_resolver,
-            "flow logs": v.flow_logs,
-            "subnets": _set(f"{s.id} ({s.zone}{', ' + str(s.cidr) if s.cidr else ''})" for s in v.subnets.values()),
-        }
-    for w in m.workloads.values():
-        out["workloads"][w.id] = {
-            "VPC": w.vpc, "on premises": w.on_premises, "subnets": _set(w.subnets),
-            "security groups": _set(w.security_groups),
-            "calls": _set(f"{c.endpoint} {c.protocol} {c.port}" + (f" ({', '.join(c.actions)})" if c.actions else "")
-                          + (f" as {c.hostname}" if c.hostname else "") for c in w.calls),
-        }
-    for z in m.hosted_zones:
-        out["hosted_zones"][z.name] = {"VPCs": _set(z.vpcs)}
-    for p in m.peerings:
-        out["peerings"][p.id] = {"requester": p.requester, "accepter": p.accepter, "status": p.status}
-    for a in m.accounts.values():
-        out["accounts"][a.id] = {"account id": a.account_id, "name": a.name}
-    for w in m.waivers:
-        out["waivers"][f"{w.rule} {w.target}"] = {
-            "reason": w.reason, "approved by": w.approved_by,
-            "expires": None if w.expires is None else w.expires.isoformat(),
-        }
+    for section, key, entity in _entities(model):
+        out[section][key] = _fields(entity, model, {})
     return out
 
 

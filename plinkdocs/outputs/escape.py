@@ -15,10 +15,11 @@ messages that quote them) reaches the site through one of these functions:
   renders as exactly the characters given, whatever Markdown processor reads it.
 * :func:`code` for an inline code span: the same, inside ``<code>``.
 * :func:`message` for a finding's message: `backtick` spans become code, the rest is text.
-* :func:`markdown` for `description` and `review.notes`: the documented subset (paragraphs,
-  emphasis, inline code, bulleted and numbered lists, links to http, https and mailto
-  addresses) is kept; everything else, raw HTML, images, headings, other link schemes such
-  as ``javascript:``, template delimiters, is shown as text.
+* :func:`markdown` for `description` and `review.notes`: parsed by a CommonMark parser
+  (markdown-it-py, raw HTML off); the documented subset (paragraphs, emphasis, inline code,
+  bulleted and numbered lists, nested too, links to http, https and mailto addresses and
+  relative links) is kept; everything else, raw HTML, images, headings, other link schemes
+  such as ``javascript:``, template delimiters, is shown as text.
 * :func:`code_block` for whole files (the source YAML): an HTML ``<pre>`` block, escaped.
 
 Each returns a :class:`markupsafe.Markup`, the mark of a string that is safe to insert; the
@@ -27,9 +28,12 @@ template environment escapes anything else with :func:`text`.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 from markupsafe import Markup
 
 # Characters that mean something to Markdown, its extensions (tables, attribute lists,
@@ -100,95 +104,157 @@ def _inline_text(s: str) -> str:
 
 
 # -- the Markdown subset of descriptions ------------------------------------------
+#
+# A description is parsed by a CommonMark parser (markdown-it-py, raw HTML off) and written
+# back as Markdown that keeps only the subset: paragraphs, emphasis, code spans, lists (nested
+# with the four-space indent Python-Markdown needs) and links whose scheme is allowed. Every
+# text in it is escaped as `text` escapes, so the page's own Markdown reader, its extensions
+# and any template engine find nothing to act on.
 
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
-_INLINE = re.compile(
-    r"(?P<code>(?P<ticks>`+)(?P<codetext>.+?)(?P=ticks))"
-    r"|(?P<link>\[(?P<label>[^\[\]]{1,500})\]\((?P<url>[^()\s]{1,2000})\))"
-    r"|(?P<strong>\*\*(?P<stext>\S(?:.*?\S)?)\*\*|(?<!\w)__(?P<stext2>\S(?:.*?\S)?)__(?!\w))"
-    r"|(?P<em>\*(?P<etext>\S(?:.*?\S)?)\*|(?<!\w)_(?P<etext2>\S(?:.*?\S)?)_(?!\w))",
-    re.S,
-)
-_LIST_ITEM = re.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d{1,9}[.)])\s+(?P<body>.*)$")
+_LINK_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_LISTS = ("bullet_list", "ordered_list")
+
+
+def link_allowed(url: str) -> bool:
+    """An http, https or mailto address, or a relative link (a path, `?query` or `#anchor`)."""
+    url = url.strip()
+    if not url or _CONTROL.search(url) or any(c.isspace() for c in url):
+        return False
+    m = _SCHEME.match(url)
+    if m:
+        return m.group(1).lower() in _LINK_SCHEMES
+    return not url.startswith(("//", "\\\\"))  # not another host's address without a scheme
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = link_allowed  # type: ignore[method-assign]
+    return md
 
 
 def _safe_url(url: str) -> str | None:
-    if not url.lower().startswith(_SAFE_SCHEMES):
-        return None
-    if _CONTROL.search(url):
+    if not link_allowed(url):
         return None
     # Percent-encode everything but the characters a URL needs, so that nothing in it can
     # close the link, start markup, or carry a template delimiter.
     return quote(url, safe="/:@?&=;,.~-_+!%#")
 
 
-def _inline(s: str, depth: int = 0) -> str:
-    out, pos = [], 0
-    for m in _INLINE.finditer(s):
-        out.append(_inline_text(s[pos:m.start()]))
-        if m.group("code"):
-            out.append("<code>" + _escape(" ".join(m.group("codetext").split())) + "</code>")
-        elif m.group("link"):
-            url = _safe_url(m.group("url"))
-            label = _inline(m.group("label"), depth + 1) if depth < 3 else _inline_text(m.group("label"))
-            if url is None:
-                out.append(_inline_text(m.group(0)))
-            else:
-                out.append(f"[{label}]({url})")
-        elif m.group("strong") and depth < 3:
-            out.append("<strong>" + _inline(m.group("stext") or m.group("stext2"), depth + 1) + "</strong>")
-        elif m.group("em") and depth < 3:
-            out.append("<em>" + _inline(m.group("etext") or m.group("etext2"), depth + 1) + "</em>")
-        else:
-            out.append(_inline_text(m.group(0)))
-        pos = m.end()
-    out.append(_inline_text(s[pos:]))
-    return _guard("".join(out).strip()) if depth == 0 else "".join(out)
+def _plain(node: SyntaxTreeNode) -> str:
+    """The text of inline nodes, without their markup (an image's alternative text)."""
+    if node.type in ("text", "code_inline"):
+        return node.content
+    if node.type in ("softbreak", "hardbreak"):
+        return " "
+    return "".join(_plain(c) for c in node.children)
 
 
-def markdown(value) -> Markup:
-    """The documented Markdown subset of a description, everything else as text."""
+def _inline(nodes: list[SyntaxTreeNode]) -> str:
+    out = []
+    for node in nodes:
+        t = node.type
+        if t == "text":
+            out.append(_escape(node.content))
+        elif t in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif t == "code_inline":
+            out.append("<code>" + _escape(" ".join(node.content.split())) + "</code>")
+        elif t == "em":
+            out.append("<em>" + _inline(node.children) + "</em>")
+        elif t == "strong":
+            out.append("<strong>" + _inline(node.children) + "</strong>")
+        elif t == "link":
+            url = _safe_url(str(node.attrs.get("href", "")))
+            label = _inline(node.children)
+            out.append(label if url is None else f"[{label}]({url})")  # a refused link keeps its text
+        elif t == "image":  # not in the subset: its source, as text
+            src = str(node.attrs.get("src", ""))
+            out.append(_escape(f"![{_plain(node)}]({src})"))
+        else:  # raw HTML is text with html off; anything else the parser adds, as its text
+            out.append(_escape(_plain(node) or node.content))
+    return "".join(out)
+
+
+def _line(s: str) -> str:
+    """One paragraph's Markdown on one line, its first character kept from starting a block."""
+    return _guard(" ".join(s.split()))
+
+
+def _blocks(nodes: list[SyntaxTreeNode]) -> list[list[str]]:
+    """Each block as its lines of Markdown; two lists in a row stay two lists."""
+    out: list[list[str]] = []
+    prev = ""
+    for node in nodes:
+        lines = _block(node)
+        if not lines:
+            continue
+        if node.type in _LISTS and prev in _LISTS:
+            out.append(["<!-- -->"])
+        out.append(lines)
+        prev = node.type
+    return out
+
+
+def _block(node: SyntaxTreeNode) -> list[str]:
+    t = node.type
+    if t == "paragraph":
+        return [_line(_inline(node.children[0].children))] if node.children else []
+    if t in _LISTS:
+        return _list(node)
+    if t == "heading":  # not in the subset: a paragraph showing the `#` the author wrote
+        text = _inline(node.children[0].children) if node.children else ""
+        marker = _escape(node.markup) + " " if node.markup.startswith("#") else ""
+        return [_line(marker + text)]
+    if t in ("fence", "code_block"):  # a code block as a code span in a paragraph
+        code = " ".join(node.content.split())
+        return [f"<code>{_escape(code)}</code>"] if code else []
+    if t == "blockquote":  # the quote's blocks, its `>` shown as text
+        inner = _blocks(node.children)
+        if inner and inner[0] and not inner[0][0].startswith(("- ", "1. ", "<")):
+            inner[0][0] = _ref(">") + " " + inner[0][0]
+        return [line for i, b in enumerate(inner) for line in ([""] if i else []) + b]
+    if t == "hr":  # not in the subset: the characters the author wrote, none of them markup
+        return ["".join(_ref(c) for c in node.markup)]
+    return [_line(_escape(node.content))] if node.content.strip() else []
+
+
+def _list(node: SyntaxTreeNode) -> list[str]:
+    ordered = node.type == "ordered_list"
+    start = int(node.attrs.get("start", 1)) if ordered else 1
+    tight = all(p.hidden for item in node.children for p in item.children if p.type == "paragraph")
+    lines: list[str] = []
+    for n, item in enumerate(node.children):
+        marker = f"{start + n}. " if ordered else "- "
+        if lines and not tight:
+            lines.append("")
+        body = _blocks(item.children)
+        first = True
+        for i, block in enumerate(body):
+            if i and not tight:
+                lines.append("")
+            for line in block:
+                if first:
+                    lines.append(marker + (line or _ref(" ")))
+                    first = False
+                else:
+                    lines.append("    " + line if line else "")
+        if first:  # an empty item
+            lines.append(marker + _ref(" "))
+    return lines
+
+
+def markdown(value: object) -> Markup:
+    """A description's Markdown, rendered by a CommonMark parser and kept to the subset:
+    paragraphs, emphasis, code spans, lists, and links to http, https and mailto addresses or
+    relative ones. Raw HTML, headings, images, code blocks and other link schemes (such as
+    ``javascript:``, whose link is dropped and its text kept) are shown as text."""
     if value is None:
         return Markup("")
-    s = _CONTROL.sub("\ufffd", str(value)).replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
-    blocks: list[str] = []
-    para: list[str] = []
-    items: list[tuple[bool, str]] = []  # (ordered, text)
-
-    def flush_para():
-        if para:
-            blocks.append(_inline(" ".join(para)))
-            para.clear()
-
-    def flush_list():
-        if items:
-            ordered = items[0][0]
-            lines = [("1. " if ordered else "- ") + (_inline(t) or "&#32;") for _, t in items]
-            if blocks and blocks[-1][:2] in ("- ", "1."):
-                blocks.append("<!-- -->")  # two lists in a row stay two lists
-            blocks.append("\n".join(lines))
-            items.clear()
-
-    for line in s.split("\n"):
-        if not line.strip():
-            flush_para()
-            flush_list()
-            continue
-        m = _LIST_ITEM.match(line)
-        if m and not para:
-            ordered = m.group("marker")[0].isdigit()
-            if items and items[0][0] != ordered:
-                flush_list()
-            items.append((ordered, m.group("body")))
-        elif items and line.startswith((" ", "\t")):
-            ordered, prev = items[-1]
-            items[-1] = (ordered, prev + " " + line.strip())
-        else:
-            flush_list()
-            para.append(line.strip())
-    flush_para()
-    flush_list()
-    return Markup("\n\n".join(blocks))
+    s = _CONTROL.sub("\ufffd", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    root = SyntaxTreeNode(_parser().parse(s))
+    return Markup("\n\n".join("\n".join(lines) for lines in _blocks(root.children)))
 
 
 # -- whole files -------------------------------------------------------------------

@@ -63,19 +63,11 @@ def find_config(start: str | os.PathLike = ".") -> Path | None:
     return None
 
 
-def _check_shape(doc, shown: str) -> None:
-    """The configuration against schemas/config.schema.json: a ConfigError with one line per
-    problem, each with its line and column."""
-    if doc.data is None:
-        return
-    problems = sorted(schema.validate(doc, schema.config_validator()), key=lambda f: (f.line, f.column))
-    if problems:
-        first = problems[0]
-        lines = [f"{shown}:{f.line}:{f.column}: " + (f"`{f.model_path}`: " if f.path else "") + f.message
-                 + (f" ({f.fix})" if f.fix else "") for f in problems]
-        err = ConfigError(first.message, shown, first.line, first.column)
-        err.lines = lines
-        raise err
+def _check_shape(doc) -> None:
+    """The configuration against schemas/config.schema.json, worded by the translator designs
+    and price files share: a ConfigError with one line per problem, each with its position."""
+    if doc.data is not None:
+        schema.require(doc, schema.CONFIG)
 
 
 def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike = ".") -> Config:
@@ -93,7 +85,7 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
     if doc.findings:
         f = doc.findings[0]
         raise ConfigError(f.message, shown, f.line, f.column)
-    _check_shape(doc, shown)
+    _check_shape(doc)
     data = doc.data or {}
 
     def fail(msg, at=(), key=False):

@@ -14,6 +14,7 @@ from tests.helpers import run_texts
 from tests.importers.common import FIXTURES, fixture, line_of, run, validate_sarif
 
 TEMPLATES = ["cfn/provider.yaml", "cfn/consumer.yaml", "cfn/ConsumerWestStack.template.json"]
+LINTED = [*TEMPLATES, "cfn/network.yaml"]
 OPTIONS = ["--stack-account", "provider=111111111111", "--stack-account", "consumer=222222222222",
            "--stack-account", "ConsumerWestStack=333333333333", "--stack-region", "ConsumerWestStack=us-west-2",
            "--region", "us-east-1"]
@@ -33,7 +34,7 @@ def design():
 
 def test_the_fixtures_are_valid_cloudformation():
     """cfn-lint finds no error in the templates (warnings and style are its business)."""
-    paths = [str(FIXTURES / t) for t in TEMPLATES]
+    paths = [str(FIXTURES / t) for t in LINTED]
     done = subprocess.run([sys.executable, "-m", "cfnlint", "--format", "parseable", *paths],
                           capture_output=True, text=True)
     assert done.returncode & 2 == 0, done.stdout + done.stderr
@@ -106,6 +107,7 @@ def test_check_iac_finds_each_planted_problem_at_its_template_line(capsys):
         line = _line(name, text)
         hits = [f for f in findings if f["rule"] == rule and f["file"] == fixture(name) and f["line"] == line]
         assert hits, (rule, name, line, [(f["rule"], f["file"][-20:], f["line"]) for f in findings])
+        assert hits[0]["message"].endswith(f"(design path {hits[0]['path']})")
 
 
 def test_check_iac_sarif_and_github(capsys):
@@ -169,3 +171,55 @@ def test_a_stack_option_must_name_a_template(capsys):
     status, _, err = run(["import", "cloudformation", fixture("cfn/provider.yaml"), "--stack-account",
                           "nope=111111111111"], capsys)
     assert status == 1 and "--stack-account names no template given" in err
+
+
+def test_a_cdk_out_folder_stands_for_its_templates(tmp_path, capsys):
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}")
+    (out / "ConsumerWestStack.template.json").write_text((FIXTURES / TEMPLATES[2]).read_text())
+    status, text, _ = run(["import", "cloudformation", str(out), "--parameter",
+                           "ServiceName=com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"], capsys)
+    assert status == 0
+    assert "service: external:com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0" in text
+
+
+def test_the_network_template_with_format_1_1_sections(monkeypatch):
+    from plinkdocs.importers import design as design_mod
+
+    monkeypatch.setattr(design_mod, "schema_knows", lambda section: True)
+    monkeypatch.setattr(design_mod, "schema_fields", lambda path: set())
+    d = cloudformation.import_templates([fixture("cfn/network.yaml")], accounts={"network": "111111111111"}).data
+    assert d["version"] == 1.1
+    assert d["vpcs"]["hub"]["route_tables"] == {"hub-routes": {
+        "subnets": ["hub-a", "hub-b"],
+        "routes": [{"destination": "10.1.0.0/16", "transit_gateway": "core"},
+                   {"destination": "aws:s3", "endpoint": "s3"}]}}  # a gateway endpoint's RouteTableIds
+    assert d["transit_gateways"]["core"]["attachments"] == {
+        "hub-attachment": {"vpc": "hub", "subnets": ["hub-a", "hub-b"], "appliance_mode": True}}
+    assert d["transit_gateways"]["core"]["route_tables"]["core-routes"]["routes"] == \
+        [{"destination": "10.99.0.0/16", "blackhole": True}]
+    assert d["hosted_zones"][0]["records"] == [{"name": "kms.us-east-1.amazonaws.com", "type": "alias",
+                                                "endpoint": "kms"}]  # AliasTarget from !GetAtt Kms.DnsEntries
+    assert d["resolver_rules"]["corp-rule"]["outbound_endpoint"] == "outbound"
+    assert d["resolver_endpoints"]["inbound"]["subnets"] == ["hub-a", "hub-b"]
+
+
+def test_the_network_template_gives_a_valid_design_with_the_installed_format():
+    d = cloudformation.import_templates([fixture("cfn/network.yaml")], accounts={"network": "111111111111"})
+    result = run_texts([("network.yaml", to_yaml(d.data))]).files[0]
+    assert result.model is not None
+    assert not [f for f in result.findings if f.rule in ("PL003", "PL004")]
+
+
+def test_a_yaml_bomb_and_deep_nesting_are_errors_not_hangs(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [*{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, " \
+                f"*{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}]\n"
+    (tmp_path / "bomb.yaml").write_text(bomb + "Resources: {}\n")
+    with pytest.raises(SourceError, match="once aliases are expanded"):
+        cloudformation.load(str(tmp_path / "bomb.yaml"))
+    (tmp_path / "deep.yaml").write_text("Resources: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(SourceError, match="nested too deeply|not a CloudFormation template"):
+        cloudformation.load(str(tmp_path / "deep.yaml"))

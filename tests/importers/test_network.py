@@ -18,7 +18,11 @@ PLAN = "network.plan.json"
 def full(monkeypatch):
     """The import as written where the schema has the format 1.1 sections."""
     monkeypatch.setattr(design_mod, "schema_knows", lambda section: True)
+    monkeypatch.setattr(design_mod, "schema_fields", lambda path: DNS_OPTIONS)
     return terraform.import_plan(fixture(PLAN), display=PLAN).data
+
+
+DNS_OPTIONS = {"record_ip_type", "private_dns_only_for_inbound_resolver_endpoint"}
 
 
 def test_accounts_per_provider_and_one_account_for_two_regions(full):
@@ -50,8 +54,11 @@ def test_resolver_zone_records_and_dns_options(full):
     assert full["hosted_zones"] == [{"name": "kms.us-east-1.amazonaws.com", "vpcs": ["hub", "app"], "account": "aws",
                                      "records": [{"name": "kms.us-east-1.amazonaws.com", "type": "alias",
                                                   "endpoint": "kms"}]}]
-    assert full["endpoints"]["kms"]["dns_options"] == {"record_ip_type": "ipv4",
-                                                       "private_dns_only_for_inbound_resolver_endpoint": False}
+    # Terraform reports both DNS options for every interface endpoint: carried where they mean something
+    assert "dns_options" not in full["endpoints"]["kms"]
+    assert full["endpoints"]["s3-interface"]["dns_options"] == {"private_dns_only_for_inbound_resolver_endpoint": True}
+    assert full["vpcs"]["hub"]["route_tables"] == {
+        "hub-main": {"subnets": ["hub-a"], "routes": [{"destination": "aws:s3", "endpoint": "s3-gateway"}]}}
 
 
 def test_the_installed_format_gets_a_valid_design_and_notes_for_the_rest():
@@ -65,3 +72,12 @@ def test_the_installed_format_gets_a_valid_design_and_notes_for_the_rest():
     else:
         assert "transit_gateways" not in d.data
         assert any("Transit Gateway `core` needs format 1.1" in n for n in d.notes)
+
+
+def test_a_dns_option_the_installed_format_lacks_is_a_note(monkeypatch):
+    monkeypatch.setattr(design_mod, "schema_knows", lambda section: True)
+    monkeypatch.setattr(design_mod, "schema_fields", lambda path: {"record_ip_type"})
+    d = terraform.import_plan(fixture(PLAN), display=PLAN)
+    assert "dns_options" not in d.data["endpoints"]["s3-interface"]
+    assert any("DNS option private_dns_only_for_inbound_resolver_endpoint of `s3-interface` is not in the installed "
+               "format" in n for n in d.notes)

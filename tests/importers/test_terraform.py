@@ -140,6 +140,7 @@ def test_a_state_links_known_ids_and_notes_what_it_cannot_carry(tmp_path):
 @pytest.mark.parametrize("text,where,what", [
     ("{\"format_version\": \"1.2\",\n  \"planned_values\": {,}}", (2, 22), "not JSON"),
     ("{\"Resources\": {}}", (1, 1), "not the JSON of `terraform show -json`"),
+    ("[" * 100000 + "]" * 100000, (1, 1), "nested too deeply"),
 ])
 def test_bad_input_is_one_clear_error(tmp_path, capsys, text, where, what):
     path = tmp_path / "bad.json"
@@ -154,8 +155,19 @@ def test_bad_input_is_one_clear_error(tmp_path, capsys, text, where, what):
 
 def test_a_folder_or_a_missing_file_is_one_clear_error(tmp_path, capsys):
     status, _, err = run(["import", "terraform", str(tmp_path)], capsys)
-    assert status == 1 and err.startswith(f"plinkdocs import: {tmp_path}:1:1: cannot read:")
+    assert status == 1 and err == f"plinkdocs import: {tmp_path}: a folder without templates\n"
     status, _, err = run(["check", "--iac", str(tmp_path / "none.json")], capsys)
     assert status == 1 and "none.json: no such file" in err
     status, _, err = run(["import", "terraform", fixture(PLAN), "-o", str(tmp_path)], capsys)
     assert status == 1 and "cannot write: it is a folder" in err
+
+
+def test_terraform_json_is_recognised_wherever_format_version_is(tmp_path, capsys):
+    plan = json.loads(open(fixture(PLAN)).read())
+    path = tmp_path / "sorted.json"
+    path.write_text(json.dumps(plan, indent=1, sort_keys=True))  # "configuration" comes first, and it is long
+    assert '"format_version"' not in path.read_text()[:4096]
+    status, out, _ = run(["check", "--iac", str(path)], capsys)
+    assert status == 2 and "PL101" in out
+    status, _, err = run(["import", "cloudformation", str(path)], capsys)
+    assert status == 1 and "use `plinkdocs import terraform`" in err

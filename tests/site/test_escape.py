@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from plinkdocs.outputs import escape
@@ -126,6 +126,13 @@ def test_description_subset_is_kept():
     assert hrefs == ["https://example.com/a_b?x=1&y=2", "mailto:team@example.com"]
 
 
+def safe_href(href: str) -> bool:
+    """An http, https or mailto address, or a relative link: no other scheme, no other host."""
+    if href.startswith(("http://", "https://", "mailto:")):
+        return True
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href) is None and not href.startswith(("//", "\\"))
+
+
 @pytest.mark.parametrize("src", [
     "[x](javascript:alert(1))", "[x](JavaScript:alert(1))", "[x](data:text/html;base64,PHNjcmlwdD4=)",
     "[x](vbscript:msgbox)", "<a href='javascript:alert(1)'>x</a>", "<script>alert(1)</script>",
@@ -141,7 +148,7 @@ def test_description_neutralises_everything_else(src):
         for k, v in attrs.items():
             assert not k.startswith("on")
             if k == "href":
-                assert v.startswith(("http://", "https://", "mailto:")), v
+                assert safe_href(v), v
     assert "{{" not in str(escape.markdown(src))
 
 
@@ -152,6 +159,8 @@ _PIECES = ["[", "](", ")", "javascript:", "JavaScript:", "https://x.example/", "
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=40).map("".join))
+@example("- - - ")  # a thematic break: shown as its characters, never a rule
+@example("a\n\n***\n\nb")
 def test_any_description_renders_only_the_subset(src):
     out = str(escape.markdown(src))
     tree = render(out)
@@ -159,8 +168,55 @@ def test_any_description_renders_only_the_subset(src):
     for tag, attrs in tree.tags:
         assert all(not k.startswith("on") for k in attrs)
         if tag == "a":
-            assert attrs["href"].startswith(("http://", "https://", "mailto:"))
+            assert safe_href(attrs["href"]), (src, out)
     assert "{{" not in out and "{%" not in out
+
+
+def _html(md_text: str) -> str:
+    return markdown.markdown(md_text, extensions=EXTENSIONS)
+
+
+def test_description_nested_lists_stay_nested():
+    src = "- one\n  - one.a with `code`\n    1. deep\n    2. deeper\n- two\n\n3. three\n4. four\n"
+    out = _html(str(escape.markdown(src)))
+    flat = re.sub(r"\s+", "", out)
+    assert flat == ("<ul><li>one<ul><li>one.awith<code>code</code><ol><li>deep</li><li>deeper</li></ol></li></ul></li>"
+                    "<li>two</li></ul><!----><ol><li>three</li><li>four</li></ol>"), out  # two lists stay two
+
+
+def test_description_a_loose_list_item_keeps_its_paragraphs():
+    out = _html(str(escape.markdown("- first\n\n  more of the first\n- second\n")))
+    tree = _Tree()
+    tree.feed(out)
+    assert [t for t, _ in tree.tags] == ["ul", "li", "p", "p", "li", "p"], out
+
+
+def test_description_code_spans_are_literal():
+    tree = render(str(escape.markdown("Use `` a `b` <i>c</i> {{ d }} `` and `*x*`.")))
+    assert [t for t, _ in tree.tags] == ["p", "code", "code"]
+    assert tree.text == "Use a `b` <i>c</i> {{ d }} and *x*."
+
+
+@pytest.mark.parametrize("src", ["[run](javascript:alert(1))", "[run](JAVASCRIPT:alert(1))",
+                                 "<javascript:alert(1)>", "[run](  javascript:alert(1) )"])
+def test_description_a_javascript_link_is_not_a_link(src):
+    tree = render(str(escape.markdown(src)))
+    assert [t for t, _ in tree.tags] == ["p"]
+    assert "alert(1)" in tree.text
+
+
+def test_description_raw_html_is_shown_as_text():
+    src = "<div onclick=alert(1)>\n<b>bold</b>\n</div>\n\nsee <span style='x'>this</span> <!-- c -->"
+    tree = render(str(escape.markdown(src)))
+    assert [t for t, _ in tree.tags] == ["p", "p"]
+    assert " ".join(tree.text.split()) == "<div onclick=alert(1)> <b>bold</b> </div> see <span style='x'>this</span> <!-- c -->"
+
+
+def test_description_relative_and_allowed_links_are_links():
+    src = "[guide](../docs/guide.md#setup), [top](#top), [mail](mailto:a@example.com), [x](//evil.example/x)"
+    tree = render(str(escape.markdown(src)))
+    assert [a["href"] for t, a in tree.tags if t == "a"] == ["../docs/guide.md#setup", "#top", "mailto:a@example.com"]
+    assert "[x](//evil.example/x)" in tree.text
 
 
 def test_code_block_escapes_and_keeps_every_line():

@@ -306,7 +306,7 @@ def traffic_mix(model) -> dict:
     nothing is declared). Used to price the options at any total."""
     conn = connectivity_endpoints(model)
     declared = declared_traffic(model)
-    known = {e.id: declared[e.id] for e in conn if declared[e.id] is not None}
+    known = {e.id: gb for e in conn if (gb := declared[e.id]) is not None}
     total = sum(known.values(), Decimal(0))
     if total > 0:
         return {e.id: known.get(e.id, Decimal(0)) / total for e in conn}
@@ -316,7 +316,7 @@ def traffic_mix(model) -> dict:
 def declared_total(model) -> Optional[Decimal]:
     """The connectivity endpoints' declared GB a month; None when none of them declares any."""
     declared = declared_traffic(model)
-    values = [declared[e.id] for e in connectivity_endpoints(model) if declared[e.id] is not None]
+    values = [gb for e in connectivity_endpoints(model) if (gb := declared[e.id]) is not None]
     return sum(values, Decimal(0)) if values else None
 
 

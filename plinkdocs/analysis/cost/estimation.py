@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from plinkdocs.analysis.cost.prices import (
     ASSUME_HOURS,
@@ -23,7 +23,12 @@ from plinkdocs.analysis.cost.prices import (
     qty,
     rate,
 )
+from plinkdocs.core.findings import Path as ModelPath
 from plinkdocs.core.wording import count, id_list
+from plinkdocs.model.architecture import Architecture, Endpoint
+
+Traffic = Mapping[str, Optional[Decimal]]  # endpoint id -> GB a month, None where unknown
+Pools = dict[tuple[str, str], list[tuple[Endpoint, Decimal]]]  # (region, kind) -> [(endpoint, GB)]
 
 # -- the estimate ----------------------------------------------------------------------
 
@@ -39,9 +44,9 @@ class LineItem:
     usd: Optional[Decimal]  # to the cent; None when it cannot be known
     assumption: str
     region: str
-    path: tuple = ()
+    path: ModelPath = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"endpoint": self.endpoint, "what": self.what,
                 "quantity": None if self.quantity is None else qty(self.quantity).replace(",", ""),
                 "unit": self.unit, "rate": self.rate, "usd": None if self.usd is None else str(self.usd),
@@ -56,26 +61,26 @@ class Estimate:
     title: str
     file: str
     region: str
-    lines: tuple
+    lines: tuple[LineItem, ...]
     total_usd: Decimal
     complete: bool  # every line known
-    missing_traffic: tuple  # endpoints with no traffic figure
+    missing_traffic: tuple[str, ...]  # endpoints with no traffic figure
     budget_usd: Optional[Decimal]
-    assumptions: tuple
-    prices: tuple  # the Price items used
+    assumptions: tuple[str, ...]
+    prices: tuple[Price, ...]  # the Price items used
 
     @property
     def over_budget(self) -> bool:
         return self.budget_usd is not None and self.total_usd > self.budget_usd
 
     @property
-    def unconfirmed(self) -> tuple:
+    def unconfirmed(self) -> tuple[Price, ...]:
         return tuple(p for p in self.prices if not p.confirmed)
 
     def endpoint_total(self, endpoint_id: str) -> Decimal:
         return sum((li.usd for li in self.lines if li.endpoint == endpoint_id and li.usd is not None), Decimal(0))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready; money as strings with two decimals ("22.90"), so nothing is lost to floats."""
         return {"design": self.design, "title": self.title, "file": self.file, "region": self.region,
                 "currency": "USD", "hours_per_month": int(HOURS_PER_MONTH),
@@ -86,7 +91,7 @@ class Estimate:
                 "prices": [p.to_dict() for p in self.prices]}
 
 
-def declared_traffic(model) -> dict:
+def declared_traffic(model: Architecture) -> dict[str, Optional[Decimal]]:
     """endpoint id -> declared GB a month (Decimal), or None where the design gives none."""
     return {e.id: None if e.traffic.gb_per_month is None else dec(e.traffic.gb_per_month)
             for e in model.endpoints.values()}
@@ -96,7 +101,8 @@ class Pricer:
     """Looks prices up, records the ones used, and words a missing one."""
 
     def __init__(self, book: PriceBook):
-        self.book, self.used = book, {}
+        self.book = book
+        self.used: dict[tuple[str, str], Price] = {}
 
     def get(self, region: str, item: str) -> Optional[Price]:
         p = self.book.get(region, item)
@@ -104,7 +110,7 @@ class Pricer:
             self.used[(region, item)] = p
         return p
 
-    def prices(self) -> tuple:
+    def prices(self) -> tuple[Price, ...]:
         return tuple(self.used[k] for k in sorted(self.used))
 
 
@@ -112,7 +118,7 @@ def missing_price(region: str, item: str) -> str:
     return f"no `{item}` price for {region}: add it to a prices file (`--prices`, or `prices:` in .plinkdocs.yaml)"
 
 
-def _allocate(total: Decimal, weights: list) -> list:
+def _allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """Split `total` (to the cent) in proportion to `weights`, by largest remainder: the parts add up."""
     wsum = sum(weights, Decimal(0))
     if not weights:
@@ -128,11 +134,12 @@ def _allocate(total: Decimal, weights: list) -> list:
     return floors
 
 
-def _zones(model, ep) -> list:
+def _zones(model: Architecture, ep: Endpoint) -> list[str]:
     return sorted(model.endpoint_zones(ep))
 
 
-def _endpoint_lines(model, ep, pricer, traffic, pools):
+def _endpoint_lines(model: Architecture, ep: Endpoint, pricer: Pricer, traffic: Traffic,
+                    pools: Pools) -> list[LineItem]:
     """The hour line (and, outside the pools, the data line) of one endpoint; pooled data is added later."""
     region = model.endpoint_region(ep)
     path = ep.path
@@ -185,7 +192,7 @@ def _endpoint_lines(model, ep, pricer, traffic, pools):
     return lines
 
 
-def _pool_lines(pools, pricer) -> dict:
+def _pool_lines(pools: Pools, pricer: Pricer) -> dict[str, LineItem]:
     """Data lines of pooled (interface, resource) endpoints: tiers over the region's total, split back."""
     out = {}
     for (region, kind), members in pools.items():
@@ -235,8 +242,11 @@ def _tier_breakdown(p: Price, total: Decimal) -> str:
     return " + ".join(parts) if parts else "0 GB"
 
 
-def _price_lines(model, book, traffic, only=None) -> tuple[list, Pricer]:
-    pricer, pools, lines = Pricer(book), {}, []
+def _price_lines(model: Architecture, book: PriceBook, traffic: Traffic,
+                 only: Optional[set[str]] = None) -> tuple[list[LineItem], Pricer]:
+    pricer = Pricer(book)
+    lines: list[list[LineItem]] = []
+    pools: Pools = {}
     chosen = [e for e in model.endpoints.values() if only is None or e.id in only]
     for ep in chosen:
         lines.append(_endpoint_lines(model, ep, pricer, traffic, pools))
@@ -249,7 +259,7 @@ def _price_lines(model, book, traffic, only=None) -> tuple[list, Pricer]:
     return flat, pricer
 
 
-def _assumptions(model, pricer, extra=()) -> tuple:
+def _assumptions(model: Architecture, pricer: Pricer, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     out = [ASSUME_HOURS, ASSUME_PAYER, ASSUME_TIERS, ASSUME_LEFT_OUT]
     if any(e.type == "resource" for e in model.endpoints.values()):
         out.append("Resource endpoints are priced like interface endpoints (hours per AZ, tiered data); "
@@ -262,7 +272,7 @@ def _assumptions(model, pricer, extra=()) -> tuple:
     return tuple(out)
 
 
-def estimate(model, book: PriceBook | None = None, traffic: Mapping | None = None,
+def estimate(model: Architecture, book: PriceBook | None = None, traffic: Traffic | None = None,
              only: Iterable[str] | None = None) -> Estimate:
     """The monthly estimate of `model` (or of the endpoints in `only`), at the declared traffic
     unless `traffic` (endpoint id -> GB) says otherwise."""
@@ -276,15 +286,15 @@ def estimate(model, book: PriceBook | None = None, traffic: Mapping | None = Non
     return _estimate(model, book, traffic, only)
 
 
-def _estimate(model, book, traffic, only) -> Estimate:
-    traffic = declared_traffic(model) if traffic is None else dict(traffic)
+def _estimate(model: Architecture, book: PriceBook, given: Traffic | None, only: Optional[Iterable[str]]) -> Estimate:
+    traffic = declared_traffic(model) if given is None else dict(given)
     only_set = None if only is None else set(only)
     lines, pricer = _price_lines(model, book, traffic, only_set)
     total = sum((li.usd for li in lines if li.usd is not None), Decimal("0.00"))
     missing = tuple(e.id for e in model.endpoints.values()
                     if (only_set is None or e.id in only_set) and e.type != "gateway" and e.state != "deleted"
                     and traffic.get(e.id) is None)
-    extra = ()
+    extra: tuple[str, ...] = ()
     if missing:
         extra = (f"No traffic figure on {id_list(missing)}: their data processing is unknown, so the total is a "
                  "lower bound. Give `traffic.gb_per_month` on every endpoint.",)

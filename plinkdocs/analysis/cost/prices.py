@@ -1,22 +1,19 @@
 """Prices as data: the shipped price files, a user's overrides checked against
-`schemas/prices.schema.json`, and the `PriceBook` the estimates read."""
+`schemas/prices.schema.json` (its errors worded by `core.schema`, as a design's are), and the
+`PriceBook` the estimates read."""
 
 from __future__ import annotations
 
-import difflib
 import functools
-import json
 import os
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
-from typing import Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, NoReturn, Optional
 
+from plinkdocs.core import schema
 from plinkdocs.core.errors import ConfigError
-from plinkdocs.core.fastschema import Unsupported, compile_schema
-from plinkdocs.core.findings import format_path
 from plinkdocs.core.load import load_file
-from plinkdocs.core.schema import schemas_dir
 
 HOURS_PER_MONTH = Decimal(730)
 CENT = Decimal("0.01")
@@ -42,6 +39,10 @@ ASSUME_TIERS = ("Data processing counts every GB through an endpoint in either d
 
 # -- prices ------------------------------------------------------------------------
 
+Tier = tuple[Optional[Decimal], Decimal]  # (up to this many GB, or None for the open tier; USD per unit)
+Tiers = tuple[Tier, ...]
+
+
 class PriceError(ConfigError):
     """A price file that cannot be used, with its position."""
 
@@ -52,7 +53,7 @@ class Price:
 
     region: str
     item: str
-    tiers: tuple  # ((up_to_gb or None, usd per unit), ...), the last one open
+    tiers: Tiers  # ((up_to_gb or None, usd per unit), ...), the last one open
     unit: str
     as_of: str
     source: str
@@ -82,8 +83,8 @@ class Price:
             lower = up_to
         return ", ".join(parts)
 
-    def to_dict(self) -> dict:
-        out = {"region": self.region, "item": self.item, "unit": self.unit, "as_of": self.as_of,
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"region": self.region, "item": self.item, "unit": self.unit, "as_of": self.as_of,
                "source": self.source, "confirmed": self.confirmed, "note": self.note, "file": self.file}
         if self.flat is not None:
             out["usd"] = str(self.flat)
@@ -96,18 +97,18 @@ class Price:
 class PriceBook:
     """(region, item) -> Price, from the shipped files and the user's overrides."""
 
-    prices: Mapping
-    files: tuple = ()
+    prices: Mapping[tuple[str, str], Price]
+    files: tuple[str, ...] = ()
 
     def get(self, region: str, item: str) -> Optional[Price]:
         return self.prices.get((region, item))
 
     @property
-    def regions(self) -> tuple:
+    def regions(self) -> tuple[str, ...]:
         return tuple(sorted({r for r, _ in self.prices}))
 
 
-def tiered(quantity: Decimal, tiers: Iterable) -> Decimal:
+def tiered(quantity: Decimal, tiers: Iterable[Tier]) -> Decimal:
     """The exact cost of `quantity` under volume tiers ((up_to, rate), ..., (None, rate))."""
     total, lower = Decimal(0), Decimal(0)
     for up_to, usd in tiers:
@@ -121,14 +122,14 @@ def tiered(quantity: Decimal, tiers: Iterable) -> Decimal:
     return total
 
 
-def cents(value: Decimal, rounding=ROUND_HALF_UP) -> Decimal:
+def cents(value: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     """To the cent, with the precision the figure needs (an absurd traffic figure must not crash)."""
     with localcontext() as ctx:
         ctx.prec = max(28, value.adjusted() + 6)
         return value.quantize(CENT, rounding=rounding)
 
 
-def dec(value) -> Decimal:
+def dec(value: Decimal | int | float | str) -> Decimal:
     """A YAML number as an exact decimal: 0.01 -> Decimal('0.01'), not the float's expansion."""
     if isinstance(value, Decimal):
         return value
@@ -137,69 +138,7 @@ def dec(value) -> Decimal:
     return Decimal(repr(float(value)))
 
 
-@functools.lru_cache(maxsize=None)
-def _price_schema() -> dict:
-    with open(schemas_dir() / "prices.schema.json", encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-@functools.lru_cache(maxsize=None)
-def _schema_validator():
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(_price_schema())
-
-
-@functools.lru_cache(maxsize=None)
-def _fast_check():
-    """The compiled validity check for price files (jsonschema explains the invalid ones)."""
-    try:
-        return compile_schema(_price_schema())
-    except Unsupported:
-        return None
-
-
-def _where(path) -> str:
-    return format_path(path) or "the file"
-
-
-def _schema_problem(err) -> tuple[str, tuple, bool]:
-    """(message, path, point at the key) for one schema error, worded for a person."""
-    path = tuple(err.absolute_path)
-    v, inst = err.validator, err.instance
-    if v == "additionalProperties" and isinstance(inst, dict):
-        allowed = sorted(err.schema.get("properties", {}))
-        extra = sorted(k for k in inst if k not in allowed and not str(k).startswith("x-"))
-        k = extra[0] if extra else "?"
-        close = difflib.get_close_matches(str(k), allowed, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(allowed)}"
-        return f"unknown key `{k}` in `{_where(path)}`; {hint}", path + (k,), True
-    if v == "required":
-        missing = [k for k in err.validator_value if not isinstance(inst, dict) or k not in inst]
-        return f"`{_where(path)}` is missing {', '.join(f'`{k}`' for k in missing)}", path, False
-    if v == "oneOf":
-        subs = err.validator_value
-        keys = [k for s in subs for k in s.get("required", ())]
-        if keys == ["region", "prices", "regions"]:
-            return ("a price file gives either `region` and `prices` (one region) or `regions` "
-                    "(region -> prices)", path, False)
-        if keys == ["usd", "tiers"]:
-            return f"`{_where(path)}` takes either `usd` (one rate) or `tiers`, exactly one of them", path, False
-    if v == "propertyNames":
-        return f"`{inst}` in `{_where(path)}` is not an AWS region code such as us-east-1", path, False
-    if v == "pattern":
-        what = err.schema.get("description", "")
-        return f"`{inst}` at `{_where(path)}` is not valid: {what}".rstrip(": "), path, False
-    if v == "const":
-        return f"`{_where(path)}` must be `{err.validator_value}`", path, False
-    if v == "type":
-        return f"`{_where(path)}` should be a {err.validator_value}, not `{inst}`", path, False
-    if v in ("minimum", "exclusiveMinimum"):
-        return f"`{_where(path)}` is {inst}; a price cannot be negative", path, False
-    return f"`{_where(path)}`: {err.message}", path, False
-
-
-def _display(path) -> str:
+def _display(path: str | os.PathLike[str]) -> str:
     p = os.fspath(path)
     if os.path.isabs(p):
         try:
@@ -211,7 +150,7 @@ def _display(path) -> str:
     return p
 
 
-def read_price_file(path) -> dict:
+def read_price_file(path: str | os.PathLike[str]) -> dict[str, dict[str, Price]]:
     """{region: {item: Price}} from one price file; raises PriceError with file:line:col."""
     shown = _display(path)
     if not os.path.isfile(path):
@@ -222,24 +161,14 @@ def read_price_file(path) -> dict:
         raise PriceError(f.message, shown, f.line, f.column)
     data = doc.data
 
-    def fail(message, at=(), key=False):
+    def fail(message: str, at: tuple[str | int, ...] = (), key: bool = False) -> NoReturn:
         line, col = doc.locate(at, key=key)
         raise PriceError(message, shown, line, col)
 
-    if not isinstance(data, dict):
-        fail("a price file is a mapping with `version` and `region` and `prices`, or `regions`")
-    quick = _fast_check()
-    errors = [] if quick is not None and quick(data) else sorted(
-        _schema_validator().iter_errors(data),
-        key=lambda e: (len(e.absolute_path) == 0, [str(p) for p in e.absolute_path],
-                       e.validator != "additionalProperties"))
-    if errors:
-        # the deepest error says the most; the top-level oneOf only when nothing deeper is wrong
-        message, at, key = _schema_problem(errors[0])
-        fail(message, at, key)
+    schema.require(doc, schema.PRICES, PriceError)  # the first schema problem, worded as for a design
     regions = {data["region"]: data["prices"]} if "region" in data else data["regions"]
     base = ("prices",) if "region" in data else ("regions",)
-    out: dict = {}
+    out: dict[str, dict[str, Price]] = {}
     for region, items in regions.items():
         where = base if base == ("prices",) else base + (region,)
         out[region] = {}
@@ -247,7 +176,8 @@ def read_price_file(path) -> dict:
             if item.startswith("x-"):
                 continue
             if "tiers" in entry:
-                tiers, lower = [], Decimal(0)
+                tiers: list[Tier] = []
+                lower = Decimal(0)
                 for i, t in enumerate(entry["tiers"]):
                     last = i == len(entry["tiers"]) - 1
                     up_to = t.get("up_to_gb")
@@ -263,7 +193,7 @@ def read_price_file(path) -> dict:
                     up = dec(up_to) if up_to is not None else None
                     tiers.append((up, dec(t["usd"])))
                     lower = up if up is not None else lower
-                tiers_t = tuple(tiers)
+                tiers_t: Tiers = tuple(tiers)
             else:
                 tiers_t = ((None, dec(entry["usd"])),)
             out[region][item] = Price(region, item, tiers_t, entry.get("unit", ""), entry["as_of"], entry["source"],
@@ -271,8 +201,11 @@ def read_price_file(path) -> dict:
     return out
 
 
+Stamp = Optional[tuple[int, int]]  # a file's modification time and size: a changed file is read again
+
+
 @functools.lru_cache(maxsize=None)
-def _shipped() -> dict:
+def _shipped() -> dict[tuple[str, str], Price]:
     out = {}
     for f in sorted(PRICES_DIR.glob("*.yaml")):
         for region, items in read_price_file(f).items():
@@ -283,17 +216,18 @@ def _shipped() -> dict:
 
 
 @functools.lru_cache(maxsize=16)
-def _user(path: str, _stamp) -> dict:
+def _user(path: str, _stamp: Stamp) -> dict[tuple[str, str], Price]:
     return {(r, i): p for r, items in read_price_file(path).items() for i, p in items.items()}
 
 
-def price_book(prices_file: str | os.PathLike | None = None) -> PriceBook:
+def price_book(prices_file: str | os.PathLike[str] | None = None) -> PriceBook:
     """The shipped prices, with `prices_file`'s items in place of theirs (raises PriceError).
 
     The same file gives the same book object, so results derived from it are shared."""
     if prices_file is None:
         return _book(None, None)
     path = os.path.abspath(os.fspath(prices_file))  # the cache key must not depend on the working folder
+    stamp: Stamp
     try:
         st = os.stat(path)
         stamp = (st.st_mtime_ns, st.st_size)
@@ -303,7 +237,7 @@ def price_book(prices_file: str | os.PathLike | None = None) -> PriceBook:
 
 
 @functools.lru_cache(maxsize=16)
-def _book(path: str | None, stamp) -> PriceBook:
+def _book(path: str | None, stamp: Stamp) -> PriceBook:
     prices = dict(_shipped())
     files = tuple(sorted({p.file for p in prices.values()}))
     if path is not None:
@@ -312,7 +246,7 @@ def _book(path: str | None, stamp) -> PriceBook:
     return PriceBook(prices, files)
 
 
-def check_prices_file(path) -> None:
+def check_prices_file(path: str | os.PathLike[str]) -> None:
     """Raise PriceError when the file cannot be used as price overrides."""
     price_book(path)
 
@@ -331,13 +265,13 @@ def rate(value: Decimal) -> str:
     return f"${int(whole):,}.{frac.ljust(2, '0')}"
 
 
-def qty(value) -> str:
+def qty(value: Decimal | int | float | str | None) -> str:
     if value is None:
         return "?"
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    text = format(value.normalize(), "f")
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    text = format(number.normalize(), "f")
     whole, _, frac = text.partition(".")
     return f"{int(whole):,}.{frac}"
 
