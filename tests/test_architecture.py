@@ -153,10 +153,19 @@ def test_the_graph_sees_imports():
 
 
 def test_the_check_path_stays_light(tmp_path):
-    """`plinkdocs check` imports no diagram, template or site library."""
+    """`plinkdocs check` imports no diagram, template or site library, and not boto3 (an optional extra)."""
     base = PACKAGE / "rules" / "base.yaml"
     code = ("import sys; from plinkdocs.cli import main; main(['check', '--no-cache', sys.argv[1]]); "
-            "print(sorted(m for m in ('diagrams', 'jinja2', 'markupsafe', 'mkdocs', 'markdown', 'markdown_it') if m in sys.modules))")
+            "print(sorted(m for m in ('diagrams', 'jinja2', 'markupsafe', 'mkdocs', 'markdown', 'markdown_it', 'boto3', "
+            "'botocore', 'plinkdocs.importers.aws') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(base)], capture_output=True, text=True, cwd=tmp_path,
                          timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_import_aws_without_boto3_says_how_to_install_it(tmp_path):
+    code = ("import sys; sys.modules['boto3'] = None; from plinkdocs.cli import main; "
+            "sys.exit(main(['import', 'aws', '--region', 'us-east-1']))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 1
+    assert out.stderr == "plinkdocs import: boto3 is not installed: pip install 'plinkdocs[aws]'\n", out.stderr

@@ -31,9 +31,10 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--title", metavar="TITLE", help="the design's title")
 
 
-def add_parsers(add: Any, exit_status: Any) -> None:
+def add_parsers(add: Any, exit_status: Any) -> Any:
     """Register `import` (with `terraform` and `cloudformation`) and `drift`; `add(name, func,
-    help)` makes a subcommand's parser, `exit_status(findings, fail_on)` is check's exit bits."""
+    help)` makes a subcommand's parser, `exit_status(findings, fail_on)` is check's exit bits.
+    Returns the sub-parsers of `import`, where other sources (`aws`) add theirs."""
     p = add("import", cmd_import, "Write a design from infrastructure code: a Terraform plan or state "
                                   "(`terraform show -json`), or CloudFormation templates.")
     kinds = p.add_subparsers(dest="kind", metavar="KIND")
@@ -66,6 +67,7 @@ def add_parsers(add: Any, exit_status: Any) -> None:
     p.add_argument("--fail-on", choices=("error", "warning", "info", "none"), default="error",
                    help="lowest severity that makes the exit status non-zero (default: error)")
     add_source_options(p)
+    return kinds
 
 
 # ---- reading infrastructure code ----------------------------------------------------------------
@@ -153,6 +155,11 @@ def cmd_import(args: Any) -> int:
     if args.kind == "cloudformation" and any(is_terraform(f) for f in expand(list(args.files))):
         raise IacUsageError("that is Terraform JSON: use `plinkdocs import terraform`")
     design = _import(list(args.files), args, args.kind)
+    return write_design(design, args, "what the code does not say")
+
+
+def write_design(design: Design, args: Any, notes: str) -> int:
+    """An imported design to `--output`, into `--update`'s file, or to standard output."""
     if args.update:
         try:
             old = read_source(args.update, args.update)
@@ -168,8 +175,8 @@ def cmd_import(args: Any) -> int:
         out = args.output
     if out and out != "-":
         _write_file(out, text)
-        print(f"plinkdocs import: wrote {out} ({len(design.notes)} note(s) on what the code does not say, "
-              "under x-import)", file=sys.stderr)
+        print(f"plinkdocs import: wrote {out} ({len(design.notes)} note(s) on {notes}, under x-import)",
+              file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

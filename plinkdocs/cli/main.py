@@ -324,6 +324,39 @@ def cmd_init(args) -> int:
     return 0
 
 
+def cmd_import_aws(args) -> int:
+    from plinkdocs.cli.import_aws import run  # lazy: this command only
+
+    return run(args)
+
+
+def _add_import_aws(imports) -> None:
+    p = imports.add_parser("aws", help="Read a live AWS account (boto3: pip install 'plinkdocs[aws]').",
+                           description="Read VPCs, load balancers, endpoint services, endpoints and the network "
+                                       "around them from live AWS accounts, with each endpoint's traffic from "
+                                       "CloudWatch, and write a design. Read-only; docs/import.md gives the "
+                                       "IAM policy.")
+    p.set_defaults(func=cmd_import_aws)
+    p.add_argument("--profile", action="append", default=[], metavar="P",
+                   help="an AWS profile: one account each (default: the standard credential chain)")
+    p.add_argument("--region", action="append", default=[], metavar="R",
+                   help="a region to read; repeat for more (default: the profile's or AWS_REGION)")
+    p.add_argument("--role-arn", action="append", default=[], metavar="ARN",
+                   help="a role to assume (sts:AssumeRole) for one more account; repeat for more")
+    p.add_argument("--vpc", action="append", default=[], metavar="ID",
+                   help="read only this VPC; repeat for more (default: every VPC but the default ones)")
+    p.add_argument("--no-traffic", action="store_true", help="do not read endpoints' traffic from CloudWatch")
+    p.add_argument("--service-azs", action="store_true",
+                   help="write instead the AZ IDs each AWS service is offered in, per region (for PL205)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--update", metavar="DESIGN.yaml",
+                   help="refresh this existing design's AWS facts, keeping its workloads, requirements, review, "
+                        "budget, waivers, x- keys, comments and key order; written back to it unless --output "
+                        "names another file")
+    p.add_argument("--name", metavar="NAME", help="the design's name (default: from the output file's name)")
+    p.add_argument("--title", metavar="TITLE", help="the design's title")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plinkdocs", description="Validate, document and publish AWS PrivateLink designs.")
     parser.add_argument("--version", action="version", version=f"plinkdocs {__version__}")
@@ -402,7 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 
-    iac.add_parsers(add, exit_status)
+    _add_import_aws(iac.add_parsers(add, exit_status))
 
     p = add("rules", cmd_rules, "List the rule catalog.")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
@@ -448,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where pages and diagrams are kept for reuse (default: $PLINKDOCS_CACHE_DIR, else "
                         ".plinkdocs-cache)")
     p.add_argument("--no-cache", action="store_true", help="render every design again")
+
     return parser
 
 

@@ -107,7 +107,7 @@ class Origin:
     address: str | None = None
 
     def describe(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         return f"{where} ({self.address})" if self.address else where
 
 
@@ -365,23 +365,26 @@ class DesignBuilder:
 
     def target(self, tg: str, *, subnet: str | None = None, az_id: str | None = None,
                security_groups: list[str] | None = None, load_balancer: str | None = None, count: int = 1,
-               origin: Origin | None = None) -> None:
+               healthy: bool = True, origin: Origin | None = None) -> None:
+        """`healthy`: what a live account reports (code cannot know it: True)."""
         part = self.get("tg", tg)
         if part is None:
             self.note(origin, f"a target of `{tg}`, a target group outside the import, is not carried")
             return
         part["targets"].append({"subnet": subnet, "az_id": az_id, "security_groups": security_groups,
-                                "load_balancer": load_balancer, "count": count, "origin": origin})
+                                "load_balancer": load_balancer, "count": count, "healthy": healthy,
+                                "origin": origin})
 
     def endpoint_service(self, key: str, *, load_balancers: list[str] | None = None,
                          acceptance_required: bool | None = None, allowed_principals: list[str] | None = None,
                          private_dns_name: str | None = None, supported_regions: list[str] | None = None,
-                         supported_ip_address_types: list[str] | None = None, name: str | None = None,
-                         origin: Origin | None = None) -> str:
+                         supported_ip_address_types: list[str] | None = None, private_dns_verified: bool | None = None,
+                         name: str | None = None, origin: Origin | None = None) -> str:
+        """`private_dns_verified`: what a live account reports (code cannot know it: None)."""
         return self._add("svc", key, origin, name, load_balancers=list(load_balancers or []),
                          acceptance_required=acceptance_required, principals=list(allowed_principals or []),
                          private_dns_name=private_dns_name, supported_regions=supported_regions,
-                         ip_types=supported_ip_address_types)
+                         ip_types=supported_ip_address_types, private_dns_verified=private_dns_verified)
 
     def allow_principal(self, service: str, principal: str, origin: Origin | None = None) -> None:
         part = self.get("svc", service)
@@ -396,13 +399,14 @@ class DesignBuilder:
                  private_dns: bool | None = None, policy: Any = None, state: str | None = None,
                  auto_accept: bool = False, ip_address_type: str | None = None,
                  dns_options: dict[str, Any] | None = None, service_region: str | None = None,
-                 name: str | None = None, origin: Origin | None = None) -> str:
+                 traffic: dict[str, Any] | None = None, name: str | None = None, origin: Origin | None = None) -> str:
         """`service`: the key of an endpoint service of this builder, or a service name
-        (`com.amazonaws.us-east-1.s3`, `com.amazonaws.vpce.us-east-1.vpce-svc-...`)."""
+        (`com.amazonaws.us-east-1.s3`, `com.amazonaws.vpce.us-east-1.vpce-svc-...`). `traffic`:
+        measured in a live account (code cannot know it)."""
         return self._add("ep", key, origin, name, vpc=vpc, service=service, type=type.lower(),
                          subnets=list(subnets or []), security_groups=security_groups, private_dns=private_dns,
                          policy=policy, state=state, auto_accept=auto_accept, ip_address_type=ip_address_type,
-                         dns_options=dns_options, service_region=service_region)
+                         dns_options=dns_options, service_region=service_region, traffic=traffic)
 
     def accept_connection(self, endpoint: str) -> None:
         """The provider accepts this endpoint's connection (a connection accepter)."""
@@ -539,8 +543,9 @@ class _Build:
 
     def note(self, origin: Origin | None, text: str) -> None:
         where = ""
-        if origin is not None:
-            where = f"{origin.file}:{origin.line}: " + (f"{origin.address}: " if origin.address else "")
+        if origin is not None:  # line 0: a source without lines (a live account)
+            where = (f"{origin.file}:{origin.line}: " if origin.line else f"{origin.file}: ") \
+                + (f"{origin.address}: " if origin.address else "")
         line = where + text
         if line not in self.notes:
             self.notes.append(line)
@@ -842,6 +847,8 @@ class _Build:
                 entry["count"] = t["count"]
             if t["security_groups"]:
                 entry["security_groups"] = self.refs("sg", t["security_groups"], t["origin"], "a target")
+            if t.get("healthy") is False:
+                entry["healthy"] = False
             if not entry.get("subnet") and not entry.get("az_id") and not entry.get("load_balancer"):
                 self.note(t["origin"], f"a target of `{path[-1]}` whose subnet or AZ is not in the code is "
                                        "not carried")
@@ -865,6 +872,8 @@ class _Build:
                 s["allowed_principals"] = sorted(set(p["principals"]))
             if p.get("private_dns_name"):
                 s["private_dns_name"] = p["private_dns_name"]
+                if p.get("private_dns_verified") is not None:
+                    s["private_dns_verified"] = bool(p["private_dns_verified"])
             if p.get("supported_regions"):
                 s["supported_regions"] = list(p["supported_regions"])
             if p.get("ip_types") and p["ip_types"] != ["ipv4"]:
@@ -946,6 +955,8 @@ class _Build:
                 if opts:
                     e["dns_options"] = opts
                     self.uses_1_1 = True
+            if p.get("traffic"):
+                e["traffic"] = p["traffic"]
             self.at(("endpoints", ident), p)
             out[ident] = e
         return out
