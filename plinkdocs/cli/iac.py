@@ -35,8 +35,9 @@ def add_parsers(add: Any, exit_status: Any) -> Any:
     """Register `import` (with `terraform` and `cloudformation`) and `drift`; `add(name, func,
     help)` makes a subcommand's parser, `exit_status(findings, fail_on)` is check's exit bits.
     Returns the sub-parsers of `import`, where other sources (`aws`) add theirs."""
-    p = add("import", cmd_import, "Write a design from infrastructure code: a Terraform plan or state "
-                                  "(`terraform show -json`), or CloudFormation templates.")
+    p = add("import", cmd_import, "Write a design from infrastructure code (a Terraform plan or state "
+                                  "from `terraform show -json`, or CloudFormation templates) or from a "
+                                  "live AWS account.")
     kinds = p.add_subparsers(dest="kind", metavar="KIND")
     for kind, help_text, files in (
             ("terraform", "Import the JSON of `terraform show -json` (a plan or a state).", "PLAN.json"),
