@@ -18,8 +18,12 @@ but `api.ecr.<region>.amazonaws.com` for ECR's API and `iam.amazonaws.com` for I
 names are data, never pieced together from the service's name), and every service in the
 file with a `private_dns_name`. It does not report:
 
-- an endpoint whose VPC carries its own private hosted zone for that name (the
-  centralised-endpoint pattern, where a hub turns private DNS off and shares a zone);
+- an endpoint whose name the design serves another way, the centralised-endpoint pattern
+  where a hub turns private DNS off and shares zones instead: a private hosted zone for the
+  name associated with the endpoint's VPC, a hosted zone anywhere in the design with a
+  record that points at the endpoint (`records: [{name: ..., type: alias, endpoint: ...}]`,
+  even when only the spokes are associated with it), or a Route 53 Profile whose
+  `hosted_zones` cover the name (PL306 then follows each caller's resolution);
 - an endpoint that every calling workload reaches by its endpoint-specific name
   (`hostname: vpce-...vpce.amazonaws.com`): private DNS is off on purpose;
 - an S3 interface endpoint that no workload calls by S3's default name, or whose VPC also
@@ -75,12 +79,23 @@ META = RuleMeta(
 )
 
 
+def _served(model: Architecture, ep, name: str) -> bool:
+    """Whether the design serves the name in place of private DNS: a hosted zone (wherever it is
+    associated) with a record that points at the endpoint, or a Route 53 Profile that carries a
+    zone covering the name."""
+    n = model.network
+    if any(r.endpoint == ep.id for i in range(len(model.hosted_zones)) for r in (n.zone(i).records or ())):
+        return True
+    carried = {z.strip().rstrip(".").lower() for p in n.route53_profiles.values() for z in p.hosted_zones}
+    return any(z.covers(name) for z in model.hosted_zones if z.name.strip().rstrip(".").lower() in carried)
+
+
 def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for ep in model.endpoints.values():
         if ep.type != "interface" or ep.private_dns or ep.service_kind == "external":
             continue
         name = net.private_dns_name(model, ep)
-        if name is None or net.zone_covering(model, ep.vpc, name):
+        if name is None or net.zone_covering(model, ep.vpc, name) or _served(model, ep, name):
             continue
         by_default_name = endpointdns.called_by_default_name(model, ep)
         if by_default_name is False:  # every caller uses the endpoint-specific names

@@ -4,23 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plinkdocs.analysis import awsdata, net
+from plinkdocs.analysis import awsdata, net, resolve
 from plinkdocs.core.findings import Violation
 from plinkdocs.model.architecture import Architecture
 from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
-Follows each call to an interface endpoint with private DNS on, by the name private DNS
-answers for (the call's `hostname` when private DNS answers it, else the endpoint's
-private DNS name), and reports it when the caller cannot resolve that name to the endpoint:
+Follows each call to an interface endpoint whose name something answers privately (private
+DNS on, or a hosted zone record or Route 53 Profile that points at the endpoint, the
+centralised pattern with private DNS off), by the name the call uses (its `hostname` when the
+endpoint's name answers it, else the endpoint's private DNS name), through the
+name-resolution engine: the endpoint's own private DNS, the private hosted zones associated
+with the caller's VPC (directly or through a Route 53 Profile) and their `records` (the most
+specific zone wins; a zone without the record answers NXDOMAIN), Resolver rules and, for a
+workload in an on-premises network (`on_premises: <network>`), that network's conditional
+forwarders to an inbound Resolver endpoint, whose VPC's view then answers. It reports the call
+when the name resolves publicly or not at all, with the chain that led there:
 
-- a workload in another VPC, when no private hosted zone associated with its VPC covers the
-  name;
-- an on-premises workload (`on_premises: true`), when neither its VPC nor the endpoint's
-  has a Route 53 Resolver inbound endpoint (`dns.inbound_resolver: true`) that can answer
-  for the name.
+- a workload in another VPC whose VPC has no zone, Profile or rule that answers the name
+  privately (a hub endpoint with `private_dns: false` and a zone with an alias record shared
+  with the spoke is the documented pattern and passes);
+- a workload in an on-premises network whose DNS does not forward the name to an inbound
+  Resolver endpoint, or forwards it to one whose VPC does not resolve it;
+- a version 1 on-premises workload (`on_premises: true`), when neither its VPC nor the
+  endpoint's has a Route 53 Resolver inbound endpoint (`dns.inbound_resolver: true`) that can
+  answer for the name.
 
+Callers in the endpoint's own VPC are left to PL308, and VPCs whose DNS settings keep Resolver
+out to PL302 and PL303.
 Calls by an endpoint-specific name (`vpce-....vpce.amazonaws.com`, which resolves
 anywhere) and calls to partner services without a `hostname` are not reported. An AWS
 service's private DNS names come from plinkdocs's dated table (ECR's API answers
@@ -129,11 +141,43 @@ def _resolves_in(model, vpc_id: str, ep, name: str) -> bool:
     return vpc_id == ep.vpc or net.zone_covering(model, vpc_id, name) is not None
 
 
+def _served_by_records(model: Architecture, ep) -> bool:
+    """Whether a hosted zone's record points at the endpoint, or a Route 53 Profile carries it:
+    the centralised pattern, where private DNS is off and shared zones take its place."""
+    n = model.network
+    return (any(r.endpoint == ep.id for i in range(len(model.hosted_zones)) for r in (n.zone(i).records or ()))
+            or any(ep.id in p.endpoints for p in n.route53_profiles.values()))
+
+
+def _settled_elsewhere(model: Architecture, ans: resolve.Answer) -> bool:
+    """A VPC whose DNS settings keep Resolver out (DNS support off, custom servers that do not
+    forward to it): PL302 and PL303 report those."""
+    return len(ans.at) == 3 and ans.at[0] == "vpcs" and ans.at[2] == "dns"
+
+
+def _legacy_on_premises(model, site, name, path):
+    """A version 1 on-premises workload (`on_premises: true` with a `vpc`): the design does not
+    model its DNS, only whether a VPC with an inbound Resolver endpoint can answer."""
+    w, ep = site.workload, site.endpoint
+    served = any(v in model.vpcs and model.vpcs[v].dns.inbound_resolver and _resolves_in(model, v, ep, name)
+                 for v in dict.fromkeys((w.vpc, ep.vpc)))
+    if not served:
+        yield Violation(
+            path,
+            f"on-premises workload `{w.id}` calls endpoint `{ep.id}` by `{name}`, but its private DNS "
+            f"answers only inside VPC `{ep.vpc}` and no Route 53 Resolver inbound endpoint "
+            "(`dns.inbound_resolver`) serves it: on premises the name resolves publicly",
+            f"set up a Route 53 Resolver inbound endpoint in VPC `{ep.vpc}` (`dns.inbound_resolver: true`) "
+            f"and forward `{name}` to it from the on-premises DNS")
+
+
 def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for site in net.call_sites(model):
         w, c, ep = site.workload, site.call, site.endpoint
-        if not net.uses_private_dns(model, ep):
+        if ep.type != "interface":
             continue
+        if not net.uses_private_dns(model, ep) and not _served_by_records(model, ep):
+            continue  # neither private DNS nor a zone answers for it: PL301's concern
         pname = net.private_dns_name(model, ep)
         if c.hostname:
             if net.endpoint_specific_name(c.hostname) or (pname and not _answers(model, ep, c.hostname, pname)):
@@ -144,21 +188,29 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
         else:
             continue
         path = c.path + ("hostname",) if c.hostname else c.path
-        if w.on_premises:
-            served = any(v in model.vpcs and model.vpcs[v].dns.inbound_resolver and _resolves_in(model, v, ep, name)
-                         for v in dict.fromkeys((w.vpc, ep.vpc)))
-            if not served:
-                yield Violation(
-                    path,
-                    f"on-premises workload `{w.id}` calls endpoint `{ep.id}` by `{name}`, but its private DNS "
-                    f"answers only inside VPC `{ep.vpc}` and no Route 53 Resolver inbound endpoint "
-                    "(`dns.inbound_resolver`) serves it: on premises the name resolves publicly",
-                    f"set up a Route 53 Resolver inbound endpoint in VPC `{ep.vpc}` (`dns.inbound_resolver: true`) "
-                    f"and forward `{name}` to it from the on-premises DNS")
-        elif w.vpc != ep.vpc and not _resolves_in(model, w.vpc, ep, name):
+        nid = model.network.workload_networks.get(w.id)
+        if nid is None and w.on_premises:
+            yield from _legacy_on_premises(model, site, name, path)
+            continue
+        if nid is None and (w.vpc == ep.vpc or w.vpc not in model.vpcs):
+            continue  # inside the endpoint's VPC PL308 judges what shadows the name
+        r = resolve.Resolver(model)
+        ans = r.from_network(nid, name) if nid is not None else r.from_vpc(w.vpc, name)
+        if ans.kind == "private" or _settled_elsewhere(model, ans):
+            continue
+        outcome = "resolves publicly" if ans.kind == "public" else "does not resolve"
+        if nid is not None:
+            yield Violation(
+                path,
+                f"workload `{w.id}` in on-premises network `{nid}` calls endpoint `{ep.id}` of VPC `{ep.vpc}` by "
+                f"`{name}`, but the name {outcome} there: {ans.describe()}",
+                f"forward `{name}` from the DNS of `{nid}` (`on_premises.{nid}.dns.forwards`) to an inbound "
+                f"Resolver endpoint in a VPC that resolves it to the endpoint (VPC `{ep.vpc}`, or one with a "
+                "zone for it)")
+        else:
             yield Violation(
                 path,
                 f"workload `{w.id}` in VPC `{w.vpc}` calls endpoint `{ep.id}` of VPC `{ep.vpc}` by `{name}`, but "
-                f"private DNS answers only inside VPC `{ep.vpc}` and no private hosted zone on VPC `{w.vpc}` "
-                "covers the name: there it resolves publicly",
-                f"associate a private hosted zone for `{name}` (alias records to the endpoint) with VPC `{w.vpc}`")
+                f"the name {outcome} there: {ans.describe()}",
+                f"associate a private hosted zone for `{name}` (alias records to the endpoint) with VPC `{w.vpc}`, "
+                "or share one through a Route 53 Profile")
