@@ -18,8 +18,11 @@ in the same VPC or across a peering) or by `cidr` (every subnet CIDR the workloa
 its VPC's CIDRs when it names no subnet, lies inside the rules' CIDRs; IPv4 and IPv6 never
 match each other). An endpoint that names no security group gets the VPC's default group,
 which admits only its own members, so it is counted as admitting no workload (PL403 warns
-about the endpoint itself). On-premises workloads are not checked: the file does not give
-their addresses.
+about the endpoint itself). A workload in an on-premises network (`on_premises: <network>`)
+carries no security group: its traffic arrives over VPN or Direct Connect from the network's
+`cidrs`, which the endpoint's `cidr` rules must cover (every one of them, of the endpoint's
+IP family). A version 1 on-premises workload (`on_premises: true`) is not checked: the file
+does not give its addresses.
 
 ## Why is this bad?
 An endpoint that drops a client's connection looks exactly like a service that is down:
@@ -64,10 +67,42 @@ META = RuleMeta(
 )
 
 
+def _on_premises(model: Architecture, w, c, ep, nid: str) -> Iterator[Violation]:
+    """A workload in an on-premises network: the endpoint's groups against the network's CIDRs
+    (its traffic arrives over VPN or Direct Connect from those addresses, carrying no group)."""
+    onp = model.network.on_premises.get(nid)
+    if onp is None:
+        return  # PL004 reports the unknown network
+    what = f"{c.protocol} {c.port}"
+    peer = net.Peer(net.same_family(tuple(onp.cidrs), net.endpoint_networks(model, ep)), (), None)
+    if not peer.networks:
+        return  # no address of the endpoint's family: the reachability rules report that
+    nets = net.join_networks(peer.networks)
+    if not ep.security_groups:
+        yield Violation(
+            c.path,
+            f"workload `{w.id}` in on-premises network `{nid}` calls endpoint `{ep.id}` on {what}, but "
+            f"{net.default_group_note(ep)}",
+            f"give endpoint `{ep.id}` a security group that admits {what} from {nets}")
+        return
+    v = net.admits(model, ep.security_groups, c.protocol, c.port, peer)
+    if v:
+        return
+    yield Violation(
+        c.path,
+        f"endpoint `{ep.id}`: {v.reason}; workload `{w.id}` in on-premises network `{nid}` sends from "
+        f"{nets}{v.gap(peer)}",
+        f"add an ingress rule to `{ep.security_groups[0]}`: protocol {c.protocol}, ports {c.port}, cidr {nets}")
+
+
 def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     for site in net.call_sites(model):
         w, c, ep = site.workload, site.call, site.endpoint
-        if ep.type not in net.SG_ENDPOINT_TYPES or w.on_premises:
+        nid = model.network.workload_networks.get(w.id)
+        if ep.type not in net.SG_ENDPOINT_TYPES or (w.on_premises and nid is None):
+            continue
+        if nid is not None:
+            yield from _on_premises(model, w, c, ep, nid)
             continue
         what = f"{c.protocol} {c.port}"
         if not ep.security_groups:

@@ -16,7 +16,10 @@ workload's security groups let it out: some egress rule must cover the call's pr
 port and match the endpoint, either by `security_group` (one of the endpoint's groups) or
 by `cidr` (every subnet CIDR the endpoint has a network interface in lies inside the rules'
 CIDRs). A group with no `egress` list has the AWS default, all traffic out, and passes.
-Workloads that name no security group, and on-premises workloads, are not checked.
+Workloads that name no security group are not checked, nor are on-premises workloads: a
+workload in an on-premises network (`on_premises: <network>`) carries no security group (its
+firewalls are outside the design), so PL401 judges its calls by the endpoint's groups against
+the network's `cidrs`, and PL704 by the route from the network.
 
 ## Why is this bad?
 A workload whose egress is locked down to a list of destinations, without the endpoint's
