@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 Check = Callable[[Any], bool]
 
@@ -34,7 +34,7 @@ class Unsupported(Exception):
     """The schema uses a keyword this compiler does not implement."""
 
 
-def _key(v):
+def _key(v: Any) -> tuple[Any, ...]:
     """A hashable key under which two values are equal exactly when JSON Schema says so
     (true is not 1; 1 and 1.0 are the same number)."""
     if isinstance(v, bool) or v is None or isinstance(v, str):
@@ -48,7 +48,7 @@ def _key(v):
     return ("other", repr(v))
 
 
-def _date(v) -> bool:
+def _date(v: Any) -> bool:
     try:
         _dt.date.fromisoformat(v)
     except ValueError:
@@ -73,10 +73,10 @@ _BOUNDS = {"minimum": "<", "maximum": ">", "exclusiveMinimum": "<=", "exclusiveM
 
 
 class _Compiler:
-    def __init__(self, root: dict):
+    def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
         self.consts: dict[str, Any] = {"_key": _key, "_date": _date, "_MISSING": object()}
-        self.const_ids: dict[tuple, str] = {}
+        self.const_ids: dict[tuple[str, str], str] = {}
         self.functions: list[str] = []
         self.refs: dict[str, str] = {}
         self.counter = 0
@@ -86,7 +86,7 @@ class _Compiler:
         self.counter += 1
         return f"{prefix}{self.counter}"
 
-    def const(self, value, kind: str = "c") -> str:
+    def const(self, value: Any, kind: str = "c") -> str:
         """A name in the generated module bound to `value` (never pasted as source)."""
         key = (kind, repr(value)) if not isinstance(value, re.Pattern) else (kind, value.pattern)
         if key not in self.const_ids:
@@ -96,7 +96,7 @@ class _Compiler:
         return self.const_ids[key]
 
     # -- functions -----------------------------------------------------------------------
-    def function(self, schema) -> str:
+    def function(self, schema: Any) -> str:
         """The name of a generated function that returns whether a value is valid under `schema`."""
         name = self.fresh("_f")
         body: list[str] = []
@@ -117,7 +117,7 @@ class _Compiler:
         return self.refs[pointer]
 
     # -- checks ----------------------------------------------------------------------------
-    def emit(self, schema, v: str, out: list, depth: int) -> None:
+    def emit(self, schema: Any, v: str, out: list[str], depth: int) -> None:
         """Statements that `return False` when the value named `v` is not valid under `schema`."""
         pad = "    " * depth
 
@@ -200,7 +200,7 @@ class _Compiler:
         if "not" in schema:
             line(f"if {self.function(schema['not'])}({v}): return False")
 
-    def each(self, v: str, kind: str, known, schema, out: list, depth: int) -> None:
+    def each(self, v: str, kind: str, known: str | None, schema: Any, out: list[str], depth: int) -> None:
         """A loop checking every item of a list, or every key of a dict, against `schema`;
         guarded by the value's type unless that is already known."""
         x = self.fresh("x")
@@ -210,14 +210,14 @@ class _Compiler:
         out.append("    " * depth + f"for {x} in {v}:\n")
         self.body(schema, x, out, depth + 1)
 
-    def body(self, schema, v: str, out: list, depth: int) -> None:
+    def body(self, schema: Any, v: str, out: list[str], depth: int) -> None:
         """`emit` under a block header just written: `pass` when the schema checks nothing."""
         before = len(out)
         self.emit(schema, v, out, depth)
         if len(out) == before:
             out.append("    " * depth + "pass\n")
 
-    def resolve(self, pointer):
+    def resolve(self, pointer: Any) -> Any:
         if not isinstance(pointer, str) or not pointer.startswith("#/"):
             raise Unsupported(f"$ref {pointer!r}")
         node = self.root
@@ -228,7 +228,7 @@ class _Compiler:
                 raise Unsupported(f"$ref {pointer!r} does not resolve") from None
         return node
 
-    def object(self, schema, v: str, out: list, depth: int, is_dict: bool = False) -> None:
+    def object(self, schema: dict[str, Any], v: str, out: list[str], depth: int, is_dict: bool = False) -> None:
         """properties, patternProperties and additionalProperties: each known property looked
         up by name, then only the keys no property names walked for the patterns."""
         if is_dict:
@@ -240,7 +240,7 @@ class _Compiler:
             if len(out) == before:
                 out.append("    " * (depth + 1) + "pass\n")
 
-    def properties(self, schema, v: str, out: list, inner: int) -> None:
+    def properties(self, schema: dict[str, Any], v: str, out: list[str], inner: int) -> None:
         props = schema.get("properties") or {}
         patterns = [(re.compile(p), s) for p, s in (schema.get("patternProperties") or {}).items()]
         extra = schema.get("additionalProperties", True)
@@ -286,7 +286,7 @@ class _Compiler:
                 out.append(f"{ipad}        pass\n")
 
 
-def _refers(schema) -> bool:
+def _refers(schema: Any) -> bool:
     """Whether `schema` holds a `$ref` anywhere (and so might, through it, contain itself)."""
     if isinstance(schema, dict):
         return "$ref" in schema or any(_refers(x) for k, x in schema.items() if k not in ("enum", "const"))
@@ -295,7 +295,7 @@ def _refers(schema) -> bool:
     return False
 
 
-def compile_schema(schema: dict) -> Check:
+def compile_schema(schema: dict[str, Any]) -> Check:
     """A function that says whether an instance is valid under `schema`; raises Unsupported."""
     c = _Compiler(schema)
     entry = c.function(schema)
@@ -307,4 +307,4 @@ def compile_schema(schema: dict) -> Check:
     exec(compile(source, "<plinkdocs compiled schema>", "exec"), namespace)  # noqa: S102 - generated above
     check = namespace[entry]
     check.source = source  # for reading and debugging: `compile_schema(s).source`
-    return check
+    return cast(Check, check)

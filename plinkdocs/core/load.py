@@ -20,7 +20,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -30,7 +30,7 @@ from plinkdocs.core.fsutil import open_regular
 try:  # libyaml's parser; the pure-Python one is the fallback
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - libyaml is part of the PyYAML wheels
-    from yaml import SafeLoader as _BaseLoader
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
@@ -57,7 +57,7 @@ PLAIN = "?plain"  # an untagged plain scalar: resolved by the builder, YAML 1.2 
 class _Loader(_BaseLoader):
     """libyaml's parser and composer; tag resolution is left to the builder (YAML 1.2 core)."""
 
-    def resolve(self, kind, value, implicit):
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
             return PLAIN if implicit[0] else STR
         return SEQ if kind is yaml.SequenceNode else MAP
@@ -66,15 +66,15 @@ class _Loader(_BaseLoader):
     # plinkdocs does not use. Builtins that accept the same arguments and do nothing save a
     # Python call each per node: `slice(parent, index)` builds a throwaway slice, and
     # `tuple()` an empty tuple.
-    descend_resolver = staticmethod(slice)
-    ascend_resolver = staticmethod(tuple)
+    descend_resolver = staticmethod(slice)  # type: ignore[assignment]  # same arguments, nothing done
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
 
 
 _DISABLE = re.compile(r"#\s*plinkdocs:\s*disable=([A-Za-z0-9_,\s-]+)")
 
 
 class _Problem(Exception):
-    def __init__(self, rule: str, message: str, node=None, mark=None, fix: str = ""):
+    def __init__(self, rule: str, message: str, node: Any = None, mark: Any = None, fix: str = "") -> None:
         super().__init__(message)
         self.rule, self.message, self.fix = rule, message, fix
         self.mark = mark or (node.start_mark if node is not None else None)
@@ -108,10 +108,10 @@ class Document:
     text: str = ""
     data: Any = None
     root: Any = None
-    findings: list = field(default_factory=list)
-    disabled: dict = field(default_factory=dict)  # line -> set of rule ids
+    findings: list[Finding] = field(default_factory=list)
+    disabled: dict[int, set[str]] = field(default_factory=dict)  # line -> set of rule ids
     loaded: bool = False  # the YAML was read into `data` (which may be None for an empty document)
-    starts: list | None = None  # line_starts(text), when libyaml's line numbers need correcting
+    starts: list[int] | None = None  # line_starts(text), when libyaml's line numbers need correcting
 
     @property
     def ok(self) -> bool:
@@ -126,7 +126,7 @@ class Document:
         return f
 
     # -- positions -------------------------------------------------------------
-    def position(self, mark) -> tuple[int, int]:
+    def position(self, mark: Any) -> tuple[int, int]:
         """The 1-based line and column of a libyaml mark, counting only \\n, \\r\\n and \\r as
         line breaks, as editors and git do."""
         if mark is None:
@@ -137,7 +137,7 @@ class Document:
         line = bisect.bisect_right(self.starts, index)
         return line, index - self.starts[line - 1] + 1
 
-    def node_at(self, path: Path, key: bool = False):
+    def node_at(self, path: Path, key: bool = False) -> Any:
         """The deepest node on `path` (the key node of the last segment if `key`)."""
         node = self.root
         if node is None:
@@ -174,7 +174,7 @@ class Document:
         return (*s, *s)
 
 
-def _find_key(node, seg):
+def _find_key(node: Any, seg: str | int) -> tuple[Any, Any] | None:
     for knode, vnode in reversed(node.value):  # the last occurrence wins, as in the data
         if isinstance(knode, yaml.ScalarNode):
             if _is_merge(knode):
@@ -191,8 +191,8 @@ def _find_key(node, seg):
     return None
 
 
-def _is_merge(knode) -> bool:
-    return knode.tag == MERGE or (knode.tag == PLAIN and knode.value == "<<")
+def _is_merge(knode: Any) -> bool:
+    return bool(knode.tag == MERGE or (knode.tag == PLAIN and knode.value == "<<"))
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -225,7 +225,7 @@ def decode(raw: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-def load_file(path: str | os.PathLike, display: str | None = None, limits: Limits = Limits()) -> Document:
+def load_file(path: str | os.PathLike[str], display: str | None = None, limits: Limits = Limits()) -> Document:
     display = display if display is not None else str(path)
     doc = Document(file=display)
     try:
@@ -261,11 +261,12 @@ def load_bytes(raw: bytes, display: str, limits: Limits = Limits(), doc: Documen
     if err:
         doc.problem("PL011", err[2], err[0], err[1], fix="save the file as UTF-8 text")
         return doc
+    assert text is not None  # decode gives text exactly when it gives no error
     doc.text = text
     doc.starts = line_starts(text)
     if "plinkdocs:" in text:
-        for lineno, line in enumerate(split_lines(text), 1):
-            m = _DISABLE.search(line)
+        for lineno, line_text in enumerate(split_lines(text), 1):
+            m = _DISABLE.search(line_text)
             if m:
                 doc.disabled[lineno] = {r.strip().upper() for r in m.group(1).split(",") if r.strip()}
     loader = _Loader(text)
@@ -369,18 +370,18 @@ class _Builder:
     height counts where it is used, so an alias cannot carry a deep structure below the
     depth limit (into a policy's `Condition`, say)."""
 
-    def __init__(self, doc: Document, limits: Limits):
+    def __init__(self, doc: Document, limits: Limits) -> None:
         self.doc, self.limits = doc, limits
-        self.done: dict[int, tuple] = {}  # id(node) -> (value, nodes, height)
+        self.done: dict[int, tuple[Any, int, int]] = {}  # id(node) -> (value, nodes, height)
         self.active: set[int] = set()
         self.total = 0
         self.height = 0  # of the node built last: 0 for a scalar, 1 for a flat list or mapping
 
-    def too_many(self, node):
+    def too_many(self, node: Any) -> _Problem:
         return _Problem("PL005", f"the document has more than {self.limits.max_nodes:,} nodes once aliases are "
                         "expanded (an alias bomb?)", node, fix="write the repeated parts out, or raise limits.max_nodes")
 
-    def build(self, node, path: Path, depth: int = 0):
+    def build(self, node: Any, path: Path, depth: int = 0) -> Any:
         if node.__class__ is yaml.ScalarNode:
             self.total += 1
             self.height = 0
@@ -405,7 +406,7 @@ class _Builder:
         if node.__class__ is yaml.SequenceNode:
             if node.tag != SEQ:
                 self.tag_problem(node)
-            value = []
+            value: Any = []
             below = 0
             for i, child in enumerate(node.value):
                 if child.__class__ is yaml.ScalarNode:  # the common case, without a call and a path
@@ -425,16 +426,16 @@ class _Builder:
         self.done[key] = (value, self.total - before, self.height)
         return value
 
-    def too_deep(self, node):
+    def too_deep(self, node: Any) -> _Problem:
         return _Problem("PL005", f"the document nests deeper than {self.limits.max_depth} levels", node,
                         fix="flatten the structure, or raise limits.max_depth")
 
-    def mapping(self, node, path: Path, depth: int) -> tuple[dict, int]:
+    def mapping(self, node: Any, path: Path, depth: int) -> tuple[dict[str, Any], int]:
         """(the mapping's data, the height of its tallest value)."""
-        out: dict = {}
+        out: dict[str, Any] = {}
         below = 0
         seen: dict[str, Any] = {}
-        merged: dict = {}
+        merged: dict[str, Any] = {}
         for knode, vnode in node.value:
             if knode.__class__ is not yaml.ScalarNode:
                 raise _Problem("PL005", "a mapping key must be a plain string, not a list or a mapping", knode)
@@ -469,11 +470,11 @@ class _Builder:
                 out.setdefault(k, v)
         return out, below
 
-    def tag_problem(self, node):
+    def tag_problem(self, node: Any) -> NoReturn:
         raise _Problem("PL005", f"the tag `{node.tag}` is not allowed; plinkdocs reads plain YAML data only",
                        node, fix="remove the tag")
 
-    def scalar(self, node):
+    def scalar(self, node: Any) -> Any:
         tag, value = node.tag, node.value
         if tag is PLAIN:
             tag = _plain_tag(value)

@@ -5,15 +5,30 @@ file, line and column of the value at fault."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
+from plinkdocs.core.findings import Path
 from plinkdocs.model.network import normalize_name
 
 
-def _ticks(keys) -> str:
+class _Refs(Protocol):
+    """What this module uses of the checker in `refs.py` (which imports this module)."""
+
+    d: dict[str, Any]
+
+    def report(self, rule: str, path: Path, message: str, fix: str = "") -> None: ...
+    def section(self, path: Path, value: Any, section: str, what: str) -> bool: ...
+    def subnet(self, path: Path, sid: str, vpc: str, owner: str) -> None: ...
+    def sg(self, path: Path, gid: str, vpc: str, owner: str) -> None: ...
+    def cidr(self, path: Path, text: str) -> None: ...
+
+
+def _ticks(keys: Iterable[Any]) -> str:
     return ", ".join(f"`{k}`" for k in sorted(keys))
 
 
-def _member(r, path, value, known: dict, what: str, where: str) -> bool:
+def _member(r: _Refs, path: Path, value: Any, known: Mapping[str, Any], what: str, where: str) -> bool:
     if value in known:
         return True
     r.report("PL004", path, f"{what} `{value}` is not defined in `{where}`",
@@ -21,7 +36,7 @@ def _member(r, path, value, known: dict, what: str, where: str) -> bool:
     return False
 
 
-def check(r) -> None:
+def check(r: _Refs) -> None:
     d = r.d
     for lid, lb in (d.get("load_balancers") or {}).items():
         if lb.get("type") == "gateway":  # a Gateway Load Balancer listens for GENEVE on 6081
@@ -43,7 +58,7 @@ def check(r) -> None:
     endpoints = d.get("endpoints") or {}
 
     for vid, v in vpcs.items():
-        p = ("vpcs", vid)
+        p: Path = ("vpcs", vid)
         for i, nid in enumerate(v.get("vpn_gateway") or ()):
             r.section(p + ("vpn_gateway", i), nid, "on_premises", "on-premises network")
         tables = v.get("route_tables") or {}
@@ -65,7 +80,7 @@ def check(r) -> None:
                              f"`{tid}`; a subnet is associated with one table", "keep it in one table")
                 owner.setdefault(sid, tid)
             for i, rt in enumerate(t.get("routes") or ()):
-                rp = tp + ("routes", i)
+                rp: Path = tp + ("routes", i)
                 if not str(rt["destination"]).startswith("aws:"):
                     r.cidr(rp + ("destination",), rt["destination"])
                 if "transit_gateway" in rt and _member(r, rp + ("transit_gateway",), rt["transit_gateway"], tgws,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from plinkdocs.model.defaults import schema_default as _get
 
@@ -34,7 +34,7 @@ class VpcRoute:
     network: Optional[object]  # the parsed CIDR; None for a prefix list
     target: str  # transit_gateway, peering, endpoint, vpn_gateway, nat, internet_gateway
     ref: Optional[str]  # the Transit Gateway, peering or endpoint id; None for the others
-    path: tuple
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,10 @@ class VpcRouteTable:
     id: str
     vpc: str
     main: bool
-    subnets: tuple
+    subnets: tuple[Any, ...]
     edge: Optional[str]
-    routes: tuple
-    path: tuple
+    routes: tuple[Any, ...]
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,12 @@ class TgwAttachment:
     tgw: str
     kind: str  # vpc, on_premises, peering
     vpc: Optional[str] = None
-    subnets: tuple = ()
+    subnets: tuple[Any, ...] = ()
     appliance_mode: bool = False
     on_premises: Optional[str] = None
     via: Optional[str] = None
     peer: Optional[str] = None  # the other Transit Gateway, for a peering attachment
-    path: tuple = ()
+    path: tuple[Any, ...] = ()
     appliance_mode_set: bool = False  # `appliance_mode` written in the file (a finding can point at it)
 
     @property
@@ -77,17 +77,17 @@ class TgwRoute:
     destination: object  # IPNetwork
     attachment: Optional[str]
     blackhole: bool
-    path: tuple
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
 class TgwRouteTable:
     id: str
     tgw: str
-    associations: tuple
-    propagations: tuple
-    routes: tuple
-    path: tuple
+    associations: tuple[Any, ...]
+    propagations: tuple[Any, ...]
+    routes: tuple[Any, ...]
+    path: tuple[Any, ...]
     implicit: bool = False  # the AWS default table of a Transit Gateway that declares none
 
 
@@ -96,10 +96,10 @@ class TransitGateway:
     id: str
     account: str
     region: str
-    shared_with: tuple
+    shared_with: tuple[Any, ...]
     attachments: Mapping[str, TgwAttachment]
     route_tables: Mapping[str, TgwRouteTable]
-    path: tuple
+    path: tuple[Any, ...]
 
     def table_of(self, attachment_id: str) -> Optional[TgwRouteTable]:
         """The route table the attachment is associated with (the first, in file order)."""
@@ -119,15 +119,15 @@ class TransitGateway:
 class DnsForward:
     domain: str
     to: str
-    path: tuple
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
 class OnPremises:
     id: str
-    cidrs: tuple
-    forwards: tuple
-    path: tuple
+    cidrs: tuple[Any, ...]
+    forwards: tuple[Any, ...]
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,9 @@ class ResolverEndpoint:
     id: str
     vpc: str
     direction: str
-    subnets: tuple
-    security_groups: tuple
-    path: tuple
+    subnets: tuple[Any, ...]
+    security_groups: tuple[Any, ...]
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -146,20 +146,20 @@ class ResolverRule:
     domain: str
     type: str
     outbound_endpoint: Optional[str]
-    targets: tuple  # ipaddress objects
-    vpcs: tuple
-    path: tuple
+    targets: tuple[Any, ...]  # ipaddress objects
+    vpcs: tuple[Any, ...]
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
 class Route53Profile:
     id: str
     account: str
-    vpcs: tuple
-    hosted_zones: tuple
-    endpoints: tuple
-    resolver_rules: tuple
-    path: tuple
+    vpcs: tuple[Any, ...]
+    hosted_zones: tuple[Any, ...]
+    endpoints: tuple[Any, ...]
+    resolver_rules: tuple[Any, ...]
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -167,8 +167,8 @@ class Record:
     name: str
     type: str
     endpoint: Optional[str]
-    values: tuple
-    path: tuple
+    values: tuple[Any, ...]
+    path: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class ZoneDetail:
     """What format 1.1 adds to the hosted zone at `hosted_zones[index]`."""
     index: int
     account: Optional[str]
-    records: Optional[tuple]  # None: the zone's content is not modelled
+    records: Optional[tuple[Any, ...]]  # None: the zone's content is not modelled
 
 
 @dataclass(frozen=True)
@@ -188,10 +188,10 @@ class Network:
     resolver_rules: Mapping[str, ResolverRule] = field(default_factory=dict)
     route53_profiles: Mapping[str, Route53Profile] = field(default_factory=dict)
     route_tables: Mapping[str, Mapping[str, VpcRouteTable]] = field(default_factory=dict)  # vpc -> id -> table
-    vpn_gateways: Mapping[str, tuple] = field(default_factory=dict)  # vpc -> on-premises ids
+    vpn_gateways: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # vpc -> on-premises ids
     zones: Mapping[int, ZoneDetail] = field(default_factory=dict)  # hosted_zones index -> detail
     endpoint_ip_types: Mapping[str, str] = field(default_factory=dict)  # endpoint -> ipv4/dualstack/ipv6
-    service_ip_types: Mapping[str, tuple] = field(default_factory=dict)  # service -> (ipv4, ...)
+    service_ip_types: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # service -> (ipv4, ...)
     service_payers: Mapping[str, str] = field(default_factory=dict)  # service -> consumer/provider
     workload_networks: Mapping[str, str] = field(default_factory=dict)  # workload -> on-premises id
 
@@ -214,7 +214,7 @@ class Network:
         return [v for v, nets in self.vpn_gateways.items() if onprem_id in nets]
 
 
-def _route_target(r: dict) -> tuple[str, Optional[str]]:
+def _route_target(r: dict[str, Any]) -> tuple[str, Optional[str]]:
     for key in ("transit_gateway", "peering", "endpoint"):
         if key in r:
             return key, r[key]
@@ -224,8 +224,8 @@ def _route_target(r: dict) -> tuple[str, Optional[str]]:
     return "local", None
 
 
-def _vpc_tables(vid: str, tables: dict) -> dict:
-    out = {}
+def _vpc_tables(vid: str, tables: dict[str, Any]) -> dict[str, VpcRouteTable]:
+    out: dict[str, VpcRouteTable] = {}
     for tid, t in tables.items():
         p = ("vpcs", vid, "route_tables", tid)
         routes = []
@@ -239,7 +239,7 @@ def _vpc_tables(vid: str, tables: dict) -> dict:
     return out
 
 
-def _tgw(tid: str, g: dict, region: str) -> TransitGateway:
+def _tgw(tid: str, g: dict[str, Any], region: str) -> TransitGateway:
     p = ("transit_gateways", tid)
     atts = {}
     for aid, a in (g.get("attachments") or {}).items():
@@ -269,14 +269,14 @@ def _tgw(tid: str, g: dict, region: str) -> TransitGateway:
                           tables, p)
 
 
-def _ip(text: str):
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text)
     except ValueError:
         return None
 
 
-def build(data: dict) -> Network:
+def build(data: dict[str, Any]) -> Network:
     """The network sections of schema-valid, reference-checked data."""
     region = data["region"]
     tables, vgws = {}, {}
@@ -324,12 +324,14 @@ def build(data: dict) -> Network:
     )
 
 
-def vpcs_for(model, path: tuple) -> list[str]:
+def vpcs_for(model: Any, path: tuple[Any, ...]) -> list[str]:
     """The VPCs a model path of the network sections concerns, most specific first: where a
     page or a diagram that does not draw the section itself can show a finding about it."""
     n: Network = model.network
-    head, ident, sub = path[0], (path[1] if len(path) > 1 else None), tuple(path[2:])
-    out: list[str] = []
+    head, sub = path[0], tuple(path[2:])
+    ident: Any = path[1] if len(path) > 1 else None  # a key of the section, or None
+    # ids from Optional fields, present for the kinds and memberships tested below
+    out: list[Any] = []
     if head == "transit_gateways" and ident in n.transit_gateways:
         g = n.transit_gateways[ident]
         atts = list(g.attachments.values())
@@ -357,7 +359,7 @@ def vpcs_for(model, path: tuple) -> list[str]:
     elif head == "resolver_rules" and ident in n.resolver_rules:
         r = n.resolver_rules[ident]
         out += list(r.vpcs)
-        if r.outbound_endpoint in n.resolver_endpoints:
+        if r.outbound_endpoint is not None and r.outbound_endpoint in n.resolver_endpoints:
             out.append(n.resolver_endpoints[r.outbound_endpoint].vpc)
     elif head == "route53_profiles" and ident in n.route53_profiles:
         out += list(n.route53_profiles[ident].vpcs)
