@@ -411,16 +411,22 @@ def read_hosted_zones(account: Account, region: str, vpc_ids: set[str],
     return sorted(zones, key=lambda z: (z["Name"], z["Id"]))
 
 
+def _regions(profiles: list[str], regions: list[str]) -> list[str]:
+    """The regions asked for, or the profile's (or AWS_REGION's) one; each checked to exist."""
+    if not regions:
+        region = default_region(profiles)
+        if not region:
+            raise AwsImportError("no region: give --region, or set AWS_REGION or a profile's region")
+        regions = [region]
+    check_regions(regions)
+    return regions
+
+
 def read(profiles: list[str], role_arns: list[str], regions: list[str], vpcs: list[str], *,
          traffic: bool = True, now: _dt.datetime | None = None, observe: Observer | None = None) -> Facts:
     """Read every account in every region; raises AwsImportError with one line on any failure."""
     try:
-        if not regions:
-            region = default_region(profiles)
-            if not region:
-                raise AwsImportError("no region: give --region, or set AWS_REGION or a profile's region")
-            regions = [region]
-        check_regions(regions)
+        regions = _regions(profiles, regions)
         accounts = open_accounts(profiles, role_arns, regions[0])
         end = (now or _dt.datetime.now(_dt.timezone.utc)).replace(second=0, microsecond=0)
         window = (end - _dt.timedelta(days=METRIC_DAYS), end) if traffic else None
@@ -448,12 +454,7 @@ def read_service_azs(profiles: list[str], role_arns: list[str], regions: list[st
     """(the account read, region -> AWS service (the part after com.amazonaws.<region>.) -> the AZ IDs
     it offers interface endpoints in)."""
     try:
-        if not regions:
-            region = default_region(profiles)
-            if not region:
-                raise AwsImportError("no region: give --region, or set AWS_REGION or a profile's region")
-            regions = [region]
-        check_regions(regions)
+        regions = _regions(profiles, regions)
         account = open_accounts(profiles, role_arns[:1], regions[0])[0]
         out: dict[str, dict[str, list[str]]] = {}
         for region in regions:
