@@ -152,8 +152,27 @@ def test_site_takes_path_and_the_old_option_still_works(tmp_path, monkeypatch, c
     assert run(["site", "designs", "-o", "out"], capsys)[0] == 0
     code, _, err = run(["site", "--out", "out", "--architectures", "designs"], capsys)
     assert code == 0 and "deprecated" in err
-    assert seen == [("out", "designs"), ("out", "designs")]
+    assert seen == [("out", ["designs"]), ("out", ["designs"])]
     assert run(["site"], capsys)[0] == 0 and seen[-1] == ("build/site-src", None)
-    code, _, err = run(["site", "one.yaml"], capsys)
-    assert code == 1 and "folder of designs, not a file" in err
-    assert run(["site", "designs", "designs"], capsys)[0] == 1
+    # PATH... as in every other command: files and folders, several of them
+    assert run(["site", "one.yaml", "designs"], capsys)[0] == 0 and seen[-1] == ("build/site-src", ["one.yaml", "designs"])
+    code, _, err = run(["site", "missing"], capsys)
+    assert code == 1 and "missing: no such file or folder" in err
+
+
+def test_site_takes_several_folders_and_files(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    src = Path(__file__).resolve().parent.parent / "architectures"
+    designs = sorted(src.glob("*.yaml"))[:3]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(designs[0], tmp_path / "a")
+    shutil.copy(designs[1], tmp_path / "b")
+    shutil.copy(designs[2], tmp_path / designs[2].name)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["site", "a", "b", designs[2].name, "-o", "out", "--no-cache"], capsys)
+    assert code == 0, err
+    assert "for 3 designs" in out
+    pages = sorted(p.name for p in (tmp_path / "out" / "docs" / "architectures").glob("*.md"))
+    assert len(pages) == 4 and "index.md" in pages  # the portfolio and one page per design

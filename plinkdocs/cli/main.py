@@ -296,14 +296,11 @@ def cmd_site(args) -> int:
         print("plinkdocs site: --architectures is deprecated; give the folder as PATH: "
               f"plinkdocs site {args.architectures}", file=sys.stderr)
         paths.append(args.architectures)
-    if len(paths) > 1:
-        raise UsageError("the site is built from one folder of designs: give one PATH")
     for p in paths:
-        if not os.path.isdir(p):
-            raise UsageError(f"{p}: no such folder of designs" if not os.path.exists(p) else
-                             f"{p}: the site takes a folder of designs, not a file")
+        if not os.path.exists(p):
+            raise UsageError(f"{p}: no such file or folder")
     try:
-        return run(args.out, paths[0] if paths else None, _config(args), args.mkdocs_config, args.section,
+        return run(args.out, paths or None, _config(args), args.mkdocs_config, args.section,
                    cache_dir=_cache_dir(args), jobs=args.jobs)
     except (SiteError, OutputError) as e:
         raise UsageError(str(e)) from None
@@ -465,8 +462,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("site", cmd_site, "Write the documentation site's pages for every design, as a folder that MkDocs "
                               "and Zensical build (mkdocs.yml and docs/).")
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="the folder of designs (default: the plinkdocs plugin's folder in mkdocs.yml, "
-                        "else architectures/)")
+                   help="design files and folders of designs (default: the plinkdocs plugin's folder in "
+                        "mkdocs.yml, else architectures/)")
     p.add_argument("--out", "-o", metavar="DIR", default="build/site-src",
                    help="the folder to write (default: build/site-src; replaced as a whole; files plinkdocs did "
                         "not write are kept)")

@@ -11,7 +11,7 @@ import pytest
 
 from plinkdocs.outputs import escape
 from plinkdocs.outputs.site import Generator, Options, SiteError
-from plinkdocs.outputs.site.nav import NavDesign, default_nav, design_nav
+from plinkdocs.outputs.site.nav import NavDesign, default_nav, design_nav, rule_family, rule_nav
 from plinkdocs.pipeline.config import Config
 from plinkdocs.rules import docs
 
@@ -50,6 +50,25 @@ def test_every_level_of_the_design_nav_is_bounded(group_by, count):
     assert max(n for _, n in _levels(nav)) <= 20
     assert sorted(_pages(nav)) == sorted(["a/index.md"] + [f"a/s{i}.md" for i in range(count)])
     assert max(d for d, _ in _levels(nav)) <= (1 if count < 20 else 4)
+
+
+def test_the_rules_are_grouped_by_family_so_a_page_carries_a_bounded_number_of_links():
+    bundled = Generator(Config(), Options(cache_dir=None, diagrams=False)).generate([])
+    nav = bundled.nav["rules/index.md"]
+    pages = [p for p in bundled.files if p.startswith("rules/") and p != "rules/index.md"]
+    assert len(pages) > 40 and sorted(_pages(nav)) == sorted(["rules/index.md"] + pages)
+    assert nav[0] == "rules/index.md"
+    families = [next(iter(g)) for g in nav[1:]]
+    assert families[0] == "PL0xx File and format" and "PL3xx DNS" in families
+    assert families == sorted(families)  # in the order of their ids
+    # the families, and the rules of one family: never the whole catalog on one level
+    assert max(n for _, n in _levels(nav)) < 20 and max(d for d, _ in _levels(nav)) == 1
+    dns = dict(g for item in nav[1:] for g in item.items())["PL3xx DNS"]
+    assert dns and all(p.startswith("rules/PL3") for p in dns)
+    assert rule_family("PL123") == "PL1xx Load balancers" and rule_family("X1") == "Other rules"
+    # a short catalog (a plugin of a few rules) stays flat
+    assert rule_nav("r/index.md", [("PL001", "r/PL001.md"), ("PL301", "r/PL301.md")]) == \
+        ["r/index.md", "r/PL001.md", "r/PL301.md"]
 
 
 def test_groups_follow_the_review_board_and_runs_are_titled_by_their_ends():

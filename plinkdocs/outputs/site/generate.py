@@ -42,7 +42,7 @@ from plinkdocs.core.load import load_file
 from plinkdocs.outputs import diagram, escape, plot
 from plinkdocs.outputs.site import checklist as _checklist
 from plinkdocs.outputs.site import gotchas
-from plinkdocs.outputs.site.nav import GROUPINGS, MIN_LIMIT, NavDesign, design_nav, natural_key
+from plinkdocs.outputs.site.nav import GROUPINGS, MIN_LIMIT, NavDesign, design_nav, natural_key, rule_nav
 from plinkdocs.outputs.site.progress import Progress
 from plinkdocs.outputs.site.render import relative
 from plinkdocs.outputs.site.render import render as _render
@@ -341,7 +341,8 @@ class Generator:
         nav = {
             f"{self.section}/index.md": design_nav(f"{self.section}/index.md", self._nav_designs(designs),
                                                    self.options.group_by, self.options.nav_limit),
-            f"{RULES}/index.md": [f"{RULES}/index.md"] + [self.rule_page(r) for r in rules],
+            f"{RULES}/index.md": rule_nav(f"{RULES}/index.md", [(r, self.rule_page(r)) for r in sorted(rules)],
+                                          self.options.nav_limit),
             f"{GUIDES}/index.md": [f"{GUIDES}/index.md", f"{GUIDES}/gotchas.md", f"{GUIDES}/decision-guide.md"],
         }
         return SiteTree(dict(sorted(files.items())), nav, designs, problems)

@@ -202,3 +202,34 @@ def default_nav(pages: list, sections: dict) -> list:
     for folder, members in sorted(folders.items()):
         out.append({folder.replace("-", " ").replace("_", " ").capitalize(): members})
     return out + [{title: index} for title, index in sections.items()]
+
+
+# -- the rule pages, by family --------------------------------------------------------------
+
+RULE_FAMILIES = {
+    "0": "File and format", "1": "Load balancers", "2": "Availability Zones", "3": "DNS",
+    "4": "Security groups", "5": "Endpoint policies", "6": "Cost and quotas", "7": "Peering and routing",
+    "8": "Monitoring and waivers", "9": "Drift",
+}
+
+
+def rule_family(rule_id: str) -> str:
+    """The family of a rule by its id's hundreds ("PL3xx DNS"): what the rules' ids say of them."""
+    m = re.fullmatch(r"([A-Z]+)(\d)\d\d", rule_id)
+    if not m:
+        return "Other rules"
+    name = RULE_FAMILIES.get(m.group(2))
+    return f"{m.group(1)}{m.group(2)}xx {name}" if name else f"{m.group(1)}{m.group(2)}xx"
+
+
+def rule_nav(index: str, rules: list, limit: int = 20) -> list:
+    """The navigation of the rules section: its index page, then the rules (`(id, page)` pairs
+    in id order) in one collapsed group per family, so that a page carries the families and the
+    rules of its own family, not every rule of the catalog."""
+    families: dict = {}
+    for rule_id, page in rules:
+        families.setdefault(rule_family(rule_id), []).append((rule_id, page))
+    if len(rules) < limit or len(families) == 1:
+        return [index] + bounded(list(rules), limit - 1)
+    entries = [(title, {_html(title): bounded(list(members), limit)}) for title, members in families.items()]
+    return [index] + bounded(entries, limit - 1)

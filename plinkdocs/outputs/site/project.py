@@ -208,7 +208,7 @@ def write_project(tree: SiteTree, out_dir, section: str, base: dict | None = Non
     return write_tree(out_dir, project_files(tree, section, base, docs_src))
 
 
-def run(out: str, architectures: str | None = None, config=None, mkdocs_config: str | None = None,
+def run(out: str, architectures=None, config=None, mkdocs_config: str | None = None,
         section: str | None = None, cache_dir: str | None = "", jobs: int | None = None,
         stdout=None, stderr=None) -> int:
     """`plinkdocs site`: generate and write the project; 0 when written (designs with errors
@@ -230,16 +230,27 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
         base = read_mkdocs_config(base_path)
     opts = plugin_options(base or {})
     root = base_path.resolve().parent if base_path is not None else Path.cwd()
-    arch = Path(architectures) if architectures else root / str(opts.get("architectures", "architectures"))
+    if isinstance(architectures, (str, os.PathLike)):
+        architectures = [architectures]
+    if architectures:
+        paths = [Path(a) for a in architectures]
+        for p in paths:
+            if not p.exists():
+                raise SiteError(f"{p}: no such file or folder of designs")
+    else:
+        paths = [root / str(opts.get("architectures", "architectures"))]
+        if not paths[0].is_dir():
+            raise SiteError(f"{paths[0]}: no such folder of designs")
     section = section or str(opts.get("section", "architectures"))
-    if not arch.is_dir():
-        raise SiteError(f"{arch}: no such folder of designs")
     docs_src = (root / str(base.get("docs_dir", "docs"))) if base is not None else None
     out_abs = Path(out).resolve()
-    for inside, what in ((docs_src, "the docs folder"), (arch, "the designs folder")):
+    for inside, what in [(docs_src, "the docs folder")] + [(p, "the designs folder") for p in paths if p.is_dir()]:
         if inside is not None and (out_abs == inside.resolve() or inside.resolve() in out_abs.parents
                                    or out_abs in inside.resolve().parents):
             raise SiteError(f"--out {out} must lie outside {what} ({inside})")
+    for p in paths:
+        if p.is_file() and (out_abs == p.resolve() or out_abs in p.resolve().parents):
+            raise SiteError(f"--out {out} would replace the design {p}")
     doc_pages = frozenset()
     if docs_src is not None and docs_src.is_dir():
         doc_pages = frozenset(rel for p in docs_src.rglob("*.md")
@@ -253,7 +264,7 @@ def run(out: str, architectures: str | None = None, config=None, mkdocs_config: 
             from None
     gen = Generator(config or Config(), Options(section=section, cache_dir=cache_dir, jobs=jobs, root=str(Path.cwd()),
                                                 doc_pages=doc_pages, group_by=group_by, nav_limit=nav_limit))
-    tree = gen.generate([arch])
+    tree = gen.generate(paths)
     for file, problem in tree.problems:
         print(f"plinkdocs site: {file}: {problem}", file=stderr)
     result = write_project(tree, out, section, base, docs_src)
