@@ -18,7 +18,7 @@ site: system-graphviz $(STAMP)
 	@echo "The site is in site/. Preview it with: $(BIN)/mkdocs serve  (then open http://127.0.0.1:8000/)"
 
 serve: system-graphviz $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dirty
 
 test: system-graphviz system-chromium $(STAMP)
 	$(BIN)/python -m pytest

@@ -26,7 +26,13 @@ each level, so that a page of a site with hundreds of designs carries a bounded 
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import json
 import logging
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -44,6 +50,7 @@ from plinkdocs.pipeline.config import ConfigError, find_config, load_config
 from plinkdocs.pipeline.resultcache import default_dir
 
 log = logging.getLogger("mkdocs.plugins.plinkdocs")
+DIRTY_HINT = 200  # designs from which `mkdocs serve` suggests `--dirty`
 
 
 class _Warnings(logging.Handler):
@@ -55,6 +62,17 @@ class _Warnings(logging.Handler):
 
     def emit(self, record):
         self.count += 1
+
+
+def _dirty_serve_is_accurate(record: logging.LogRecord) -> bool:
+    """`mkdocs serve --dirty` warns that a dirty build leaves the navigation inaccurate, which
+    aborts a `strict` site. With the plugin it does not (every page is rebuilt when the
+    navigation changes, see `_rebuild_all_when_the_nav_changed`): the warning becomes a note."""
+    if record.levelno == logging.WARNING and "'dirty' build is being performed" in record.getMessage():
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.msg, record.args = ("A dirty build: only the pages that changed are rebuilt (plinkdocs rebuilds "
+                                   "every page when the navigation changes)"), ()
+    return True
 
 
 class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
@@ -69,12 +87,30 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         self._swap = None  # (the site folder, the folder the build writes), during `mkdocs build`
         self._warnings = None
         self._pages = None
+        self._stage = None  # where this process writes the generated files (a temporary folder)
+        self._nav_digest = None  # the navigation of the last build, to know when every page must change
 
     # The presence of on_startup keeps this instance across the rebuilds of `mkdocs serve`,
     # and with it the in-memory cache.
     def on_startup(self, *, command, dirty):
         self._command = command
         self._dirty = dirty
+        if command == "serve" and dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_dirty_serve_is_accurate)
+
+    def on_shutdown(self):
+        if self._stage is not None:
+            shutil.rmtree(self._stage, ignore_errors=True)
+            self._stage = None
+
+    def _stage_dir(self) -> str:
+        """The generated files go to a temporary folder of this process, one file each, as they
+        are made: never all in memory, and a page that did not change keeps its file, and its
+        modification time, across the rebuilds of `mkdocs serve` (what `--dirty` compares)."""
+        if self._stage is None or not os.path.isdir(self._stage):
+            self._stage = tempfile.mkdtemp(prefix="plinkdocs-pages-")
+            atexit.register(shutil.rmtree, self._stage, True)
+        return self._stage
 
     # -- the build beside site/ ---------------------------------------------------------
     def _start_swap(self, config) -> None:
@@ -160,7 +196,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
             cache_dir = str(root / (self.config.cache_dir or default_dir()))
         options = Options(section=self.config.section, source=self.config.source, diagrams=self.config.diagrams,
                           cache_dir=cache_dir, root=str(root), doc_pages=frozenset(doc_pages),
-                          group_by=self.config.group_by, nav_limit=self.config.nav_limit)
+                          group_by=self.config.group_by, nav_limit=self.config.nav_limit,
+                          stage=self._stage_dir())
         key = (repr(plconfig), repr(options))
         if self._generator is None or self._generator_key != key:
             try:
@@ -199,7 +236,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         self.tree = tree
         for file, problem in tree.problems:
             log.warning(f"plinkdocs: {file}: {problem}")
-        for src_uri, content in tree.files.items():
+        generated = []
+        for src_uri in tree.files:
             if not self.config.assets and src_uri.startswith(ASSETS + "/"):
                 continue
             existing = files.get_file_from_path(src_uri)
@@ -208,16 +246,42 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
                     raise PluginError(f"plinkdocs: {src_uri} is generated, but {config.docs_dir} has a file "
                                       f"of that name; remove it or choose another `section`")
                 files.remove(existing)
-            files.append(File.generated(config, src_uri, content=content))
+            staged = tree.files.path(src_uri)
+            file = File.generated(config, src_uri, abs_src_path=str(staged)) if staged is not None else \
+                File.generated(config, src_uri, content=tree.files[src_uri])
+            files.append(file)
+            generated.append(file)
         hand_written = [f.src_uri for f in files.documentation_pages() if f.generated_by is None]
         nav = config.nav
         if nav is None:  # MkDocs would list every design page flat: list the sections ourselves
             nav = default_nav(hand_written, {"Architectures": f"{self.config.section}/index.md",
                                              "Rules": f"{RULES}/index.md", "Guides": f"{GUIDES}/index.md"})
         config.nav = add_unlisted(generated_nav(nav, tree.nav), hand_written, self.config.unlisted)
+        self._rebuild_all_when_the_nav_changed(config, files, generated, tree)
         return files
 
+    def _rebuild_all_when_the_nav_changed(self, config, files: Files, generated: list, tree) -> None:
+        """A dirty build (`mkdocs serve --dirty`, `mkdocs build --dirty`) renders only the pages
+        whose files changed. Every page carries the navigation, so when it changes (a design
+        added, removed, retitled or moved to another group) every page is marked changed."""
+        digest = hashlib.sha256(json.dumps(
+            [config.nav, sorted(f.src_uri for f in files.documentation_pages()),
+             [(d.slug, d.label) for d in tree.designs]], sort_keys=True, default=str).encode()).hexdigest()
+        before, self._nav_digest = self._nav_digest, digest
+        if not getattr(self, "_dirty", False) or before is None or before == digest:
+            return
+        ours = {id(f) for f in generated}
+        for f in files.documentation_pages():
+            if id(f) in ours and f.abs_src_path:
+                os.utime(f.abs_src_path)
+            elif f.generated_by is None and f.abs_src_path:
+                f.content_bytes = f.content_bytes  # read into memory: MkDocs then counts it as changed
+
     def on_serve(self, server, *, config, builder):
+        designs = len(self.tree.designs) if self.tree is not None else 0
+        if not getattr(self, "_dirty", False) and designs >= DIRTY_HINT:
+            log.info(f"plinkdocs: {designs} designs: `mkdocs serve --dirty` rebuilds only the pages that "
+                     f"changed when a design is saved, in seconds instead of the whole site")
         arch, cfg = self._paths(config)
         if arch.is_dir():
             server.watch(str(arch))

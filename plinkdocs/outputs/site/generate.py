@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -38,7 +39,7 @@ from plinkdocs.analysis.cost import PriceError
 from plinkdocs.core.findings import Counts
 from plinkdocs.core.fingerprint import code_fingerprint
 from plinkdocs.core.fsutil import printable, read_regular
-from plinkdocs.core.load import load_file
+from plinkdocs.core.load import Document, load_file
 from plinkdocs.outputs import diagram, escape, plot
 from plinkdocs.outputs.site import checklist as _checklist
 from plinkdocs.outputs.site import gotchas
@@ -88,6 +89,7 @@ class Options:
     doc_pages: frozenset = frozenset()  # the site's own pages (format.md, ...) that generated pages may link to
     group_by: str = "review"  # the design pages in the navigation: by review status, owner, tag, or none
     nav_limit: int = 20  # at most this many entries on each level of the design navigation
+    stage: str | None = None  # write the files here as they are made, not held in memory (see TreeFiles)
 
     def validate(self) -> None:
         if self.group_by not in GROUPINGS:
@@ -123,9 +125,126 @@ class Design:
         return self.result.findings
 
 
+@dataclass(frozen=True)
+class _Review:
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class DesignMeta:
+    """What the portfolio, the navigation and the rule pages need of a design's model, kept
+    once its own pages are made and the model itself is released."""
+
+    title: str
+    owner: str | None
+    tags: tuple
+    review: _Review
+
+    @classmethod
+    def of(cls, model) -> "DesignMeta":
+        return cls(model.title, model.owner, tuple(str(t) for t in model.tags),
+                   _Review(model.review.status if model.review is not None else None))
+
+
+def _released(r: FileResult) -> FileResult:
+    """The result without its document and model (the findings, the name and a `DesignMeta`):
+    what a design still needs once its pages are made."""
+    meta = r.model if (r.model is None or isinstance(r.model, DesignMeta)) else DesignMeta.of(r.model)
+    doc = Document(file=r.document.file, text=r.document.text, loaded=r.document.loaded) \
+        if r.document is not None else None  # the text only (a few kilobytes), not the data
+    return FileResult(r.file, doc, meta, list(r.findings), r.name, r.name_finding)
+
+
+class TreeFiles(Mapping):
+    """The files of a generated tree: path under the docs root -> bytes.
+
+    Without a stage folder they are held in memory. With one (`Options.stage`), each file is
+    written there as soon as it is made and read back only when asked for, so that a site of
+    thousands of designs is never held in memory; a file whose bytes did not change since the
+    last build of this process is not written again, so it keeps its modification time (what
+    MkDocs's dirty builds compare)."""
+
+    def __init__(self, stage: Path | None = None, written: dict | None = None):
+        self.stage = stage
+        self._data: dict = {}
+        self._written = written if written is not None else {}  # rel -> (sha256, size, mtime_ns)
+        self._names: set = set()
+
+    def put(self, rel: str, data) -> None:
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        self._names.add(rel)
+        if self.stage is None:
+            self._data[rel] = data
+            return
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.stage / rel
+        if self.unchanged(rel, digest):
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        st = target.stat()
+        self._written[rel] = (digest, st.st_size, st.st_mtime_ns)
+
+    def unchanged(self, rel: str, digest: str | None = None) -> bool:
+        """Whether the staged file is the one this process wrote last (with `digest`, if given)."""
+        known = self._written.get(rel)
+        if self.stage is None or known is None or (digest is not None and known[0] != digest):
+            return False
+        try:
+            st = (self.stage / rel).stat()
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns) == known[1:]
+
+    def keep(self, rel: str) -> None:
+        """Count a staged file, unchanged since the last build, as part of this tree."""
+        self._names.add(rel)
+
+    def digest(self, rel: str) -> str | None:
+        known = self._written.get(rel)
+        return known[0] if known else None
+
+    def path(self, rel: str) -> Path | None:
+        """The staged file of `rel` (None when the tree is held in memory)."""
+        if rel not in self._names:
+            raise KeyError(rel)
+        return self.stage / rel if self.stage is not None else None
+
+    def source(self, rel: str):
+        """The staged file's path, or the bytes when the tree is in memory: for copying it."""
+        return self.path(rel) or self._data[rel]
+
+    def sweep(self) -> None:
+        """Remove staged files of earlier builds that this one no longer has."""
+        if self.stage is None:
+            return
+        for rel in [r for r in self._written if r not in self._names]:
+            del self._written[rel]
+            try:
+                (self.stage / rel).unlink()
+            except OSError:
+                pass
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self._names:
+            raise KeyError(rel)
+        if self.stage is None:
+            return self._data[rel]
+        return (self.stage / rel).read_bytes()
+
+    def __contains__(self, rel) -> bool:
+        return rel in self._names
+
+    def __iter__(self):
+        return iter(sorted(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 @dataclass
 class SiteTree:
-    files: dict  # path under the docs root -> bytes, sorted by path
+    files: Mapping  # path under the docs root -> bytes, sorted by path (a TreeFiles)
     nav: dict  # section index page -> [page paths in order, index first]
     designs: list
     problems: list  # (file, message): things plinkdocs could not render; a build should warn
@@ -216,6 +335,8 @@ class Generator:
         self.options = options or Options()
         self.options.validate()
         self.cache = Cache(self.options.cache_dir)
+        self._written: dict = {}  # the staged files this process wrote (TreeFiles)
+        self._checked: dict = {}  # (path, bytes' digest) -> the released result, across rebuilds
 
     # -- paths --------------------------------------------------------------------------
     @property
@@ -246,14 +367,36 @@ class Generator:
             except ValueError:
                 shown = printable(Path(p).as_posix())
             items.append((str(p), shown))
-        jobs = default_jobs(len(items)) if self.options.jobs is None else min(self.options.jobs, len(items) // 32 or 1)
-        checked = map_files(_check_one, items, self.config, jobs) if jobs > 1 else \
-            [_check_one(item, self.config) for item in items]
-        for (p, shown), (r, crash) in zip(items, checked):
-            if crash:
-                self._crashed[shown] = crash
+        # A design this process checked before with the same bytes (the rebuilds of `mkdocs
+        # serve`) is not checked again: its released result is reused (findings, name, meta).
+        digests = {}
+        for p, shown in items:
+            try:
+                digests[p] = hashlib.sha256(read_regular(Path(p))).hexdigest()
+            except OSError:
+                digests[p] = None
+        todo = [item for item in items if (item[0], item[1], digests[item[0]]) not in self._checked]
+        jobs = default_jobs(len(todo)) if self.options.jobs is None else min(self.options.jobs, len(todo) // 32 or 1)
+        fresh = map_files(_check_one, todo, self.config, jobs) if jobs > 1 else \
+            [_check_one(item, self.config) for item in todo]
+        checked = dict(zip(todo, fresh))
+        remembered = {}
+        for p, shown in items:
+            memo = (p, shown, digests[p])
+            if (p, shown) in checked:
+                r, crash = checked[(p, shown)]
+                if crash:
+                    self._crashed[shown] = crash
+                elif digests[p] is not None and r.model is not None:
+                    remembered[memo] = _released(r)
+            else:
+                kept = self._checked[memo]
+                remembered[memo] = kept
+                r = FileResult(kept.file, kept.document, kept.model, list(kept.findings), kept.name,
+                               kept.name_finding)
             result.files.append(r)
             where[r.file] = p
+        self._checked = remembered
         apply_unique_names(result, self.config)
         return result, where
 
@@ -284,7 +427,7 @@ class Generator:
         for d in designs:
             if d.file in self._crashed:
                 d.problems.append(self._crashed[d.file])
-        files: dict = {}
+        files = TreeFiles(Path(self.options.stage) if self.options.stage else None, self._written)
         problems: list = []
         progress = Progress(len(designs), "designs", enabled=self.options.progress, verb="made the pages of")
         if progress.lines:
@@ -295,26 +438,50 @@ class Generator:
             key = self._key(d, where[d.file])
             used.add(key)
             entry = self.cache.get(key)
+            if entry is not None and files.stage is not None:
+                if all(files.unchanged(rel, digest) for rel, digest in entry["files"].items()):
+                    for rel in entry["files"]:
+                        files.keep(rel)
+                else:
+                    entry = None  # a staged file changed under us: make it again
+            elif entry is not None:
+                for rel, text in entry["files"].items():
+                    files.put(rel, text)
             if entry is None:
                 todo.append((d, key))
             else:
                 d.summary = entry["summary"]
-                files.update({k: v.encode("utf-8") for k, v in entry["files"].items()})
+                d.result = _released(d.result)
                 progress.step(d.slug)
         if todo:
-            kept = {d.file: self.cache.drawings(key) if d.model is not None else {} for d, key in todo}
-            diagrams = self._diagrams([d for d, _ in todo if "diagram" not in kept[d.file]])
-            diagrams.update({f: k["diagram"] for f, k in kept.items() if "diagram" in k})
-            for d, key in todo:
-                out = self._design_files(d, where[d.file], diagrams.get(d.file), kept[d.file].get("plot"))
-                files.update({k: v.encode("utf-8") for k, v in out.items()})
-                if not d.problems:
-                    drawn = {name: out[self.design_asset(d.slug, f)] for name, f in DRAWINGS.items()
-                             if self.design_asset(d.slug, f) in out}
-                    self.cache.put(key, {"summary": d.summary, "files": out},
-                                   drawn if drawn != kept[d.file] else None)  # no need to write it again
-                problems.extend((d.file, p) for p in d.problems)
-                progress.step(d.slug)
+            todo = self._full_results(todo, where)
+            # Graphviz draws in threads, a few designs ahead, while this thread makes the pages
+            # of the designs already drawn, one by one; each design's files go to the stage
+            # (or the tree) and its model is released before the next.
+            workers = max(1, min(self.options.jobs or os.cpu_count() or 1, len(todo)))
+            pool = ThreadPoolExecutor(max_workers=workers)
+            try:
+                ahead = 2 * workers + 2  # designs drawn ahead of the pages: a bounded number in memory
+                drawn_ahead = {i: pool.submit(self._drawings, *todo[i]) for i in range(min(ahead, len(todo)))}
+                for i, (d, key) in enumerate(todo):
+                    kept, svg = drawn_ahead.pop(i).result()
+                    if i + ahead < len(todo):
+                        drawn_ahead[i + ahead] = pool.submit(self._drawings, *todo[i + ahead])
+                    out = self._design_files(d, where[d.file], svg, kept.get("plot"))
+                    for rel, text in out.items():
+                        files.put(rel, text)
+                    if not d.problems:
+                        drawn = {name: out[self.design_asset(d.slug, f)] for name, f in DRAWINGS.items()
+                                 if self.design_asset(d.slug, f) in out}
+                        self.cache.put(key, {"summary": d.summary,
+                                             "files": {rel: files.digest(rel) for rel in out} if files.stage
+                                             else out},
+                                       drawn if drawn != kept else None)  # no need to write it again
+                    problems.extend((d.file, p) for p in d.problems)
+                    d.result = _released(d.result)
+                    progress.step(d.slug)
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: no more Graphviz runs
         progress.close()
         self.cache.prune(used)
         if self.cache.folder is not None:
@@ -334,9 +501,11 @@ class Generator:
         for rule in rules.values():
             page = self.rule_page(rule.id)
             pages[page] = render("rule.md.j2", **self._rule(rule, page, by_rule.get(rule.id, [])))
-        files.update({k: v.encode("utf-8") for k, v in pages.items()})
+        for rel, text in pages.items():
+            files.put(rel, text)
         for name in ASSET_FILES:
-            files[f"{ASSETS}/{name}"] = (_ASSET_SRC / name).read_bytes()
+            files.put(f"{ASSETS}/{name}", (_ASSET_SRC / name).read_bytes())
+        files.sweep()
 
         nav = {
             f"{self.section}/index.md": design_nav(f"{self.section}/index.md", self._nav_designs(designs),
@@ -345,7 +514,7 @@ class Generator:
                                           self.options.nav_limit),
             f"{GUIDES}/index.md": [f"{GUIDES}/index.md", f"{GUIDES}/gotchas.md", f"{GUIDES}/decision-guide.md"],
         }
-        return SiteTree(dict(sorted(files.items())), nav, designs, problems)
+        return SiteTree(files, nav, designs, problems)
 
     def _nav_designs(self, designs: list) -> list:
         order = sorted(designs, key=lambda d: (natural_key(d.title), d.slug))
@@ -376,24 +545,30 @@ class Generator:
     def _ran_ids(self) -> list:
         return [rid for rid in registry() if self.config.enabled(rid)]
 
-    def _diagrams(self, designs: list) -> dict:
-        """file -> SVG text, or an Exception; Graphviz runs in parallel threads."""
-        if not self.options.diagrams:
-            return {}
-        todo = [d for d in designs if d.model is not None]
-        if not todo:
-            return {}
-        def one(d):
+    def _drawings(self, d: Design, key: str) -> tuple:
+        """(the drawings kept on disk for `key`, the diagram's SVG text or the Exception that
+        stopped it, or None); runs in a thread, Graphviz in its own process."""
+        if d.model is None:
+            return {}, None
+        kept = self.cache.drawings(key)
+        svg = kept.get("diagram")
+        if svg is None and self.options.diagrams:
             try:
-                return d.file, diagram.render(d.model, d.findings, "svg", self.options.cache_dir).decode("utf-8")
+                svg = diagram.render(d.model, d.findings, "svg", self.options.cache_dir).decode("utf-8")
             except Exception as e:  # Graphviz missing or failing: the page says so
-                return d.file, e
+                svg = e
+        return kept, svg
 
-        workers = max(1, min(self.options.jobs or os.cpu_count() or 1, len(todo)))
-        if workers == 1:
-            return dict(one(d) for d in todo)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return dict(pool.map(one, todo))
+    def _full_results(self, todo: list, where: dict) -> list:
+        """`todo` with every design's full result (document and model): a design whose check
+        this process remembered (`mkdocs serve`) but whose pages must be made again is read
+        and checked once more."""
+        for d, _ in todo:
+            if isinstance(d.result.model, DesignMeta):  # released
+                full, crash = _check_one((where[d.file], d.file), self.config)
+                full.findings = list(d.result.findings)  # as the whole run judged them (PL006)
+                d.result = full
+        return todo
 
     def _design_files(self, d: Design, path, svg, plot_svg: str | None = None) -> dict:
         """The page and assets of one design (path -> text); fills d.summary and d.problems.

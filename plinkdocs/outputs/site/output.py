@@ -212,7 +212,8 @@ def _clean_stale(parent: Path, name: str) -> None:
 
 
 def write_tree(out_dir: str | os.PathLike, files: dict) -> WriteResult:
-    """Replace the generated tree at `out_dir` with `files` (relative POSIX path -> bytes).
+    """Replace the generated tree at `out_dir` with `files` (relative POSIX path -> bytes, or
+    the Path of a file to copy).
     Raises OutputError, naming the path, when it cannot."""
     out = Path(out_dir)
     for rel in files:
@@ -260,7 +261,10 @@ def _write_locked(out: Path, parent: Path, files: dict) -> WriteResult:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             data = files[rel]
-            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            if isinstance(data, Path):  # a staged file: copied, not read into memory
+                shutil.copyfile(data, target)
+            else:
+                target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         (tmp / MANIFEST).write_bytes(manifest_bytes(files))
         os.chmod(tmp, 0o777 & ~_umask())
     except BaseException:

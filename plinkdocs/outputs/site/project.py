@@ -30,6 +30,7 @@ from plinkdocs.outputs.site.generate import (
     Options,
     SiteError,
     SiteTree,
+    TreeFiles,
 )
 from plinkdocs.outputs.site.nav import add_unlisted, generated_nav
 from plinkdocs.outputs.site.output import write_tree
@@ -170,8 +171,8 @@ def project_files(tree: SiteTree, section: str, base: dict | None, docs_src: Pat
                     raise SiteError(f"{docs_src / rel} has the name of a generated page; rename it or choose "
                                     f"another section")
                 files[f"{DOCS}/{rel}"] = _read_page(p, docs_src)
-    for rel, data in tree.files.items():
-        files[f"{DOCS}/{rel}"] = data
+    for rel in tree.files:
+        files[f"{DOCS}/{rel}"] = tree.files.source(rel) if isinstance(tree.files, TreeFiles) else tree.files[rel]
     if f"{DOCS}/index.md" not in files:
         files[f"{DOCS}/index.md"] = HOME.replace("{section}", section).encode("utf-8")
 
@@ -262,12 +263,16 @@ def run(out: str, architectures=None, config=None, mkdocs_config: str | None = N
     except (TypeError, ValueError):
         raise SiteError(f"nav_limit {opts.get('nav_limit')!r} in the plinkdocs plugin's options must be a whole number") \
             from None
-    gen = Generator(config or Config(), Options(section=section, cache_dir=cache_dir, jobs=jobs, root=str(Path.cwd()),
-                                                doc_pages=doc_pages, group_by=group_by, nav_limit=nav_limit))
-    tree = gen.generate(paths)
-    for file, problem in tree.problems:
-        print(f"plinkdocs site: {file}: {problem}", file=stderr)
-    result = write_project(tree, out, section, base, docs_src)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="plinkdocs-pages-") as stage:  # one design at a time in memory
+        gen = Generator(config or Config(), Options(section=section, cache_dir=cache_dir, jobs=jobs,
+                                                    root=str(Path.cwd()), doc_pages=doc_pages, group_by=group_by,
+                                                    nav_limit=nav_limit, stage=stage))
+        tree = gen.generate(paths)
+        for file, problem in tree.problems:
+            print(f"plinkdocs site: {file}: {problem}", file=stderr)
+        result = write_project(tree, out, section, base, docs_src)
     bad = sum(1 for d in tree.designs if d.counts.error)
     pages = sum(1 for k in tree.files if k.endswith(".md"))
     print(f"wrote {pages} pages for {len(tree.designs)} {plural(len(tree.designs), 'design')}"
