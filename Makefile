@@ -15,7 +15,7 @@ APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 site: system-graphviz $(STAMP)
 	@status=0; $(BIN)/plinkdocs check architectures || status=$$?; [ $$status -ne 1 ] || exit 1
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
-	@echo "The site is in site/. Preview it with: $(BIN)/mkdocs serve  (then open http://127.0.0.1:8000/)"
+	@echo "The site is in site/. Preview it with: make serve  (then open http://127.0.0.1:8000/)"
 
 serve: system-graphviz $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dirty

@@ -10,10 +10,14 @@ plugins:
 
 A thin adapter over `plinkdocs.site`: on every build it checks the designs and adds the
 portfolio, one page per design (with its diagram and break-even plot), one page per rule and
-the guides as virtual files, never written to `docs/`. Work per design is cached by a hash of
-its content, in memory across the rebuilds of `mkdocs serve` and on disk (`cache_dir`)
-across builds, so a rebuild after one design changes redraws one diagram. `mkdocs serve`
-watches the designs folder and the configuration, and reloads when a YAML file changes.
+the guides as generated files, never written to `docs/`: they are written, one design at a
+time, to a temporary folder of this process and handed to MkDocs as files, so that the site
+is never held in memory. Work per design is cached by a hash of its content, in memory
+across the rebuilds of `mkdocs serve` and on disk (`cache_dir`, drawings only) across
+builds, so a rebuild after one design changes redraws one diagram. `mkdocs serve` watches the
+designs folder and the configuration, and reloads when a YAML file changes; with `--dirty`
+only the pages whose files changed are rendered again (all of them when the navigation
+changed).
 
 Where `nav` is written out in mkdocs.yml, an entry that points at a generated section's
 index page (`architectures/index.md`, `rules/index.md`, `guides/index.md`) grows into that

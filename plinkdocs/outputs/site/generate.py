@@ -723,6 +723,10 @@ def _check_one(item: tuple, config: Config | None = None) -> tuple:
     config = config or worker_config()
     try:
         r = check_file(path, config, display=shown)
+        if r.model is not None and r.document is not None:
+            # the model holds what the pages need: the parsed data and node tree are not kept
+            # (nor sent back from a worker), so that a portfolio's results fit in memory
+            r.document.data, r.document.root = None, None
         return (r.slim() if in_worker else r), None
     except Exception as e:  # a bug in plinkdocs must not take the whole site down
 
