@@ -136,7 +136,7 @@ def test_the_cost_row_uses_the_priced_alternatives():
     assert row.requirement == "100 GB a month declared"
     assert row.cell("privatelink").text.startswith("$15.60 a month")
     assert row.cell("vpc-peering").text.startswith("$1.00 a month")
-    assert row.cell("transit-gateway").text.startswith("$75.00 a month")
+    assert row.cell("transit-gateway").text.startswith("$76.00 a month")  # with the same cross-AZ share as peering
 
 
 def test_to_dict_and_markdown_escape_user_strings():

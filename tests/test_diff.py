@@ -77,7 +77,8 @@ def test_markdown_comment_with_resolved_finding_and_cost(files, capsys):
     assert code == 0
     assert out.startswith(MARKER + "\n")
     assert "Findings: **0 introduced**, 1 resolved." in out
-    assert "Monthly cost estimate: $8.30 → $15.60 (+$7.30)." in out  # 1 AZ -> 2 AZs at 730 h x $0.01
+    # 1 AZ -> 2 AZs at 730 h x $0.01, less the cross-AZ transfer of the caller's second AZ (50 GB x $0.01 x 2)
+    assert "Monthly cost estimate: $9.30 → $15.60 (+$6.30)." in out
     resolved = out.split("**Findings resolved**")[1].split("**Design changes**")[0]
     assert "PL202 single-az-endpoint" in resolved and "`base.yaml:" in resolved
     assert "  - `app` Availability Zones: added `use1-az2`" in out
@@ -162,7 +163,7 @@ def test_folders_match_designs_by_name(files, capsys):
         "before": None, "after": {"usd": "15.60", "complete": True}}
     assert doc["summary"] == {"changed": 1, "added": 1, "removed": 1, "unchanged": 0, "findings_introduced": 1,
                               "findings_resolved": 0, "cost_before": {"usd": "31.20", "complete": True},
-                              "cost_after": {"usd": "23.90", "complete": True}}
+                              "cost_after": {"usd": "24.90", "complete": True}}  # with $1.00 across AZs
     _, md, _ = run(capsys, "base", "head")
     assert "#### `fresh` added" in md and "#### `gone` removed" in md and "#### `alpha` changed" in md
 

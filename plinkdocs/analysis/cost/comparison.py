@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping, Optional
 
-from plinkdocs.analysis.cost.estimation import Estimate, LineItem, Pricer, declared_traffic, estimate, missing_price
+from plinkdocs.analysis.cost.estimation import (
+    Estimate,
+    LineItem,
+    Pricer,
+    cross_az_line,
+    declared_traffic,
+    estimate,
+    missing_price,
+    network_lines,
+    pct,
+    unpriced_regions,
+)
 from plinkdocs.analysis.cost.prices import (
     ASSUME_HOURS,
     ASSUME_TIERS,
@@ -48,6 +59,11 @@ class Alternative:
     assumptions: tuple
     note: str = ""  # why it does not apply, when it does not
     summary: str = ""  # what was priced, in a few words
+    unpriced: tuple = ()  # regions of its lines without any price data: the figure is then "unpriced"
+
+    @property
+    def priced(self) -> bool:
+        return not self.unpriced
 
     @property
     def applicable(self) -> bool:
@@ -58,7 +74,8 @@ class Alternative:
                 "monthly_usd": None if self.monthly_usd is None else str(self.monthly_usd),
                 "complete": self.complete, "applicable": self.applicable, "replaces": list(self.replaces),
                 "keeps": list(self.keeps), "lines": [li.to_dict() for li in self.lines],
-                "assumptions": list(self.assumptions), "note": self.note, "summary": self.summary}
+                "assumptions": list(self.assumptions), "note": self.note, "summary": self.summary,
+                "priced": self.priced, "unpriced_regions": list(self.unpriced)}
 
 
 def connectivity_endpoints(model) -> list:
@@ -98,101 +115,141 @@ class _Declared(dict):
     """The declared traffic, marked as such so that estimates of it can come from the model's memo."""
 
 
-def _estimate_at(model, book, traffic, only) -> "Estimate":
-    return estimate(model, book, None if isinstance(traffic, _Declared) else traffic, only=only)
+@dataclass(frozen=True)
+class _Ctx:
+    """What every option is priced with: the same traffic, the same cross-AZ share."""
+    model: object
+    book: PriceBook
+    traffic: Mapping
+    share: Decimal
+    provider_side: bool = False
 
 
-def _option(key, model, book, traffic, replaced, kept, own_lines, pricer, assumptions, note_if_none, summary=""):
+def _estimate_at(c: _Ctx, only) -> "Estimate":
+    return estimate(c.model, c.book, None if isinstance(c.traffic, _Declared) else c.traffic, only=only,
+                    cross_az_share=c.share, provider_side=c.provider_side)
+
+
+def _shared(c: _Ctx, pricer: Pricer) -> list:
+    """The design's own network (Transit Gateway attachments, Resolver endpoints): in every column alike."""
+    return network_lines(c.model, pricer)
+
+
+def _option(key, c: _Ctx, replaced, kept, own_lines, pricer, assumptions, note_if_none, summary=""):
     if not replaced:
         return Alternative(key, OPTIONS[key], None, False, (), tuple(e.id for e in kept), (), (), note_if_none)
-    kept_est = _estimate_at(model, book, traffic, [e.id for e in kept]) if kept else None
-    lines = tuple(own_lines) + (kept_est.lines if kept_est else ())
+    kept_est = _estimate_at(c, [e.id for e in kept]) if kept else None
+    shared = _shared(c, pricer)
+    lines = tuple(own_lines) + (kept_est.lines if kept_est else ()) + tuple(shared)
     total, complete = _sum(lines)
     extra = list(assumptions)
     if kept:
         extra.append(f"Kept as designed (priced as endpoints): {id_list(e.id for e in kept)}.")
-    unconfirmed = [p for p in pricer.prices() if not p.confirmed]
+    if shared:
+        extra.append("The design's Transit Gateway attachments and Resolver endpoints are in every column alike.")
+    prices = list(pricer.prices()) + (list(kept_est.prices) if kept_est else [])
+    unconfirmed = list(dict.fromkeys(p for p in prices if not p.confirmed))
     if unconfirmed:
         extra.append("Unconfirmed prices: " + "; ".join(f"{p.item} in {p.region} {p.describe()}"
                                                         for p in unconfirmed) + ".")
     if kept:
         summary += f"; keeps {count(len(kept), 'endpoint')}"
     return Alternative(key, OPTIONS[key], total, complete, tuple(e.id for e in replaced),
-                       tuple(e.id for e in kept), lines, tuple(extra), "", summary)
+                       tuple(e.id for e in kept), lines, tuple(extra), "", summary,
+                       unpriced_regions(c.book, lines))
 
 
-def _peering(model, book, traffic, share):
+def _peering(c: _Ctx):
+    model, traffic, share = c.model, c.traffic, c.share
     conn = connectivity_endpoints(model)
     replaced = [e for e in conn if e.service_kind == "local" and provider_vpc(model, e)]
     kept = [e for e in conn if e not in replaced]
-    pricer, lines = Pricer(book), []
+    pricer, lines = Pricer(c.book), []
     pairs = _first_seen((e.vpc, provider_vpc(model, e)) for e in replaced)
     for consumer, provider in pairs:
         eps = [e for e in replaced if (e.vpc, provider_vpc(model, e)) == (consumer, provider)]
         region = model.vpcs[consumer].region
         pregion = model.vpcs[provider].region
         name = f"peering `{consumer}` <-> `{provider}`"
+        gb = _gb_of(traffic, eps)
         if consumer == provider:
             lines.append(LineItem(None, f"same VPC `{consumer}`", None, "", "no charge", Decimal("0.00"),
                                   "the service is in the consumer's own VPC: no peering needed", region))
+            lines.append(cross_az_line(None, f"cross-AZ data transfer in `{consumer}`", gb, share, region, pricer,
+                                       between=" between the callers and the service"))
             continue
         lines.append(LineItem(None, name, Decimal(1), "connection", "no hourly charge", Decimal("0.00"),
                               f"replaces {id_list(e.id for e in eps)}", region))
-        gb = _gb_of(traffic, eps)
-        p = pricer.get(region, "peering_cross_az_data")
-        if region != pregion:
-            lines.append(LineItem(None, f"{name} data", gb, "GB", "?", None,
-                                  f"inter-region peering ({region} to {pregion}): inter-region data transfer is not "
-                                  "in the price files", region))
-        elif gb is None:
+        if gb is None:
             lines.append(LineItem(None, f"{name} data", None, "GB", "?", None,
                                   "no traffic figure on " + id_list(e.id for e in eps if traffic.get(e.id) is None),
                                   region))
-        elif p is None:
-            lines.append(LineItem(None, f"{name} data", gb, "GB", "?", None, missing_price(region, "peering_cross_az_data"),
-                                  region))
         else:
-            crossing = gb * share
-            lines.append(LineItem(None, f"{name} data", gb, "GB", f"{p.describe()} per GB each direction",
-                                  cents(p.cost(crossing) * 2),
-                                  f"{_pct(share)} of {qty(gb)} GB assumed to cross AZs ({qty(crossing)} GB), "
-                                  "charged going out of one VPC and again coming into the other; same-AZ traffic "
-                                  "is free", region))
+            lines.append(cross_az_line(None, f"{name} data", gb, share, region, pricer,
+                                       between=" between the callers and the service"))
+        if region != pregion:
+            p = pricer.get(region, "inter_region_data")
+            lines.append(LineItem(None, f"{name} inter-region data", gb, "GB",
+                                  f"{p.describe()} per GB" if p else "?",
+                                  cents(p.cost(gb)) if (p is not None and gb is not None) else None,
+                                  (f"inter-region peering ({region} to {pregion}): each GB charged once as it leaves "
+                                   "its region" if gb is not None else "no traffic figure: data transfer unknown")
+                                  if p else missing_price(region, "inter_region_data"), region))
     assumptions = [ASSUME_HOURS,
-                   f"Cross-AZ share: {_pct(share)} of the traffic is assumed to cross Availability Zones (a stated "
-                   "assumption: place clients and servers in the same AZs to lower it).",
+                   f"Cross-AZ share: {pct(share)} of the traffic is assumed to cross Availability Zones (a stated "
+                   "assumption, the same on every option's path: place clients and servers in the same AZs to "
+                   "lower it).",
                    "Peering replaces endpoints to services of this design only; AWS and partner services are "
                    "not reachable over peering."]
     n = len([p for p in pairs if p[0] != p[1]])
-    return _option("vpc-peering", model, book, traffic, replaced, kept, lines, pricer, assumptions,
+    return _option("vpc-peering", c, replaced, kept, lines, pricer, assumptions,
                    "no endpoint to a service of this design: peering cannot reach AWS or partner services",
-                   f"{count(n, 'peering', number=qty)}, no hourly charge, {_pct(share)} of the traffic crossing AZs")
+                   f"{count(n, 'peering', number=qty)}, no hourly charge, {pct(share)} of the traffic crossing AZs")
 
 
-def _pct(share: Decimal) -> str:
-    return f"{qty(share * 100)}%"
+_pct = pct
 
 
-def _transit(model, book, traffic):
+def existing_attachments(model) -> dict:
+    """VPC id -> the Transit Gateway of the design it is already attached to."""
+    out: dict = {}
+    for g in model.network.transit_gateways.values():
+        for a in g.attachments.values():
+            if a.kind == "vpc" and a.vpc is not None:
+                out.setdefault(a.vpc, g.id)
+    return out
+
+
+def _transit(c: _Ctx):
+    model, traffic = c.model, c.traffic
     conn = connectivity_endpoints(model)
     replaced = [e for e in conn if e.service_kind == "local" and provider_vpc(model, e)]
     kept = [e for e in conn if e not in replaced]
-    pricer, lines = Pricer(book), []
+    pricer, lines = Pricer(c.book), []
     consumers = _first_seen(e.vpc for e in replaced)
     providers = _first_seen(provider_vpc(model, e) for e in replaced)
     attached = _first_seen(consumers + providers)
     regions = _first_seen(model.vpcs[v].region for v in attached)
+    existing = existing_attachments(model)
+    new = 0
     for vpc in attached:
         region = model.vpcs[vpc].region
         p = pricer.get(region, "transit_gateway_attachment_hour")
         role = "consumer" if vpc in consumers else "provider"
         if vpc in consumers and vpc in providers:
             role = "consumer and provider"
+        if vpc in existing:
+            lines.append(LineItem(None, f"attachment `{vpc}` (existing)", HOURS_PER_MONTH, "attachment-hours",
+                                  "reused", Decimal("0.00"),
+                                  f"{role} VPC, already attached to Transit Gateway `{existing[vpc]}`: priced with the "
+                                  "design's network, not a new cost", region, (), "network"))
+            continue
+        new += 1
         lines.append(LineItem(None, f"attachment `{vpc}`", HOURS_PER_MONTH, "attachment-hours",
                               f"{p.describe()} per attachment-hour" if p else "?",
                               cents(p.cost(HOURS_PER_MONTH)) if p else None,
                               f"{role} VPC, 730 hours" if p else missing_price(region, "transit_gateway_attachment_hour"),
-                              region))
+                              region, (), "network"))
     for vpc in consumers:
         eps = [e for e in replaced if e.vpc == vpc]
         region = model.vpcs[vpc].region
@@ -203,20 +260,27 @@ def _transit(model, book, traffic):
                               cents(p.cost(gb)) if (p and gb is not None) else None,
                               (f"{qty(gb)} GB of {id_list(e.id for e in eps)}, each GB charged once as it enters the "
                                "Transit Gateway" if gb is not None else "no traffic figure: data cost unknown")
-                              if p else missing_price(region, "transit_gateway_data"), region))
-    assumptions = [ASSUME_HOURS, "One attachment per VPC: the consumer VPCs and the provider VPC.",
+                              if p else missing_price(region, "transit_gateway_data"), region, (), "network"))
+        lines.append(cross_az_line(None, f"cross-AZ data transfer from `{vpc}`", gb, c.share, region, pricer,
+                                   between=" between the callers and the service"))
+    assumptions = [ASSUME_HOURS, "One attachment per VPC: the consumer VPCs and the provider VPC; a VPC the design "
+                   "already attaches to a Transit Gateway reuses that attachment.",
+                   f"Cross-AZ share: {pct(c.share)} of the traffic, as on every option's path.",
                    "Transit Gateway replaces endpoints to services of this design only."]
     if len(regions) > 1:
         assumptions.append(f"The VPCs span {', '.join(regions)}: a Transit Gateway per region and the peering "
                            "attachments between them, and inter-region data transfer, are left out.")
-    return _option("transit-gateway", model, book, traffic, replaced, kept, lines, pricer, assumptions,
+    reused = len(attached) - new
+    return _option("transit-gateway", c, replaced, kept, lines, pricer, assumptions,
                    "no endpoint to a service of this design: a Transit Gateway connects VPCs, not AWS services",
-                   f"{count(len(attached), 'attachment', number=qty)} x 730 hours, plus data per GB")
+                   f"{count(new, 'new attachment', number=qty)} x 730 hours"
+                   + (f", {reused} reused" if reused else "") + ", plus data per GB")
 
 
-def _nat(model, book, traffic):
+def _nat(c: _Ctx):
+    model, traffic = c.model, c.traffic
     replaced = connectivity_endpoints(model)
-    pricer, lines = Pricer(book), []
+    pricer, lines = Pricer(c.book), []
     for vpc in _first_seen(e.vpc for e in replaced):
         eps = [e for e in replaced if e.vpc == vpc]
         region = model.vpcs[vpc].region
@@ -240,21 +304,24 @@ def _nat(model, book, traffic):
     assumptions = [ASSUME_HOURS,
                    "The internet path: traffic leaves through NAT gateways to the services' public addresses. "
                    "Internet data transfer out and the service's public side are left out; the traffic is no longer "
-                   "private."]
+                   "private.",
+                   "One NAT gateway in each AZ the endpoints use: callers reach the one in their own AZ, so no "
+                   "cross-AZ data transfer is counted on this path."]
     if local:
         assumptions.append(f"The services behind {id_list(local)} would have to be published on the internet.")
     gateways = sum(int(li.quantity / HOURS_PER_MONTH) for li in lines if li.unit == "gateway-hours")
-    return _option("nat-gateway", model, book, traffic, replaced, [], lines, pricer, assumptions,
+    return _option("nat-gateway", c, replaced, [], lines, pricer, assumptions,
                    "no interface or resource endpoint in this design",
                    f"{count(gateways, 'NAT gateway', number=qty)} x 730 hours, plus data per GB; not private")
 
 
-def _gateway(model, book, traffic):
+def _gateway(c: _Ctx):
+    model = c.model
     conn = connectivity_endpoints(model)
     replaced = [e for e in conn if e.type == "interface" and e.service_kind == "aws"
                 and e.service_name in GATEWAY_SERVICES]
     kept = [e for e in conn if e not in replaced]
-    pricer, lines = Pricer(book), []
+    pricer, lines = Pricer(c.book), []
     for e in replaced:
         region = model.endpoint_region(e)
         p = pricer.get(region, "gateway_endpoint")
@@ -263,42 +330,50 @@ def _gateway(model, book, traffic):
                               "no hourly or data charge; reachable from its own VPC only (not from on-premises, "
                               "peered VPCs or other regions)" if p else missing_price(region, "gateway_endpoint"),
                               region, e.path))
-    return _option("gateway-endpoint", model, book, traffic, replaced, kept, lines, pricer,
+    return _option("gateway-endpoint", c, replaced, kept, lines, pricer,
                    [ASSUME_HOURS, "S3 and DynamoDB also offer gateway endpoints, which are free."],
                    "no interface endpoint to aws:s3 or aws:dynamodb",
                    f"{count(len(replaced), 'gateway endpoint', number=qty)}, free")
 
 
-def _privatelink(model, book, traffic):
+def _privatelink(c: _Ctx):
+    model = c.model
     conn = connectivity_endpoints(model)
     if not conn:
         return Alternative("privatelink", OPTIONS["privatelink"], None, False, (), (), (), (),
                            "no interface or resource endpoint in this design")
-    est = _estimate_at(model, book, traffic, [e.id for e in conn])
+    est = _estimate_at(c, [e.id for e in conn])
+    pricer = Pricer(c.book)
+    lines = est.lines + tuple(_shared(c, pricer))  # the estimate has the provider's lines when they are on
+    total, complete = _sum(lines)
     az_hours = sum((li.quantity for li in est.lines if li.unit == "AZ-hours"), Decimal(0))
-    return Alternative("privatelink", OPTIONS["privatelink"], est.total_usd, est.complete,
-                       tuple(e.id for e in conn), (), est.lines,
-                       (ASSUME_HOURS, ASSUME_TIERS, "As designed: the interface and resource endpoints."), "",
-                       f"as designed: {count(len(conn), 'endpoint', number=qty)}, {qty(az_hours)} AZ-hours, plus data per GB")
-
+    assumptions = [ASSUME_HOURS, ASSUME_TIERS, "As designed: the interface and resource endpoints.",
+                   "Cross-AZ data transfer: callers use the endpoint's network interface in their own AZ; callers in "
+                   "an AZ without one cross AZs, at the rate every option pays."]
+    if c.provider_side:
+        assumptions.append("Provider side on: the Network Load Balancers behind the services of this design.")
+    return Alternative("privatelink", OPTIONS["privatelink"], total, complete and est.complete,
+                       tuple(e.id for e in conn), (), lines, tuple(assumptions), "",
+                       f"as designed: {count(len(conn), 'endpoint', number=qty)}, {qty(az_hours)} AZ-hours, plus data per GB",
+                       unpriced_regions(c.book, lines))
 
 
 def alternatives(model, book: PriceBook | None = None, traffic: Mapping | None = None,
-                 cross_az_share: Decimal = DEFAULT_CROSS_AZ_SHARE) -> tuple:
+                 cross_az_share: Decimal = DEFAULT_CROSS_AZ_SHARE, provider_side: bool = False) -> tuple:
     """PrivateLink as designed, then VPC peering, Transit Gateway, NAT gateways and gateway
-    endpoints, each priced for the same traffic (the declared figures unless `traffic` is given)."""
+    endpoints, each priced for the same traffic (the declared figures unless `traffic` is given)
+    and the same cross-AZ share; the provider's load balancers, when `provider_side`, for PrivateLink."""
     book = book if book is not None else price_book()
     if traffic is None:
-        return model.derived(("alternatives", str(cross_az_share)),
-                             lambda: _alternatives(model, book, None, cross_az_share), owner=book)
-    return _alternatives(model, book, traffic, cross_az_share)
+        return model.derived(("alternatives", str(cross_az_share), provider_side),
+                             lambda: _alternatives(model, book, None, cross_az_share, provider_side), owner=book)
+    return _alternatives(model, book, traffic, cross_az_share, provider_side)
 
 
-def _alternatives(model, book, traffic, cross_az_share) -> tuple:
+def _alternatives(model, book, traffic, cross_az_share, provider_side=False) -> tuple:
     traffic = _Declared(declared_traffic(model)) if traffic is None else dict(traffic)
-    share = dec(cross_az_share)
-    return (_privatelink(model, book, traffic), _peering(model, book, traffic, share), _transit(model, book, traffic),
-            _nat(model, book, traffic), _gateway(model, book, traffic))
+    c = _Ctx(model, book, traffic, dec(cross_az_share), provider_side)
+    return (_privatelink(c), _peering(c), _transit(c), _nat(c), _gateway(c))
 
 
 def traffic_mix(model) -> dict:
@@ -321,10 +396,10 @@ def declared_total(model) -> Optional[Decimal]:
 
 
 def option_costs_at(model, total_gb: Decimal, book: PriceBook | None = None,
-                    cross_az_share: Decimal = DEFAULT_CROSS_AZ_SHARE) -> dict:
+                    cross_az_share: Decimal = DEFAULT_CROSS_AZ_SHARE, provider_side: bool = False) -> dict:
     """option key -> monthly USD (or None) with `total_gb` a month spread in the declared mix."""
     book = book if book is not None else price_book()
     mix = traffic_mix(model)
     traffic = declared_traffic(model)
     traffic.update({k: dec(total_gb) * w for k, w in mix.items()})
-    return {a.key: a.monthly_usd for a in alternatives(model, book, traffic, cross_az_share)}
+    return {a.key: a.monthly_usd for a in alternatives(model, book, traffic, cross_az_share, provider_side)}

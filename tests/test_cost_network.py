@@ -1,0 +1,135 @@
+"""The network a design declares is priced: Transit Gateway attachments and data, Resolver
+endpoints and queries, cross-AZ and inter-region transfer, who pays; figures worked by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from plinkdocs.analysis import cost
+from plinkdocs.core.load import load_file
+from plinkdocs.model.architecture import build
+from plinkdocs.outputs import cost_text
+from tests import netdesigns
+from tests.helpers import model_of
+
+ROOT = Path(__file__).resolve().parent.parent
+D = Decimal
+
+
+def bundled(name):
+    path = ROOT / "architectures" / f"{name}.yaml"
+    return build(load_file(path, f"architectures/{name}.yaml").data, f"architectures/{name}.yaml")
+
+
+def lines(est, what):
+    return [li for li in est.lines if li.what == what]
+
+
+def test_the_hub_design_prices_its_transit_gateway_and_resolver():
+    est = cost.estimate(bundled("central-endpoints-hub"))
+    attachments = [li for li in est.lines if li.unit == "attachment-hours"]
+    assert [li.what for li in attachments] == [f"Transit Gateway `core` attachment `{a}`"
+                                               for a in ("hub", "payments", "analytics", "dc")]
+    assert all(li.usd == D("36.50") and li.payer == "network" for li in attachments)  # 730 h x $0.05
+    assert "Direct Connect gateway attachment of on-premises network `corp`" in attachments[-1].assumption
+    resolver, = lines(est, "Resolver endpoint `hub-in` (inbound)")
+    assert (resolver.quantity, resolver.usd, resolver.payer) == (D(1460), D("182.50"), "network")  # 2 x 730 x $0.125
+    tgw = {li.endpoint: li.usd for li in lines(est, "data through Transit Gateway `core`")}
+    assert tgw == {"sts": D("0.10"), "kms": D("0.80"), "secretsmanager": D("0.04")}  # 5, 40, 2 GB x $0.02
+    cross = {li.endpoint: li.usd for li in lines(est, "cross-AZ data transfer")}
+    assert cross == {"sts": D("0.00"), "kms": D("0.00"), "secretsmanager": D("0.00")}  # spokes in the hub's AZs
+    # endpoints $44.27 + attachments 4 x $36.50 + Resolver $182.50 + TGW data $0.94
+    assert est.total_usd == D("373.71") and est.complete
+    assert est.by_payer() == {"consumer": D("44.27"), "network": D("329.44")}
+
+
+def test_tgw_data_follows_the_traced_paths_split_between_callers():
+    # billing (spoke, over the TGW) and a workload in the hub itself (no TGW) call kms: half of 100 GB enters `core`
+    model = netdesigns.model_of({
+        "endpoints": {"kms": {"traffic": {"gb_per_month": 100}}},
+        "security_groups": {"hubapp": {"vpc": "hub"}},
+        "workloads": {"erp": None, "local": {"vpc": "hub", "subnets": ["hub-a"], "security_groups": ["hubapp"],
+                                             "calls": [{"endpoint": "kms", "port": 443}]}}})
+    est = cost.estimate(model)
+    tgw, = lines(est, "data through Transit Gateway `core`")
+    assert (tgw.quantity, tgw.usd) == (D(50), D("1.00"))
+    assert "1 of the 2 calling workloads" in tgw.assumption
+    # 3 attachments x $36.50 + 2 AZs x 730 h x $0.01 + 100 GB x $0.01 + $1.00 through the TGW
+    assert est.total_usd == D("109.50") + D("14.60") + D("1.00") + D("1.00")
+
+
+def test_resolver_ip_addresses_and_queries_are_priced_by_the_tiers():
+    model = netdesigns.model_of({"resolver_endpoints": {"in": {
+        "vpc": "hub", "direction": "inbound", "subnets": ["hub-a", "hub-b", "hub-b"],
+        "queries_per_month": 2_500_000_000}}})
+    est = cost.estimate(model)
+    ips, = lines(est, "Resolver endpoint `in` (inbound)")
+    assert (ips.quantity, ips.usd) == (D(2190), D("273.75"))  # 3 IP addresses x 730 h x $0.125
+    queries, = lines(est, "Resolver endpoint `in` queries")
+    assert (queries.quantity, queries.usd) == (D(2500), D("700.00"))  # 1,000 M x $0.40 + 1,500 M x $0.20
+    assert "$0.40 up to 1,000 million queries" in queries.rate
+
+
+def test_a_provider_paid_service_moves_the_endpoint_lines_to_the_provider():
+    est = cost.estimate(model_of({"endpoint_services": {"app": {"payer": "provider"}}}))
+    assert {li.payer for li in est.lines if li.endpoint == "app"} == {"provider"}
+    assert est.by_payer() == {"provider": D("15.60")}
+    assert "`payer: provider`" in est.lines[0].assumption
+    assert "provider" in cost_text.render_text(est, ())
+
+
+def test_a_caller_in_an_az_without_an_interface_pays_cross_az_transfer():
+    # the endpoint only in use1-az1; the caller in use1-az1 and use1-az2: half its 100 GB crosses, $0.01 each way
+    est = cost.estimate(model_of({"endpoints": {"app": {"subnets": ["consumer-a"]}}}))
+    cross, = lines(est, "cross-AZ data transfer")
+    assert (cross.quantity, cross.usd) == (D(50), D("1.00"))
+    assert est.total_usd == D("7.30") + D("1.00") + D("1.00")
+
+
+def test_a_cross_region_endpoint_pays_inter_region_transfer():
+    est = cost.estimate(model_of({"endpoint_services": {"app": {"supported_regions": ["us-east-1", "us-west-2"]}},
+                                  "endpoints": {"app": {"service_region": "us-west-2"}}}))
+    line, = lines(est, "inter-region data transfer")
+    assert (line.quantity, line.usd) == (D(100), D("2.00"))  # 100 GB x $0.02
+
+
+def test_the_provider_side_is_priced_for_privatelink_only_when_on():
+    model = model_of()
+    off = {a.key: a for a in cost.alternatives(model)}
+    on = {a.key: a for a in cost.alternatives(model, provider_side=True)}
+    # the NLB: 730 h x $0.0225 = $16.425 -> $16.43, and 100 NLCU-hours x $0.006 = $0.60
+    assert on["privatelink"].monthly_usd == off["privatelink"].monthly_usd + D("16.43") + D("0.60")
+    assert {li.payer for li in on["privatelink"].lines if "Network Load Balancer" in li.what} == {"provider"}
+    for key in ("vpc-peering", "transit-gateway", "nat-gateway"):
+        assert on[key].monthly_usd == off[key].monthly_usd
+    est = cost.estimate(model, provider_side=True)
+    assert est.total_usd == D("15.60") + D("17.03") and est.by_payer()["provider"] == D("17.03")
+
+
+def test_an_existing_transit_gateway_is_reused_not_priced_again():
+    # a local service in the hub for the spoke: the Transit Gateway option reuses both attachments
+    model = netdesigns.model_of({
+        "load_balancers": {"nlb": {"type": "network", "vpc": "hub", "subnets": ["hub-a", "hub-b"],
+                                   "listeners": [{"port": 443, "protocol": "TCP"}]}},
+        "endpoint_services": {"svc": {"load_balancers": ["nlb"], "allowed_principals": ["arn:aws:iam::222222222222:root"]}},
+        "security_groups": {"appvpce": {"vpc": "app"}},
+        "endpoints": {"svc": {"vpc": "app", "service": "svc", "subnets": ["app-a", "app-b"],
+                              "security_groups": ["appvpce"], "traffic": {"gb_per_month": 100}}}})
+    tgw = {a.key: a for a in cost.alternatives(model)}["transit-gateway"]
+    reused = [li for li in tgw.lines if li.rate == "reused"]
+    assert {li.what for li in reused} == {"attachment `app` (existing)", "attachment `hub` (existing)"}
+    assert all(li.usd == D("0.00") for li in reused)
+    assert "0 new attachments" in tgw.summary and "2 reused" in tgw.summary
+    # the design's own three attachments are in every column once, the same
+    shared = [li for li in tgw.lines if li.what.startswith("Transit Gateway `core` attachment")]
+    assert len(shared) == 3
+
+
+def test_every_shipped_region_prices_the_network_items():
+    book = cost.price_book()
+    for region in ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"):
+        for item in ("resolver_endpoint_ip_hour", "resolver_queries", "inter_region_data", "nlb_hour",
+                     "nlb_lcu_hour", "lattice_service_hour", "lattice_service_data", "lattice_resource_data"):
+            p = book.get(region, item)
+            assert p is not None and p.as_of and p.source and p.confirmed is False, (region, item)
