@@ -133,3 +133,65 @@ def test_every_shipped_region_prices_the_network_items():
                      "nlb_lcu_hour", "lattice_service_hour", "lattice_service_data", "lattice_resource_data"):
             p = book.get(region, item)
             assert p is not None and p.as_of and p.source and p.confirmed is False, (region, item)
+
+
+# -- a region without price data --------------------------------------------------------------
+
+def sa_east(fragment=None):
+    from tests.helpers import design_text
+
+    text = design_text(fragment).replace("region: us-east-1", "region: sa-east-1").replace("use1-", "sae1-")
+    return model_of(text=text)
+
+
+NO_OVERLAP = {"vpcs": {"consumer": {"cidrs": ["10.1.0.0/16"], "subnets": {
+    "consumer-a": {"cidr": "10.1.1.0/24"}, "consumer-b": {"cidr": "10.1.2.0/24"}}}},
+    "requirements": {"direction": "bidirectional"}}
+
+
+def test_decide_does_not_recommend_when_missing_prices_would_decide():
+    from plinkdocs.analysis import decide
+    from plinkdocs.outputs import decision_text
+
+    priced = decide.decide(model_of(NO_OVERLAP))
+    assert priced.recommendation == "vpc-peering"  # level with the Transit Gateway on the rows; cheaper
+    d = decide.decide(sa_east(NO_OVERLAP))
+    assert d.recommendation is None and d.unpriced == ("sa-east-1",)
+    assert d.label == "none: unpriced"
+    assert "no price data for sa-east-1 (PL605): no recommendation" in d.reasons[0]
+    row = next(r for r in d.rows if r.key == "monthly_cost")
+    assert all(c.text.startswith("unpriced: no price data for sa-east-1") for c in row.cells)
+    text = decision_text.render_text(d)
+    assert "$0.00" not in text and "Recommendation: none: unpriced" in text
+
+
+def test_decide_still_recommends_when_the_requirements_settle_it_without_prices():
+    from plinkdocs.analysis import decide
+
+    d = decide.decide(sa_east())  # overlapping CIDRs rule peering and the Transit Gateway out
+    assert d.recommendation == "privatelink" and d.unpriced == ()
+    assert "PrivateLink unpriced" in d.reasons[-1] and "$0.00" not in " ".join(d.reasons)
+
+
+def test_an_unpriced_design_never_shows_zero_dollars():
+    model = sa_east()
+    est = cost.estimate(model)
+    assert not est.priced and est.unpriced_regions == ("sa-east-1",)
+    text = cost_text.render_text(est, cost.alternatives(model))
+    assert "$0.00" not in text
+    assert all(a.priced is False for a in cost.alternatives(model) if a.applicable)
+
+
+def test_pl605_names_a_transit_gateway_in_a_region_without_prices():
+    from tests.helpers import run_design
+    from plinkdocs.rules import docs
+
+    data = docs.merge(netdesigns.HUB, {"transit_gateways": {"far": {
+        "account": "network", "region": "sa-east-1", "attachments": {"dc": {"on_premises": "corp", "via": "vpn"}}}}})
+    result = run_design(text=docs.dump(data))
+    f, = [f for f in result.findings if f.rule == "PL605"]
+    assert "Transit Gateway `far`" in f.message and "sa-east-1" in f.message
+    assert f.model_path == "transit_gateways.far.region"
+    est = cost.estimate(result.model)
+    assert est.unpriced_regions == ("sa-east-1",)
+    assert all(li.usd is None for li in est.lines if li.region == "sa-east-1")

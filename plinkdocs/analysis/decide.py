@@ -72,10 +72,13 @@ class Decision:
     reasons: tuple
     alternatives: tuple  # cost.Alternative, all five options, at the declared traffic
     options: tuple = OPTIONS
+    unpriced: tuple = ()  # regions without price data where the prices would decide: no recommendation then
 
     @property
     def label(self) -> str:
-        return LABELS[self.recommendation] if self.recommendation else "none of the three"
+        if self.recommendation:
+            return LABELS[self.recommendation]
+        return "none: unpriced" if self.unpriced else "none of the three"
 
     def ruled_out(self, option: str) -> list:
         return [r for r in self.rows if r.cell(option).verdict == "ruled-out"]
@@ -91,6 +94,7 @@ class Decision:
                 "options": [{"key": o, "label": LABELS[o]} for o in self.options],
                 "rows": [r.to_dict() for r in self.rows], "recommendation": self.recommendation,
                 "recommendation_label": self.label, "reasons": list(self.reasons),
+                "unpriced_regions": list(self.unpriced),
                 "alternatives": [a.to_dict() for a in self.alternatives]}
 
 
@@ -272,13 +276,16 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     total = cost.declared_total(model)
     priced = {k: by_key[k] for k in OPTIONS}
     candidates = list(_standing(rows))
-    known = [k for k in candidates if priced[k].applicable and priced[k].complete]
+    known = [k for k in candidates if priced[k].applicable and priced[k].complete and priced[k].priced]
     cheapest = min(known, key=lambda k: (priced[k].monthly_usd, OPTIONS.index(k))) if known else None
     cost_cells = []
     for k in OPTIONS:
         a = priced[k]
         if not a.applicable:
             cost_cells.append(Cell(f"n/a: {a.note}", "neutral"))
+            continue
+        if not a.priced:
+            cost_cells.append(Cell(f"unpriced: no price data for {', '.join(a.unpriced)} ({a.summary})", "neutral"))
             continue
         text = cost.money(a.monthly_usd) + ("" if a.complete else " or more (some figures unknown)") + \
             f" a month ({a.summary})"
@@ -292,7 +299,19 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     rows.append(_row("monthly_cost", "Monthly cost", traffic_text, pl_cost, peering_cost, tgw_cost, note=cost_note))
 
     recommendation, reasons = _recommend(rows, priced, total)
-    return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts)
+    unpriced: tuple = ()
+    standing = _standing(rows)
+    if recommendation is not None and standing:
+        tied = [k for k in standing if standing[k] == standing[recommendation]]
+        missing = sorted({r for k in tied for r in priced[k].unpriced})
+        if len(tied) > 1 and missing:  # the prices would decide, and some are missing: no recommendation
+            unpriced = tuple(missing)
+            recommendation = None
+            reasons = [f"{' and '.join(LABELS[k] for k in tied)} meet the requirements equally and the prices would "
+                       f"decide, but there is no price data for {', '.join(missing)} (PL605): no recommendation. Add "
+                       "a prices file for the region (`prices:` in .plinkdocs.yaml) to decide."]
+    return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts,
+                    unpriced=unpriced)
 
 
 @dataclass(frozen=True)
@@ -478,7 +497,7 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
 
     def price(k):
         a = priced[k]
-        return a.monthly_usd if (a.applicable and a.complete) else Decimal("Infinity")
+        return a.monthly_usd if (a.applicable and a.complete and a.priced) else Decimal("Infinity")
 
     standing = _standing(rows)
     candidates = list(standing)
@@ -510,7 +529,8 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
         elif standing[k] > fewest:
             reasons.append(f"{LABELS[k]} has more against it: " + "; ".join(
                 f"{r.label} ({r.cell(k).text})" for r in against(k)) + ".")
-    figures = [f"{LABELS[k]} {cost.money(priced[k].monthly_usd)}" for k in OPTIONS if priced[k].applicable]
+    figures = [f"{LABELS[k]} " + (cost.money(priced[k].monthly_usd) if priced[k].priced else "unpriced")
+               for k in OPTIONS if priced[k].applicable]
     if figures:
         at = f"the declared {cost.qty(total)} GB a month" if total is not None else "no declared traffic"
         reasons.append(f"At {at}: " + ", ".join(figures) + ".")

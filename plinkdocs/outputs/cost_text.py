@@ -20,7 +20,7 @@ def render_text(est: Estimate, alts: tuple) -> str:
     rows = [("endpoint", "item", "quantity", "monthly", "rate", "paid by", "assumption")]
     unpriced_regions = set(est.unpriced_regions)
     for li in est.lines:
-        figure = "unpriced" if li.usd is None and li.region in unpriced_regions else money(li.usd)
+        figure = "unpriced" if li.region in unpriced_regions else money(li.usd)
         rows.append((li.endpoint or "", li.what, f"{qty(li.quantity)} {li.unit}".strip() if li.quantity is not None
                      else ("?" if li.unit else ""), figure, li.rate, li.payer_label, li.assumption))
     # a region without prices shows as unpriced, never as $0.00 (PL605 says which)

@@ -405,9 +405,13 @@ def finding_changes(before: list[Finding], after: list[Finding]) -> tuple[list[F
 class Cost:
     usd: Optional[Decimal]
     complete: bool = True
+    unpriced: bool = False  # a region without price data: shown as unpriced, never as $0.00
 
     def to_dict(self) -> dict:
-        return {"usd": None if self.usd is None else str(self.usd), "complete": self.complete}
+        out: dict = {"usd": None if self.usd is None else str(self.usd), "complete": self.complete}
+        if self.unpriced:
+            out["unpriced"] = True
+        return out
 
 
 @dataclass
@@ -460,8 +464,8 @@ class Diff:
         present = [c for c in costs if c is not None]
         if not present:
             return None
-        if any(c.usd is None for c in present):  # a design that does not load: its cost is unknown
-            return Cost(None, False)
+        if any(c.usd is None for c in present):  # a design that does not load, or is unpriced: no total
+            return Cost(None, False, all(c.unpriced for c in present if c.usd is None))
         return Cost(sum((c.usd for c in present), Decimal("0.00")), all(c.complete for c in present))
 
     def to_dict(self) -> dict:
@@ -486,6 +490,8 @@ def _costs(config: Config):
         if model is None:
             return Cost(None, False)
         est = cost.estimate(model, book)
+        if not est.priced:
+            return Cost(None, False, True)
         return Cost(est.total_usd, bool(est.complete))
 
     return of, None
@@ -722,7 +728,7 @@ def _money(c: Optional[Cost]) -> str:
     if c is None:
         return "none"
     if c.usd is None:
-        return "unknown"
+        return "unpriced" if c.unpriced else "unknown"
     return f"${c.usd:,.2f}" + ("" if c.complete else " (lower bound)")
 
 

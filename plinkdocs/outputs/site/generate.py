@@ -422,7 +422,8 @@ class Generator:
                 dec = decide.decide(model, book)
                 ctx["estimate"], ctx["decision"] = est, dec
                 ctx["options"] = [(k, decide.LABELS.get(k, k)) for k in dec.options]
-                d.summary["cost"] = cost.money(est.total_usd) + ("" if est.complete else "+")
+                d.summary["cost"] = ("unpriced" if not est.priced
+                                     else cost.money(est.total_usd) + ("" if est.complete else "+"))
                 d.summary["cost_usd"] = str(est.total_usd)
                 d.summary["cost_complete"] = est.complete
                 d.summary["recommendation"] = dec.label if dec.recommendation else None
