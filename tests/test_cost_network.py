@@ -183,8 +183,8 @@ def test_an_unpriced_design_never_shows_zero_dollars():
 
 
 def test_pl605_names_a_transit_gateway_in_a_region_without_prices():
-    from tests.helpers import run_design
     from plinkdocs.rules import docs
+    from tests.helpers import run_design
 
     data = docs.merge(netdesigns.HUB, {"transit_gateways": {"far": {
         "account": "network", "region": "sa-east-1", "attachments": {"dc": {"on_premises": "corp", "via": "vpn"}}}}})
@@ -195,3 +195,57 @@ def test_pl605_names_a_transit_gateway_in_a_region_without_prices():
     est = cost.estimate(result.model)
     assert est.unpriced_regions == ("sa-east-1",)
     assert all(li.usd is None for li in est.lines if li.region == "sa-east-1")
+
+
+# -- the provider side as an option ------------------------------------------------------------
+
+def test_provider_side_from_the_configuration_and_the_flag(tmp_path, capsys):
+    import json
+
+    from plinkdocs import cli
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".plinkdocs.yaml").write_text("cost:\n  provider_side: true\n")
+    design = tmp_path / "d.yaml"
+    design.write_text((ROOT / "plinkdocs" / "rules" / "base.yaml").read_text())
+    args = ["cost", "--format", "json", "--config", str(tmp_path / ".plinkdocs.yaml"), str(design)]
+    assert cli.main(args) == 0
+    on = json.loads(capsys.readouterr().out)["designs"][0]
+    assert on["provider_side"] is True and on["total_usd"] == "32.63"  # $15.60 + $16.43 + $0.60
+    assert on["by_payer"] == {"consumer": "15.60", "provider": "17.03"}
+    assert cli.main(args[:1] + ["--no-provider-side"] + args[1:]) == 0
+    off = json.loads(capsys.readouterr().out)["designs"][0]
+    assert off["provider_side"] is False and off["total_usd"] == "15.60"
+    assert cli.main(["decide", "--format", "json", "--provider-side", str(design)]) == 0
+    d = json.loads(capsys.readouterr().out)["decisions"][0]
+    alts = {a["key"]: a["monthly_usd"] for a in d["alternatives"]}
+    assert alts["privatelink"] == "32.63" and alts["vpc-peering"] == "1.00"
+
+
+def test_a_bad_cost_section_is_a_clear_error(tmp_path):
+    import pytest
+
+    from plinkdocs.pipeline.config import ConfigError, load_config
+
+    (tmp_path / ".plinkdocs.yaml").write_text("cost:\n  provider_sid: true\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / ".plinkdocs.yaml")
+    assert info.value.line == 2 and "did you mean `provider_side`?" in str(info.value)
+    (tmp_path / ".plinkdocs.yaml").write_text("cost:\n  provider_side: sometimes\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / ".plinkdocs.yaml")
+    assert info.value.line == 2 and "should be true or false" in str(info.value)
+
+
+def test_pl601_counts_the_provider_side_when_it_is_on():
+    import dataclasses
+
+    from plinkdocs.pipeline.config import Config
+    from tests.helpers import run_design
+
+    fragment = {"budget": {"monthly_usd": 20}}
+    off = run_design(fragment)
+    on = run_design(fragment, config=dataclasses.replace(Config(), provider_side=True))
+    assert not [f for f in off.findings if f.rule == "PL601"]
+    f, = [f for f in on.findings if f.rule == "PL601"]
+    assert "$32.63" in f.message and "Network Load Balancer `app-nlb` hours $16.43" in f.message

@@ -73,6 +73,8 @@ class Decision:
     alternatives: tuple  # cost.Alternative, all five options, at the declared traffic
     options: tuple = OPTIONS
     unpriced: tuple = ()  # regions without price data where the prices would decide: no recommendation then
+    cross_az_share: Decimal = cost.DEFAULT_CROSS_AZ_SHARE
+    provider_side: bool = False
 
     @property
     def label(self) -> str:
@@ -232,10 +234,10 @@ def _na(topo: Topology) -> Optional[Cell]:
 
 
 def decide(model, book: cost.PriceBook | None = None, cross_az_share: Decimal = cost.DEFAULT_CROSS_AZ_SHARE,
-           manageable_peerings: int = MANAGEABLE_PEERINGS) -> Decision:
+           manageable_peerings: int = MANAGEABLE_PEERINGS, provider_side: bool = False) -> Decision:
     book = book if book is not None else cost.price_book()
-    return model.derived(("decision", str(cross_az_share), manageable_peerings),
-                         lambda: _decide(model, book, cross_az_share, manageable_peerings), owner=book)
+    return model.derived(("decision", str(cross_az_share), manageable_peerings, provider_side),
+                         lambda: _decide(model, book, cross_az_share, manageable_peerings, provider_side), owner=book)
 
 
 def requirement_rows(model, manageable_peerings: int = MANAGEABLE_PEERINGS) -> tuple:
@@ -265,10 +267,10 @@ def _standing(rows) -> dict:
             if not any(r.cell(k).verdict == "ruled-out" for r in rows)}
 
 
-def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
+def _decide(model, book, cross_az_share, manageable_peerings, provider_side=False) -> Decision:
     req = model.requirements
     topo = topology(model)
-    alts = cost.alternatives(model, book, cross_az_share=cross_az_share)
+    alts = cost.alternatives(model, book, cross_az_share=cross_az_share, provider_side=provider_side)
     by_key = {a.key: a for a in alts}
     rows = list(requirement_rows(model, manageable_peerings))
 
@@ -311,7 +313,7 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
                        f"decide, but there is no price data for {', '.join(missing)} (PL605): no recommendation. Add "
                        "a prices file for the region (`prices:` in .plinkdocs.yaml) to decide."]
     return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts,
-                    unpriced=unpriced)
+                    unpriced=unpriced, cross_az_share=cost.dec(cross_az_share), provider_side=provider_side)
 
 
 @dataclass(frozen=True)

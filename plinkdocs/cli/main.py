@@ -215,7 +215,7 @@ def cmd_diff(args) -> int:
 def cmd_cost(args) -> int:
     from plinkdocs.cli.commands import run_cost as run  # lazy: this command only
 
-    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
+    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices, args.provider_side)
     sys.stderr.write(err)
     _write(out, args.output)
     return status
@@ -224,7 +224,7 @@ def cmd_cost(args) -> int:
 def cmd_decide(args) -> int:
     from plinkdocs.cli.commands import run_decide as run  # lazy: this command only
 
-    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
+    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices, args.provider_side)
     sys.stderr.write(err)
     _write(out, args.output)
     return status
@@ -423,6 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text (default) or json")
     p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
+    p.add_argument("--provider-side", action=argparse.BooleanOptionalAction, default=None,
+                   help="price the provider's Network Load Balancers for PrivateLink (default: `cost.provider_side` "
+                        "in .plinkdocs.yaml, else off)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 
@@ -432,6 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text",
                    help="text (default), json or markdown")
     p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
+    p.add_argument("--provider-side", action=argparse.BooleanOptionalAction, default=None,
+                   help="price the provider's Network Load Balancers for PrivateLink (default: `cost.provider_side` "
+                        "in .plinkdocs.yaml, else off)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 

@@ -489,7 +489,7 @@ def _costs(config: Config):
     def of(model):
         if model is None:
             return Cost(None, False)
-        est = cost.estimate(model, book)
+        est = cost.estimate(model, book, provider_side=config.provider_side)
         if not est.priced:
             return Cost(None, False, True)
         return Cost(est.total_usd, bool(est.complete))

@@ -62,7 +62,7 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     book = ctx.prices
     if book is None:
         return  # the price file did not load: reported with the configuration
-    est = cost.estimate(model, book)
+    est = cost.estimate(model, book, provider_side=ctx.provider_side)
     if not est.over_budget:
         return
     parts: dict[str, Decimal] = {}  # an endpoint's lines together; a network line (a Resolver endpoint) alone

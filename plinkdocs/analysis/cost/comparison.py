@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from plinkdocs.analysis.cost.estimation import (
     Estimate,
@@ -118,7 +118,7 @@ class _Declared(dict):
 @dataclass(frozen=True)
 class _Ctx:
     """What every option is priced with: the same traffic, the same cross-AZ share."""
-    model: object
+    model: Any
     book: PriceBook
     traffic: Mapping
     share: Decimal
@@ -309,7 +309,8 @@ def _nat(c: _Ctx):
                    "cross-AZ data transfer is counted on this path."]
     if local:
         assumptions.append(f"The services behind {id_list(local)} would have to be published on the internet.")
-    gateways = sum(int(li.quantity / HOURS_PER_MONTH) for li in lines if li.unit == "gateway-hours")
+    gateways = sum((int(li.quantity / HOURS_PER_MONTH) for li in lines
+                    if li.unit == "gateway-hours" and li.quantity is not None), 0)
     return _option("nat-gateway", c, replaced, [], lines, pricer, assumptions,
                    "no interface or resource endpoint in this design",
                    f"{count(gateways, 'NAT gateway', number=qty)} x 730 hours, plus data per GB; not private")
@@ -346,7 +347,7 @@ def _privatelink(c: _Ctx):
     pricer = Pricer(c.book)
     lines = est.lines + tuple(_shared(c, pricer))  # the estimate has the provider's lines when they are on
     total, complete = _sum(lines)
-    az_hours = sum((li.quantity for li in est.lines if li.unit == "AZ-hours"), Decimal(0))
+    az_hours = sum((li.quantity for li in est.lines if li.unit == "AZ-hours" and li.quantity is not None), Decimal(0))
     assumptions = [ASSUME_HOURS, ASSUME_TIERS, "As designed: the interface and resource endpoints.",
                    "Cross-AZ data transfer: callers use the endpoint's network interface in their own AZ; callers in "
                    "an AZ without one cross AZs, at the rate every option pays."]

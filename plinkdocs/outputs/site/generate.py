@@ -365,6 +365,7 @@ class Generator:
             h.update(b"<unreadable>")
         h.update(json.dumps([f.to_dict() for f in d.findings], sort_keys=True).encode())
         h.update(json.dumps(self._ran_ids(), sort_keys=True).encode())
+        h.update(f"provider_side={self.config.provider_side}\n".encode())
         if self.config.prices_file:
             try:
                 h.update(Path(self.config.prices_file).read_bytes())
@@ -418,8 +419,8 @@ class Generator:
         if model is not None:
             try:
                 book = cost.price_book(self.config.prices_file)
-                est = cost.estimate(model, book)
-                dec = decide.decide(model, book)
+                est = cost.estimate(model, book, provider_side=self.config.provider_side)
+                dec = decide.decide(model, book, provider_side=self.config.provider_side)
                 ctx["estimate"], ctx["decision"] = est, dec
                 ctx["options"] = [(k, decide.LABELS.get(k, k)) for k in dec.options]
                 d.summary["cost"] = ("unpriced" if not est.priced
