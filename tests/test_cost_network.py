@@ -170,7 +170,7 @@ def test_decide_still_recommends_when_the_requirements_settle_it_without_prices(
 
     d = decide.decide(sa_east())  # overlapping CIDRs rule peering and the Transit Gateway out
     assert d.recommendation == "privatelink" and d.unpriced == ()
-    assert "PrivateLink unpriced" in d.reasons[-1] and "$0.00" not in " ".join(d.reasons)
+    assert any("PrivateLink unpriced" in r for r in d.reasons) and "$0.00" not in " ".join(d.reasons)
 
 
 def test_an_unpriced_design_never_shows_zero_dollars():
@@ -249,3 +249,77 @@ def test_pl601_counts_the_provider_side_when_it_is_on():
     assert not [f for f in off.findings if f.rule == "PL601"]
     f, = [f for f in on.findings if f.rule == "PL601"]
     assert "$32.63" in f.message and "Network Load Balancer `app-nlb` hours $16.43" in f.message
+
+
+# -- where the endpoints live: a hub or one in every VPC; VPC Lattice; peering overlaps --------
+
+def test_a_hub_design_is_weighed_against_an_endpoint_in_every_vpc():
+    from plinkdocs.analysis import decide
+
+    model = netdesigns.model_of({"endpoints": {"kms": {"traffic": {"gb_per_month": 100}}}})
+    alts = {a.key: a for a in cost.alternatives(model)}
+    # as designed: 2 AZs x 730 h x $0.01 + 100 GB x $0.01 + 100 GB into `core` x $0.02 + 3 attachments x $36.50
+    assert alts["privatelink"].monthly_usd == D("14.60") + D("1.00") + D("2.00") + D("109.50")
+    # a copy in `app` for billing, the hub's kept for the data centre; no Transit Gateway data; the same attachments
+    per_vpc = alts["privatelink-per-vpc"]
+    assert per_vpc.monthly_usd == D("29.20") + D("1.00") + D("109.50")
+    assert [li.what for li in per_vpc.lines if li.unit == "AZ-hours"] == ["`kms` in `app`", "`kms` in `hub`"]
+    assert not alts["privatelink-hub"].applicable and "already centralised" in alts["privatelink-hub"].note
+    layout = cost.layout_break_even(model)
+    # n x $14.60 = $14.60 + G x $0.02 (the attachments are reused): from 2 VPCs at 100 GB; with 2 VPCs up to 730 GB
+    assert (layout.reuse, layout.min_vpcs, layout.max_gb) == (True, 2, D("730.00"))
+    assert "up to about 730 GB a month" in layout.words and "not a new cost" in layout.words
+    d = decide.decide(model)
+    assert d.options[-1] == "privatelink-per-vpc" and d.recommendation == "privatelink"
+    assert d.rows[-1].cell("transit-gateway").text.startswith("in use: `core`")
+    assert "not applicable" not in " ".join(r.cell("transit-gateway").text for r in d.rows)
+    assert layout.words in d.rows[-1].note
+
+
+TWO_SETS = {
+    "security_groups": {"appvpce": {"vpc": "app"}},
+    "endpoints": {s + "-" + v: {"vpc": v, "service": f"aws:{s}", "subnets": [f"{v}-a", f"{v}-b"],
+                                "security_groups": ["vpce" if v == "hub" else "appvpce"], "private_dns": v == "app",
+                                "traffic": {"gb_per_month": 10}}
+                  for s in ("kms", "sts", "logs", "ssm") for v in ("hub", "app")},
+    "hosted_zones": None, "workloads": None}
+
+
+def test_endpoints_repeated_in_two_vpcs_are_priced_as_a_hub_over_the_existing_transit_gateway():
+    from plinkdocs.analysis import decide
+    from plinkdocs.rules import docs
+
+    base = docs.merge(netdesigns.HUB, {"endpoints": None})
+    model = netdesigns.model_of(TWO_SETS, base=base)
+    alts = {a.key: a for a in cost.alternatives(model)}
+    # as designed: 8 endpoints x $14.60 + 80 GB x $0.01 + the design's 3 attachments
+    assert alts["privatelink"].monthly_usd == D("116.80") + D("0.80") + D("109.50")
+    hub = alts["privatelink-hub"]
+    # 4 endpoints in the hub + 80 GB x $0.01 + the app's 40 GB into the TGW x $0.02; both attachments reused
+    assert hub.monthly_usd == D("58.40") + D("0.80") + D("0.80") + D("109.50")
+    assert {li.what for li in hub.lines if li.rate == "reused"} == {"attachment `hub` (existing)",
+                                                                   "attachment `app` (existing)"}
+    d = decide.decide(model)
+    assert "privatelink-hub" in d.options and d.recommendation == "privatelink-hub"
+    assert any("endpoints in a hub meets the requirements" in r for r in d.reasons)
+
+
+def test_lattice_is_a_column_only_where_the_requirements_allow_it():
+    from plinkdocs.analysis import decide
+
+    alts = {a.key: a for a in cost.alternatives(model_of())}
+    lattice = alts["vpc-lattice"]
+    # plain TCP: a resource configuration, 100 GB x $0.01, and half of it across AZs at $0.01 each way
+    assert lattice.monthly_usd == D("2.00")
+    assert [li.what for li in lattice.lines][0] == "resource configuration `app` data"
+    assert "vpc-lattice" in decide.decide(model_of()).options
+    cross = model_of({"requirements": {"cross_region": True}})
+    assert not {a.key: a for a in cost.alternatives(cross)}["vpc-lattice"].applicable
+    assert "vpc-lattice" not in decide.decide(cross).options
+
+
+def test_a_tls_service_is_priced_as_a_lattice_service():
+    model = model_of({"load_balancers": {"app-nlb": {"listeners": [{"port": 443, "protocol": "TLS"}]}}})
+    lattice = {a.key: a for a in cost.alternatives(model)}["vpc-lattice"]
+    hours, data = [li for li in lattice.lines if li.what.startswith("Lattice service")]
+    assert (hours.usd, data.usd) == (D("18.25"), D("2.50"))  # 730 h x $0.025, 100 GB x $0.025

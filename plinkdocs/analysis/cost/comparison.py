@@ -11,6 +11,7 @@ from plinkdocs.analysis.cost.estimation import (
     Estimate,
     LineItem,
     Pricer,
+    _pool_lines,
     cross_az_line,
     declared_traffic,
     estimate,
@@ -42,6 +43,9 @@ OPTIONS = {
     "transit-gateway": "Transit Gateway",
     "nat-gateway": "NAT gateway (internet path)",
     "gateway-endpoint": "Gateway endpoint",
+    "privatelink-hub": "PrivateLink, endpoints in a hub",
+    "privatelink-per-vpc": "PrivateLink, an endpoint in every VPC",
+    "vpc-lattice": "VPC Lattice",
 }
 
 
@@ -374,7 +378,245 @@ def alternatives(model, book: PriceBook | None = None, traffic: Mapping | None =
 def _alternatives(model, book, traffic, cross_az_share, provider_side=False) -> tuple:
     traffic = _Declared(declared_traffic(model)) if traffic is None else dict(traffic)
     c = _Ctx(model, book, traffic, dec(cross_az_share), provider_side)
-    return (_privatelink(c), _peering(c), _transit(c), _nat(c), _gateway(c))
+    return (_privatelink(c), _peering(c), _transit(c), _nat(c), _gateway(c), _hub(c), _per_vpc(c), _lattice(c))
+
+
+# -- where the endpoints live: a hub over a Transit Gateway, or one in every VPC ----------------
+
+def consumer_vpcs_of(model, ep) -> tuple:
+    """The VPCs an endpoint serves: its callers' VPCs; an on-premises caller (or none at all) is
+    served in the endpoint's own VPC."""
+    out = []
+    for w, _ in model.calls_to(ep.id):
+        on_prem = w.on_premises or w.id in model.network.workload_networks or w.vpc not in model.vpcs
+        out.append(ep.vpc if on_prem else w.vpc)
+    return tuple(dict.fromkeys(out or [ep.vpc]))
+
+
+def is_hub(model) -> bool:
+    """Endpoints centralised: some endpoint serves callers in other VPCs."""
+    return any(v != e.vpc for e in connectivity_endpoints(model) for v in consumer_vpcs_of(model, e))
+
+
+def shared_groups(model) -> list:
+    """[(service, [endpoints])] for each service with endpoints in two or more VPCs."""
+    by: dict = {}
+    for e in connectivity_endpoints(model):
+        by.setdefault((e.type, e.service), []).append(e)
+    return [(s, eps) for (_, s), eps in by.items() if len({e.vpc for e in eps}) >= 2]
+
+
+def _hour_line(ep_id, what, region, zones: int, kind: str, pricer, path=(), note: str = "") -> LineItem:
+    item = f"{kind}_endpoint_hour"
+    p = pricer.get(region, item)
+    hours = zones * HOURS_PER_MONTH
+    return LineItem(ep_id, what, hours, "AZ-hours", f"{p.describe()} per AZ-hour" if p else "?",
+                    cents(p.cost(hours)) if p else None,
+                    (note or f"{count(zones, 'AZ', number=qty)} x 730 hours") if p else missing_price(region, item),
+                    region, path)
+
+
+def _data_lines(c: _Ctx, eps, pricer) -> list:
+    """The endpoints' data processing, pooled per region and kind as designed: the same GB in every layout."""
+    pools: dict = {}
+    for e in eps:
+        gb = c.traffic.get(e.id)
+        if gb is None:
+            continue
+        pools.setdefault((c.model.endpoint_region(e), "resource" if e.type == "resource" else "interface"),
+                         []).append((e, gb))
+    pooled = _pool_lines(pools, pricer)
+    out = [pooled[e.id] for e in eps if e.id in pooled]
+    out += [LineItem(e.id, "data processing", None, "GB", "?", None, "no traffic figure: data cost unknown",
+                     c.model.endpoint_region(e), e.path) for e in eps if c.traffic.get(e.id) is None]
+    return out
+
+
+def _per_vpc(c: _Ctx):
+    """A hub design's endpoints repeated in every VPC they serve: no Transit Gateway data for them."""
+    model = c.model
+    conn = connectivity_endpoints(model)
+    if not conn or not is_hub(model):
+        return Alternative("privatelink-per-vpc", OPTIONS["privatelink-per-vpc"], None, False, (), (), (), (),
+                           "the endpoints already sit in the VPCs they serve")
+    pricer, lines = Pricer(c.book), []
+    n = 0
+    for e in conn:
+        zones = len(model.endpoint_zones(e)) or 1
+        kind = "resource" if e.type == "resource" else "interface"
+        for v in consumer_vpcs_of(model, e):
+            n += 1
+            where = "as designed" if v == e.vpc else "a copy in the caller's VPC"
+            lines.append(_hour_line(e.id, f"`{e.id}` in `{v}`", model.vpcs[v].region if v in model.vpcs
+                                    else model.region, zones, kind, pricer, e.path,
+                                    f"{where}: {count(zones, 'AZ', number=qty)} x 730 hours"))
+    lines += _data_lines(c, conn, pricer)
+    lines.append(LineItem(None, "cross-AZ data transfer", Decimal(0), "GB", "-", Decimal("0.00"),
+                          "each VPC's callers use an endpoint in their own VPC and AZs", model.region))
+    assumptions = [ASSUME_HOURS, ASSUME_TIERS,
+                   "An endpoint in every VPC whose workloads call it, in as many AZs as the design's; on-premises "
+                   "callers keep the endpoint in its own VPC. No Transit Gateway data for the endpoints' traffic.",
+                   "Each VPC's endpoint can use private DNS: no hosted zones to share."]
+    return _option("privatelink-per-vpc", c, conn, [], lines, pricer, assumptions, "",
+                   f"{count(n, 'endpoint', number=qty)} across the VPCs they serve, plus data per GB")
+
+
+def _hub(c: _Ctx):
+    """The endpoints to one service in several VPCs replaced by one set in a hub VPC, reached over a
+    Transit Gateway (the design's own, reused, where it has one)."""
+    model = c.model
+    groups = shared_groups(model)
+    if not groups or is_hub(model):
+        return Alternative("privatelink-hub", OPTIONS["privatelink-hub"], None, False, (), (), (), (),
+                           "the endpoints are already centralised" if is_hub(model)
+                           else "no service has endpoints in two or more VPCs")
+    replaced = [e for _, eps in groups for e in eps]
+    kept = [e for e in connectivity_endpoints(model) if e not in replaced]
+    counts: dict = {}
+    for e in replaced:
+        counts[e.vpc] = counts.get(e.vpc, 0) + 1
+    hub = max(counts, key=lambda v: (counts[v], -list(counts).index(v)))
+    region = model.vpcs[hub].region
+    pricer, lines = Pricer(c.book), []
+    for service, eps in groups:
+        zones = max(len(model.endpoint_zones(e)) for e in eps) or 1
+        kind = "resource" if eps[0].type == "resource" else "interface"
+        lines.append(_hour_line(None, f"`{service}` endpoint in the hub `{hub}`", region, zones, kind, pricer,
+                                note=f"one endpoint for {id_list(e.id for e in eps)}: "
+                                     f"{count(zones, 'AZ', number=qty)} x 730 hours"))
+    lines += _data_lines(c, replaced, pricer)
+    existing = existing_attachments(model)
+    vpcs = _first_seen([hub] + [e.vpc for e in replaced])
+    p = pricer.get(region, "transit_gateway_attachment_hour")
+    new = 0
+    for v in vpcs:
+        role = "hub" if v == hub else "spoke"
+        if v in existing:
+            lines.append(LineItem(None, f"attachment `{v}` (existing)", HOURS_PER_MONTH, "attachment-hours", "reused",
+                                  Decimal("0.00"), f"{role} VPC, already attached to Transit Gateway `{existing[v]}`: "
+                                  "not a new cost", region, (), "network"))
+            continue
+        new += 1
+        lines.append(LineItem(None, f"attachment `{v}`", HOURS_PER_MONTH, "attachment-hours",
+                              f"{p.describe()} per attachment-hour" if p else "?",
+                              cents(p.cost(HOURS_PER_MONTH)) if p else None,
+                              f"{role} VPC, 730 hours" if p else missing_price(region, "transit_gateway_attachment_hour"),
+                              region, (), "network"))
+    spokes = [e for e in replaced if e.vpc != hub]
+    gb = _gb_of(c.traffic, spokes)
+    pd = pricer.get(region, "transit_gateway_data")
+    lines.append(LineItem(None, "data through the Transit Gateway to the hub", gb, "GB",
+                          f"{pd.describe()} per GB" if pd else "?",
+                          cents(pd.cost(gb)) if (pd and gb is not None) else None,
+                          (f"{qty(gb)} GB of {id_list(e.id for e in spokes)}, each GB charged once as it enters the "
+                           "Transit Gateway" if gb is not None else "no traffic figure: data cost unknown")
+                          if pd else missing_price(region, "transit_gateway_data"), region, (), "network"))
+    lines.append(LineItem(None, "cross-AZ data transfer", Decimal(0), "GB", "-", Decimal("0.00"),
+                          "the hub's endpoints are in the spokes' AZs and the attachments keep a flow in its AZ",
+                          region))
+    assumptions = [ASSUME_HOURS, ASSUME_TIERS,
+                   f"One set of endpoints in `{hub}` (the VPC with the most of them) for every VPC that has its own "
+                   "today, reached over a Transit Gateway; a VPC already attached to one reuses its attachment.",
+                   "Private DNS moves to private hosted zones shared with the spokes (or a Route 53 Profile): their "
+                   "upkeep, and Route 53's charges, are left out."]
+    return _option("privatelink-hub", c, replaced, kept, lines, pricer, assumptions, "",
+                   f"{count(len(groups), 'endpoint', number=qty)} in `{hub}`, "
+                   f"{count(new, 'new attachment', number=qty)}, plus data per GB")
+
+
+# -- VPC Lattice ------------------------------------------------------------------------------
+
+def lattice_blockers(model) -> list:
+    """Why VPC Lattice cannot serve the design's services: [reason, ...] (empty: it can)."""
+    out = []
+    if model.requirements.cross_region or any(e.service_region and e.service_region != model.endpoint_region(e)
+                                              for e in model.endpoints.values()):
+        out.append("VPC Lattice is regional: no cross-region access")
+    if model.requirements.full_network_access:
+        out.append("VPC Lattice gives access to services and resources, not to whole networks")
+    for svc in model.endpoint_services.values():
+        for lb in model.service_load_balancers(svc):
+            if lb.type != "network":
+                out.append(f"service `{svc.id}` is behind a Gateway Load Balancer (inline inspection)")
+            elif any(li.protocol.upper() in ("UDP", "TCP_UDP") for li in lb.listeners):
+                out.append(f"service `{svc.id}` listens on UDP, which VPC Lattice does not carry")
+    return list(dict.fromkeys(out))
+
+
+def _lattice_kind(model, svc) -> str:
+    """`service` (HTTP, HTTPS, TLS: a Lattice service) or `resource` (plain TCP: a resource configuration)."""
+    for lb in model.service_load_balancers(svc):
+        for li in lb.listeners:
+            if li.protocol.upper() in ("TLS", "HTTP", "HTTPS"):
+                return "service"
+        if any(tg.target_type == "alb" for tg in lb.target_groups.values()):
+            return "service"
+    return "resource"
+
+
+def _lattice(c: _Ctx):
+    model = c.model
+    conn = connectivity_endpoints(model)
+    replaced = [e for e in conn if e.service_kind == "local" and provider_vpc(model, e)]
+    blockers = lattice_blockers(model)
+    if not replaced or blockers:
+        return Alternative("vpc-lattice", OPTIONS["vpc-lattice"], None, False, (), (), (), (),
+                           "; ".join(blockers) if blockers else
+                           "no endpoint to a service of this design: AWS and partner services are not offered "
+                           "through VPC Lattice")
+    kept = [e for e in conn if e not in replaced]
+    pricer, lines = Pricer(c.book), []
+    resource_pools: dict = {}
+    for svc_id in _first_seen(e.service_name for e in replaced):
+        svc = model.endpoint_services[svc_id]
+        eps = [e for e in replaced if e.service_name == svc_id]
+        region = model.service_region(svc)
+        gb = _gb_of(c.traffic, eps)
+        if _lattice_kind(model, svc) == "service":
+            ph, pd = pricer.get(region, "lattice_service_hour"), pricer.get(region, "lattice_service_data")
+            lines.append(LineItem(None, f"Lattice service `{svc_id}` hours", HOURS_PER_MONTH, "hours",
+                                  f"{ph.describe()} per hour" if ph else "?",
+                                  cents(ph.cost(HOURS_PER_MONTH)) if ph else None,
+                                  "in place of the endpoint service and its load balancer, 730 hours" if ph
+                                  else missing_price(region, "lattice_service_hour"), region, svc.path, "provider"))
+            lines.append(LineItem(None, f"Lattice service `{svc_id}` data", gb, "GB",
+                                  f"{pd.describe()} per GB" if pd else "?",
+                                  cents(pd.cost(gb)) if (pd and gb is not None) else None,
+                                  (f"{qty(gb)} GB of {id_list(e.id for e in eps)}" if gb is not None
+                                   else "no traffic figure: data cost unknown") if pd
+                                  else missing_price(region, "lattice_service_data"), region, svc.path, "provider"))
+        else:
+            resource_pools.setdefault(region, []).append((svc_id, eps, gb))
+    for region, members in resource_pools.items():
+        p = pricer.get(region, "lattice_resource_data")
+        known = [gb for _, _, gb in members if gb is not None]
+        total = sum(known, Decimal(0))
+        pool = cents(p.cost(total)) if p else None
+        for svc_id, eps, gb in members:
+            share = None if (pool is None or gb is None) else (
+                cents(pool * gb / total) if total else Decimal("0.00"))
+            lines.append(LineItem(None, f"resource configuration `{svc_id}` data", gb, "GB",
+                                  f"{p.describe()} per GB" if p else "?", share,
+                                  (f"{qty(gb)} GB of {id_list(e.id for e in eps)}, tiered over the region's resource "
+                                   "traffic; a resource gateway in the provider's VPC" if gb is not None
+                                   else "no traffic figure: data cost unknown") if p
+                                  else missing_price(region, "lattice_resource_data"), region, (), "consumer"))
+    for v in _first_seen(e.vpc for e in replaced):
+        lines.append(LineItem(None, f"service network association of `{v}`", None, "", "no charge",
+                              Decimal("0.00"), "associating a VPC with a service network carries no charge",
+                              model.vpcs[v].region))
+        eps = [e for e in replaced if e.vpc == v]
+        lines.append(cross_az_line(None, f"cross-AZ data transfer from `{v}`", _gb_of(c.traffic, eps), c.share,
+                                   model.vpcs[v].region, pricer, between=" between the callers and the targets"))
+    assumptions = [ASSUME_HOURS,
+                   "VPC Lattice in place of the endpoints to services of this design: HTTP, HTTPS and TLS services "
+                   "as Lattice services, plain TCP ones as resource configurations; no load balancer is needed.",
+                   f"Cross-AZ share: {pct(c.share)} of the traffic, as on every option's path.",
+                   "Requests (above 300,000 an hour), and service-network endpoints for on-premises callers, are "
+                   "left out; the Lattice prices are unconfirmed."]
+    return _option("vpc-lattice", c, replaced, kept, lines, pricer, assumptions, "",
+                   f"{count(len(_first_seen(e.service_name for e in replaced)), 'service', number=qty)} on a service "
+                   "network, plus data per GB")
 
 
 def traffic_mix(model) -> dict:
@@ -404,3 +646,90 @@ def option_costs_at(model, total_gb: Decimal, book: PriceBook | None = None,
     traffic = declared_traffic(model)
     traffic.update({k: dec(total_gb) * w for k, w in mix.items()})
     return {a.key: a.monthly_usd for a in alternatives(model, book, traffic, cross_az_share, provider_side)}
+
+
+# -- the break-even between a hub and an endpoint in every VPC --------------------------------
+
+@dataclass(frozen=True)
+class LayoutBreakEven:
+    """A hub over a Transit Gateway against an endpoint set in every consumer VPC, at the
+    design's prices: per_vpc(n) = n x set_usd (+ data), hub(n, G) = set_usd + new attachments x
+    attachment_usd + G x tgw_gb_usd (+ the same data)."""
+
+    set_usd: Decimal  # a month of one VPC's endpoint set (the design's services, AZs)
+    attachment_usd: Decimal  # a month of one Transit Gateway attachment
+    tgw_gb_usd: Decimal  # per GB into the Transit Gateway
+    reuse: bool  # the design has a Transit Gateway: its attachments are not a new cost
+    gb: Optional[Decimal]  # the traffic that would cross the Transit Gateway (the declared total)
+    vpcs: int  # consumer VPCs: the requirements' figure, else the design's
+    min_vpcs: Optional[int]  # the fewest VPCs from which the hub costs less, at `gb`; None: never
+    max_gb: Optional[Decimal]  # the most traffic up to which the hub costs less with `vpcs` VPCs; None: never
+    words: str
+
+    def hub_usd(self, n: int, gb: Decimal) -> Decimal:
+        attachments = Decimal(0) if self.reuse else Decimal(n + 1) * self.attachment_usd
+        return self.set_usd + attachments + gb * self.tgw_gb_usd
+
+    def per_vpc_usd(self, n: int) -> Decimal:
+        return n * self.set_usd
+
+
+def layout_break_even(model, book: PriceBook | None = None) -> Optional[LayoutBreakEven]:
+    """Where the hub pays off, in number of VPCs and in traffic; None where the design has no
+    interface endpoints or no prices for them."""
+    book = book if book is not None else price_book()
+    return model.derived(("layout-break-even",), lambda: _layout_break_even(model, book), owner=book)
+
+
+def _layout_break_even(model, book) -> Optional[LayoutBreakEven]:
+    conn = [e for e in connectivity_endpoints(model) if e.type == "interface"]
+    if not conn:
+        return None
+    region = model.endpoint_region(conn[0])
+    ph = book.get(region, "interface_endpoint_hour")
+    pa = book.get(region, "transit_gateway_attachment_hour")
+    pd = book.get(region, "transit_gateway_data")
+    if ph is None or pa is None or pd is None or pd.flat is None:
+        return None
+    services: dict = {}
+    for e in conn:
+        services[e.service] = max(services.get(e.service, 0), len(model.endpoint_zones(e)) or 1)
+    set_usd = sum((ph.cost(z * HOURS_PER_MONTH) for z in services.values()), Decimal(0))
+    att = pa.cost(HOURS_PER_MONTH)
+    t = pd.flat
+    reuse = bool(model.network.transit_gateways)
+    gb = declared_total(model)
+    drawn = len({v for e in conn for v in consumer_vpcs_of(model, e)})
+    n = model.requirements.consumer_vpcs or drawn
+    if n < 2 and not is_hub(model):
+        return None  # one consumer VPC: nothing to centralise
+    g = gb or Decimal(0)
+    # n x S = S + (0 or (n + 1) x A) + G x t
+    if reuse:
+        min_vpcs = int((1 + g * t / set_usd).to_integral_value(rounding="ROUND_FLOOR")) + 1
+        max_gb = (n - 1) * set_usd / t if n > 1 else None
+    elif set_usd > att:
+        min_vpcs = int(((set_usd + att + g * t) / (set_usd - att)).to_integral_value(rounding="ROUND_FLOOR")) + 1
+        max_gb = (n * set_usd - set_usd - (n + 1) * att) / t
+        max_gb = max_gb if max_gb > 0 else None
+    else:
+        min_vpcs, max_gb = None, None
+    kinds = f"{count(len(services), 'interface endpoint', number=qty)} (${cents(set_usd):,.2f} a month per VPC in their AZs)"
+    at = f"at {qty(g)} GB a month" if gb is not None else "with no traffic declared"
+    tgw = ("reusing the design's Transit Gateway: its attachments are not a new cost" if reuse
+           else f"a new Transit Gateway: ${cents(att):,.2f} an attachment a month")
+    if min_vpcs is None:
+        words = (f"Hub or an endpoint in every VPC: for {kinds}, a hub over a Transit Gateway never costs less ({tgw}): "
+                 "one attachment costs more than the endpoints it saves.")
+    else:
+        words = (f"Hub or an endpoint in every VPC: for {kinds}, endpoints centralised in a hub cost less from "
+                 f"{min_vpcs} consumer VPCs {at} ({tgw}; Transit Gateway data ${t}/GB)")
+        where = "the requirements expect" if model.requirements.consumer_vpcs else "the design draws"
+        if max_gb is not None:
+            words += (f"; with the {n} consumer VPCs {where}, the hub stays cheaper up to about {qty(cents(max_gb))} "
+                      "GB a month.")
+        else:
+            words += (f"; with the {n} consumer VPC{'s' if n != 1 else ''} {where}, an endpoint in every VPC costs "
+                      "less at any traffic.")
+    return LayoutBreakEven(cents(set_usd), cents(att), t, reuse, gb, n, min_vpcs,
+                           None if max_gb is None else cents(max_gb), words)
