@@ -27,6 +27,7 @@ from plinkdocs.analysis.cost.comparison import (
     option_costs_at,
     provider_vpc,
     shared_groups,
+    spread,
     traffic_mix,
 )
 from plinkdocs.analysis.cost.estimation import Estimate, LineItem, declared_traffic, estimate
@@ -44,6 +45,7 @@ from plinkdocs.analysis.cost.prices import (
     cents,
     check_prices_file,
     dec,
+    exact_of,
     money,
     price_book,
     qty,
@@ -54,7 +56,7 @@ from plinkdocs.analysis.cost.prices import (
 
 __all__ = ["CENT", "CONNECTIVITY_TYPES", "DEFAULT_CROSS_AZ_SHARE", "GATEWAY_SERVICES", "HOURS_PER_MONTH", "ITEMS",
            "OPTIONS", "PRICES_DIR", "Alternative", "LayoutBreakEven", "consumer_vpcs_of", "is_hub",
-           "layout_break_even", "shared_groups", "Estimate", "LineItem", "Price", "PriceBook", "PriceError",
-           "alternatives", "cents", "check_prices_file", "connectivity_endpoints", "dec", "declared_total",
+           "layout_break_even", "shared_groups", "spread", "Estimate", "LineItem", "Price", "PriceBook", "PriceError",
+           "alternatives", "cents", "check_prices_file", "connectivity_endpoints", "dec", "exact_of", "declared_total",
            "declared_traffic", "estimate", "money", "option_costs_at", "price_book", "provider_vpc", "qty", "rate",
            "read_price_file", "tiered", "traffic_mix"]

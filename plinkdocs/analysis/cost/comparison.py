@@ -11,6 +11,7 @@ from plinkdocs.analysis.cost.estimation import (
     Estimate,
     LineItem,
     Pricer,
+    _allocate,
     _pool_lines,
     cross_az_line,
     declared_traffic,
@@ -28,6 +29,7 @@ from plinkdocs.analysis.cost.prices import (
     GATEWAY_SERVICES,
     HOURS_PER_MONTH,
     PriceBook,
+    billed,
     cents,
     dec,
     price_book,
@@ -195,7 +197,7 @@ def _peering(c: _Ctx):
             p = pricer.get(region, "inter_region_data")
             lines.append(LineItem(None, f"{name} inter-region data", gb, "GB",
                                   f"{p.describe()} per GB" if p else "?",
-                                  cents(p.cost(gb)) if (p is not None and gb is not None) else None,
+                                  billed(p.cost(gb)) if (p is not None and gb is not None) else None,
                                   (f"inter-region peering ({region} to {pregion}): each GB charged once as it leaves "
                                    "its region" if gb is not None else "no traffic figure: data transfer unknown")
                                   if p else missing_price(region, "inter_region_data"), region))
@@ -251,7 +253,7 @@ def _transit(c: _Ctx):
         new += 1
         lines.append(LineItem(None, f"attachment `{vpc}`", HOURS_PER_MONTH, "attachment-hours",
                               f"{p.describe()} per attachment-hour" if p else "?",
-                              cents(p.cost(HOURS_PER_MONTH)) if p else None,
+                              billed(p.cost(HOURS_PER_MONTH)) if p else None,
                               f"{role} VPC, 730 hours" if p else missing_price(region, "transit_gateway_attachment_hour"),
                               region, (), "network"))
     for vpc in consumers:
@@ -261,7 +263,7 @@ def _transit(c: _Ctx):
         p = pricer.get(region, "transit_gateway_data")
         lines.append(LineItem(None, f"data through the Transit Gateway from `{vpc}`", gb, "GB",
                               f"{p.describe()} per GB" if p else "?",
-                              cents(p.cost(gb)) if (p and gb is not None) else None,
+                              billed(p.cost(gb)) if (p and gb is not None) else None,
                               (f"{qty(gb)} GB of {id_list(e.id for e in eps)}, each GB charged once as it enters the "
                                "Transit Gateway" if gb is not None else "no traffic figure: data cost unknown")
                               if p else missing_price(region, "transit_gateway_data"), region, (), "network"))
@@ -293,13 +295,13 @@ def _nat(c: _Ctx):
         ph = pricer.get(region, "nat_gateway_hour")
         lines.append(LineItem(None, f"NAT gateways in `{vpc}`", hours, "gateway-hours",
                               f"{ph.describe()} per gateway-hour" if ph else "?",
-                              cents(ph.cost(hours)) if ph else None,
+                              billed(ph.cost(hours)) if ph else None,
                               f"one NAT gateway in each AZ the endpoints use ({', '.join(zones)}), 730 hours"
                               if ph else missing_price(region, "nat_gateway_hour"), region))
         gb = _gb_of(traffic, eps)
         pd = pricer.get(region, "nat_gateway_data")
         lines.append(LineItem(None, f"NAT gateway data in `{vpc}`", gb, "GB", f"{pd.describe()} per GB" if pd else "?",
-                              cents(pd.cost(gb)) if (pd and gb is not None) else None,
+                              billed(pd.cost(gb)) if (pd and gb is not None) else None,
                               (f"{qty(gb)} GB of {id_list(e.id for e in eps)}" if gb is not None
                                else "no traffic figure: data cost unknown") if pd else missing_price(region,
                                                                                               "nat_gateway_data"),
@@ -411,7 +413,7 @@ def _hour_line(ep_id, what, region, zones: int, kind: str, pricer, path=(), note
     p = pricer.get(region, item)
     hours = zones * HOURS_PER_MONTH
     return LineItem(ep_id, what, hours, "AZ-hours", f"{p.describe()} per AZ-hour" if p else "?",
-                    cents(p.cost(hours)) if p else None,
+                    billed(p.cost(hours)) if p else None,
                     (note or f"{count(zones, 'AZ', number=qty)} x 730 hours") if p else missing_price(region, item),
                     region, path)
 
@@ -499,7 +501,7 @@ def _hub(c: _Ctx):
         new += 1
         lines.append(LineItem(None, f"attachment `{v}`", HOURS_PER_MONTH, "attachment-hours",
                               f"{p.describe()} per attachment-hour" if p else "?",
-                              cents(p.cost(HOURS_PER_MONTH)) if p else None,
+                              billed(p.cost(HOURS_PER_MONTH)) if p else None,
                               f"{role} VPC, 730 hours" if p else missing_price(region, "transit_gateway_attachment_hour"),
                               region, (), "network"))
     spokes = [e for e in replaced if e.vpc != hub]
@@ -507,7 +509,7 @@ def _hub(c: _Ctx):
     pd = pricer.get(region, "transit_gateway_data")
     lines.append(LineItem(None, "data through the Transit Gateway to the hub", gb, "GB",
                           f"{pd.describe()} per GB" if pd else "?",
-                          cents(pd.cost(gb)) if (pd and gb is not None) else None,
+                          billed(pd.cost(gb)) if (pd and gb is not None) else None,
                           (f"{qty(gb)} GB of {id_list(e.id for e in spokes)}, each GB charged once as it enters the "
                            "Transit Gateway" if gb is not None else "no traffic figure: data cost unknown")
                           if pd else missing_price(region, "transit_gateway_data"), region, (), "network"))
@@ -576,12 +578,12 @@ def _lattice(c: _Ctx):
             ph, pd = pricer.get(region, "lattice_service_hour"), pricer.get(region, "lattice_service_data")
             lines.append(LineItem(None, f"Lattice service `{svc_id}` hours", HOURS_PER_MONTH, "hours",
                                   f"{ph.describe()} per hour" if ph else "?",
-                                  cents(ph.cost(HOURS_PER_MONTH)) if ph else None,
+                                  billed(ph.cost(HOURS_PER_MONTH)) if ph else None,
                                   "in place of the endpoint service and its load balancer, 730 hours" if ph
                                   else missing_price(region, "lattice_service_hour"), region, svc.path, "provider"))
             lines.append(LineItem(None, f"Lattice service `{svc_id}` data", gb, "GB",
                                   f"{pd.describe()} per GB" if pd else "?",
-                                  cents(pd.cost(gb)) if (pd and gb is not None) else None,
+                                  billed(pd.cost(gb)) if (pd and gb is not None) else None,
                                   (f"{qty(gb)} GB of {id_list(e.id for e in eps)}" if gb is not None
                                    else "no traffic figure: data cost unknown") if pd
                                   else missing_price(region, "lattice_service_data"), region, svc.path, "provider"))
@@ -591,16 +593,18 @@ def _lattice(c: _Ctx):
         p = pricer.get(region, "lattice_resource_data")
         known = [gb for _, _, gb in members if gb is not None]
         total = sum(known, Decimal(0))
-        pool = cents(p.cost(total)) if p else None
+        exact = p.cost(total) if p else None
+        shares = iter(_allocate(cents(exact), [gb for gb in known]) if (exact is not None and total) else
+                      [Decimal("0.00")] * len(known))
         for svc_id, eps, gb in members:
-            share = None if (pool is None or gb is None) else (
-                cents(pool * gb / total) if total else Decimal("0.00"))
+            share = None if (p is None or gb is None) else next(shares)
             lines.append(LineItem(None, f"resource configuration `{svc_id}` data", gb, "GB",
                                   f"{p.describe()} per GB" if p else "?", share,
                                   (f"{qty(gb)} GB of {id_list(e.id for e in eps)}, tiered over the region's resource "
                                    "traffic; a resource gateway in the provider's VPC" if gb is not None
                                    else "no traffic figure: data cost unknown") if p
-                                  else missing_price(region, "lattice_resource_data"), region, (), "consumer"))
+                                  else missing_price(region, "lattice_resource_data"), region, (), "consumer",
+                                  f"{region}/lattice_resource_data" if share is not None else "", exact))
     for v in _first_seen(e.vpc for e in replaced):
         lines.append(LineItem(None, f"service network association of `{v}`", None, "", "no charge",
                               Decimal("0.00"), "associating a VPC with a service network carries no charge",
@@ -638,13 +642,26 @@ def declared_total(model) -> Optional[Decimal]:
     return sum(values, Decimal(0)) if values else None
 
 
+def spread(model, total_gb: Decimal) -> dict:
+    """endpoint id -> GB a month: the declared traffic, with `total_gb` spread over the connectivity
+    endpoints in the declared mix. The last one takes what the others leave, so that the parts
+    add up to `total_gb` exactly (a pool of them all is then priced on exactly that figure)."""
+    mix = traffic_mix(model)
+    traffic = declared_traffic(model)
+    total = dec(total_gb)
+    keys = list(mix)
+    parts = {k: total * mix[k] for k in keys[:-1]}
+    if keys:
+        parts[keys[-1]] = total - sum(parts.values(), Decimal(0))
+    traffic.update(parts)
+    return traffic
+
+
 def option_costs_at(model, total_gb: Decimal, book: PriceBook | None = None,
                     cross_az_share: Decimal = DEFAULT_CROSS_AZ_SHARE, provider_side: bool = False) -> dict:
     """option key -> monthly USD (or None) with `total_gb` a month spread in the declared mix."""
     book = book if book is not None else price_book()
-    mix = traffic_mix(model)
-    traffic = declared_traffic(model)
-    traffic.update({k: dec(total_gb) * w for k, w in mix.items()})
+    traffic = spread(model, total_gb)
     return {a.key: a.monthly_usd for a in alternatives(model, book, traffic, cross_az_share, provider_side)}
 
 

@@ -19,6 +19,7 @@ from plinkdocs.analysis.cost.prices import (
     PAYERS,
     Price,
     PriceBook,
+    billed,
     cents,
     dec,
     money,
@@ -49,6 +50,8 @@ class LineItem:
     region: str
     path: ModelPath = ()
     payer: str = "consumer"  # consumer, provider or network (the network team)
+    pool: str = ""  # a pooled data line: the pool it belongs to (its lines add up to the pool's figure)
+    pool_exact: Optional[Decimal] = None  # the pool's exact amount, before rounding to the cent
 
     @property
     def payer_label(self) -> str:
@@ -177,7 +180,7 @@ def _endpoint_lines(model: Architecture, ep: Endpoint, pricer: Pricer, traffic: 
     gb = traffic.get(ep.id)
     if ep.type == "gateway":
         p = pricer.get(region, "gateway_endpoint")
-        usd = None if p is None else cents(p.cost(Decimal(1)))
+        usd = None if p is None else billed(p.cost(Decimal(1)))
         lines.append(LineItem(ep.id, "gateway endpoint", None, "", "no charge" if p is not None else "?", usd,
                               "gateway endpoints carry no hourly or data charge" if p else missing_price(region,
                                                                                                    "gateway_endpoint"),
@@ -204,7 +207,7 @@ def _endpoint_lines(model: Architecture, ep: Endpoint, pricer: Pricer, traffic: 
         notes.append(missing_price(region, f"{kind}_endpoint_hour"))
     lines.append(LineItem(ep.id, f"{label} hours", az_hours, "AZ-hours",
                           f"{hour.describe()} per AZ-hour" if hour else "?",
-                          cents(hour.cost(az_hours)) if hour else None, "; ".join(notes), region, path, payer))
+                          billed(hour.cost(az_hours)) if hour else None, "; ".join(notes), region, path, payer))
     data_item = f"{kind}_endpoint_data"
     if gb is None:
         lines.append(LineItem(ep.id, "data processing", None, "GB", "?", None,
@@ -213,7 +216,7 @@ def _endpoint_lines(model: Architecture, ep: Endpoint, pricer: Pricer, traffic: 
     elif kind == "gwlb":
         p = pricer.get(region, data_item)
         lines.append(LineItem(ep.id, "data processing", gb, "GB", f"{p.describe()} per GB" if p else "?",
-                              cents(p.cost(gb)) if p else None,
+                              billed(p.cost(gb)) if p else None,
                               f"{qty(gb)} GB a month as declared" if p else missing_price(region, data_item),
                               region, path + ("traffic",), payer))
     else:
@@ -234,7 +237,7 @@ def _pool_lines(pools: Pools, pricer: Pricer, payers: Optional[Mapping[str, str]
                 out[ep.id] = LineItem(ep.id, "data processing", gb, "GB", "?", None, missing_price(region, item), region,
                                       ep.path + ("traffic",), payers.get(ep.id, "consumer"))
             continue
-        pool_usd = cents(p.cost(total_gb))
+        pool_usd = billed(p.cost(total_gb))
         shares = _allocate(pool_usd, [p.cost(total_gb) * gb / total_gb if total_gb else Decimal(0)
                                       for _, gb in members]) if total_gb else [Decimal("0.00")] * len(members)
         word = "interface" if kind == "interface" else "resource"
@@ -246,7 +249,8 @@ def _pool_lines(pools: Pools, pricer: Pricer, payers: Optional[Mapping[str, str]
             else:
                 note = f"{qty(gb)} GB a month as declared ({breakdown})"
             out[ep.id] = LineItem(ep.id, "data processing", gb, "GB", _marginal(p, total_gb), share, note, region,
-                                  ep.path + ("traffic",), payers.get(ep.id, "consumer"))
+                                  ep.path + ("traffic",), payers.get(ep.id, "consumer"), f"{region}/{item}",
+                                  p.cost(total_gb))
     return out
 
 
@@ -321,7 +325,7 @@ def cross_az_line(endpoint: Optional[str], what: str, gb: Optional[Decimal], sha
         return LineItem(endpoint, what, gb, "GB", "?", None, missing_price(region, "peering_cross_az_data"), region,
                         path, payer)
     crossing = gb * share
-    return LineItem(endpoint, what, gb, "GB", f"{p.describe()} per GB each direction", cents(p.cost(crossing) * 2),
+    return LineItem(endpoint, what, gb, "GB", f"{p.describe()} per GB each direction", billed(p.cost(crossing) * 2),
                     f"{pct(share)} of {qty(gb)} GB assumed to cross AZs{between} ({qty(crossing)} GB), charged out "
                     "of one AZ and into the other; the same share on every option's path", region, path, payer)
 
@@ -363,7 +367,7 @@ def _endpoint_cross_az(model: Architecture, ep: Endpoint, pricer: Pricer, gb: Op
                         payer)
     crossing = gb * sum((f for _, f in uncovered), Decimal(0)) / callers
     return LineItem(ep.id, what, crossing, "GB", f"{p.describe()} per GB each direction",
-                    cents(p.cost(crossing) * 2),
+                    billed(p.cost(crossing) * 2),
                     f"{id_list(w for w, _ in uncovered)} {'calls' if len(uncovered) == 1 else 'call'} from an AZ where "
                     f"the endpoint has no network interface: {qty(cents(crossing))} GB of {qty(gb)} GB crosses AZs "
                     f"(traffic split evenly between the {callers} calling workloads and each one's AZs), charged out "
@@ -381,7 +385,7 @@ def _path_lines(model: Architecture, ep: Endpoint, pricer: Pricer, gb: Optional[
         p = pricer.get(region, "inter_region_data")
         out.append(LineItem(ep.id, "inter-region data transfer", gb, "GB",
                             f"{p.describe()} per GB" if p else "?",
-                            cents(p.cost(gb)) if (p is not None and gb is not None) else None,
+                            billed(p.cost(gb)) if (p is not None and gb is not None) else None,
                             (f"service in {ep.service_region}: each GB charged once as it leaves its region"
                              if gb is not None else "no traffic figure: data transfer unknown")
                             if p else missing_price(region, "inter_region_data"), region, path, payer))
@@ -399,7 +403,7 @@ def _path_lines(model: Architecture, ep: Endpoint, pricer: Pricer, gb: Optional[
             note = f"{who} {'reaches' if callers == 1 else 'reach'} `{ep.id}` through `{g}`: no traffic figure, data cost unknown"
         out.append(LineItem(ep.id, f"data through Transit Gateway `{g}`", through, "GB",
                             f"{p.describe()} per GB" if p else "?",
-                            cents(p.cost(through)) if (p is not None and through is not None) else None,
+                            billed(p.cost(through)) if (p is not None and through is not None) else None,
                             note if p else missing_price(tgw.region, "transit_gateway_data"), tgw.region, path,
                             "network"))
     return out
@@ -419,7 +423,7 @@ def network_lines(model: Architecture, pricer: Pricer) -> list[LineItem]:
                                                   else "VPN attachment")
             out.append(LineItem(None, f"Transit Gateway `{g.id}` attachment `{a.id}`", HOURS_PER_MONTH,
                                 "attachment-hours", f"{p.describe()} per attachment-hour" if p else "?",
-                                cents(p.cost(HOURS_PER_MONTH)) if p else None,
+                                billed(p.cost(HOURS_PER_MONTH)) if p else None,
                                 f"{kind} of {a.target}, 730 hours" if p
                                 else missing_price(g.region, "transit_gateway_attachment_hour"), g.region, a.path,
                                 "network"))
@@ -433,7 +437,7 @@ def network_lines(model: Architecture, pricer: Pricer) -> list[LineItem]:
             " (AWS requires at least two)" if len(r.subnets) < 2 else "")
         out.append(LineItem(None, f"Resolver endpoint `{r.id}` ({r.direction})", hours, "IP address-hours",
                             f"{p.describe()} per IP address-hour" if p else "?",
-                            cents(p.cost(hours)) if p else None,
+                            billed(p.cost(hours)) if p else None,
                             note if p else missing_price(region, "resolver_endpoint_ip_hour"), region, r.path,
                             "network"))
         if r.queries_per_month is not None:
@@ -441,7 +445,7 @@ def network_lines(model: Architecture, pricer: Pricer) -> list[LineItem]:
             millions = dec(r.queries_per_month) / Decimal(1_000_000)
             out.append(LineItem(None, f"Resolver endpoint `{r.id}` queries", millions, "million queries",
                                 f"{q.describe()} per million" if q else "?",
-                                cents(q.cost(millions)) if q else None,
+                                billed(q.cost(millions)) if q else None,
                                 f"{qty(dec(r.queries_per_month))} queries a month as declared" if q
                                 else missing_price(region, "resolver_queries"), region,
                                 r.path + ("queries_per_month",), "network"))
@@ -465,13 +469,13 @@ def provider_lines(model: Architecture, pricer: Pricer, traffic: Traffic, chosen
             ph, pl = pricer.get(region, "nlb_hour"), pricer.get(region, "nlb_lcu_hour")
             out.append(LineItem(None, f"Network Load Balancer `{lb.id}` hours", HOURS_PER_MONTH, "hours",
                                 f"{ph.describe()} per hour" if ph else "?",
-                                cents(ph.cost(HOURS_PER_MONTH)) if ph else None,
+                                billed(ph.cost(HOURS_PER_MONTH)) if ph else None,
                                 f"behind service `{svc.id}`, 730 hours" if ph else missing_price(region, "nlb_hour"),
                                 region, lb.path, "provider"))
             share = None if gb is None else gb / len(lbs)
             out.append(LineItem(None, f"Network Load Balancer `{lb.id}` capacity", share, "NLCU-hours",
                                 f"{pl.describe()} per NLCU-hour" if pl else "?",
-                                cents(pl.cost(share)) if (pl is not None and share is not None) else None,
+                                billed(pl.cost(share)) if (pl is not None and share is not None) else None,
                                 (f"{qty(share)} GB a month through it: one NLCU-hour per GB processed (new and "
                                  "active connections not counted)" if share is not None
                                  else "no traffic figure: capacity unknown")

@@ -141,6 +141,26 @@ def cents(value: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
         return value.quantize(CENT, rounding=rounding)
 
 
+class Billed(Decimal):
+    """A line's figure to the cent that remembers the exact amount it was rounded from, so that a
+    cost curve can be rebuilt from a few evaluations (`plinkdocs.outputs.plot`)."""
+
+    __slots__ = ("exact",)
+    exact: Decimal
+
+
+def billed(value: Decimal) -> Decimal:
+    """`cents(value)`, remembering `value`."""
+    out = Decimal.__new__(Billed, cents(value))
+    out.exact = value
+    return out
+
+
+def exact_of(value: Decimal) -> Decimal:
+    """The amount a line's figure was rounded from (the figure itself when it was not rounded)."""
+    return value.exact if isinstance(value, Billed) else value
+
+
 def dec(value: Decimal | int | float | str) -> Decimal:
     """A YAML number as an exact decimal: 0.01 -> Decimal('0.01'), not the float's expansion."""
     if isinstance(value, Decimal):
