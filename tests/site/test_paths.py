@@ -53,7 +53,7 @@ def test_a_broken_hop_and_a_public_name_name_their_rules(tmp_path):
     assert paths[("erp", "kms")].resolution.kind == "public"
     assert paths[("erp", "kms")].resolution_rule == "PL306"
     page = _page(tmp_path, text)
-    assert "## Paths" in page
+    assert "## Paths { data-search-exclude }" in page
     assert "**Breaks** ([PL704](" in page
     assert "has no conditional forwarder" in page
 
@@ -62,4 +62,4 @@ def test_a_design_without_calls_says_so(tmp_path):
     design = yaml.safe_load(design_text())
     design["workloads"] = {}
     page = _page(tmp_path, yaml.safe_dump(design, sort_keys=False))
-    assert "## Paths\n\nThis design has no calls" in page
+    assert "## Paths { data-search-exclude }\n\nThis design has no calls" in page
