@@ -151,6 +151,7 @@ LABELS = {
     "vpc": "VPC", "private_dns": "private DNS", "private_dns_name": "private DNS name",
     "private_dns_verified": "private DNS verified", "cross_zone": "cross-zone",
     "private_dns_only_for_inbound_resolver_endpoint": "private DNS only for inbound Resolver endpoints",
+    "record_ip_type": "DNS record IP type",
     "enforce_sg_inbound_on_privatelink": "security groups enforced on PrivateLink traffic",
     "Vpc.cidrs": "CIDRs", "HostedZone.vpcs": "VPCs",
     "Dns.support": "DNS support", "Dns.hostnames": "DNS hostnames", "Dns.resolver": "DNS resolver",
