@@ -29,7 +29,8 @@ def _page(tmp_path, text: str) -> str:
 def test_hub_spoke_and_data_centre_paths():
     paths = {(p.workload, p.endpoint): p for p in call_paths(model_of(text=HUB.read_text(encoding="utf-8")))}
     spoke = paths[("payments-api", "kms")]
-    assert [leg.label for leg in spoke.network] == ["There", "There", "Back", "Back"]
+    assert [leg.label for leg in spoke.network] == ["There", "Back"]  # one line for both subnets
+    assert spoke.network[0].hops[0] == "subnets `pay-a`, `pay-b` of VPC `payments`"
     assert "Transit Gateway `core` (route table `spokes`)" in spoke.network[0].hops
     assert all(leg.broken is None for leg in spoke.network)
     assert spoke.resolution.kind == "private" and spoke.resolution.endpoint == "kms"
@@ -56,6 +57,18 @@ def test_a_broken_hop_and_a_public_name_name_their_rules(tmp_path):
     assert "## Paths { data-search-exclude }" in page
     assert "**Breaks** ([PL704](" in page
     assert "has no conditional forwarder" in page
+
+
+def test_a_call_within_one_vpc_and_one_to_a_gateway_endpoint():
+    model = model_of(text=(ROOT / "architectures" / "aws-services-private.yaml").read_text(encoding="utf-8"))
+    paths = {(p.workload, p.endpoint): p for p in call_paths(model)}
+    local = paths[("nightly-batch", "secretsmanager")]
+    assert [leg.hops for leg in local.network] == [
+        ("subnets `batch-1`, `batch-2`, `batch-3` of VPC `batch` (the VPC's local route)",),
+        ("subnets `batch-1`, `batch-2`, `batch-3` of VPC `batch` (the VPC's local route)",)]
+    s3 = paths[("nightly-batch", "s3")]
+    assert s3.network is None and "prefix-list routes" in s3.network_note
+    assert s3.name is None and s3.name_note.startswith("the service's public name")
 
 
 def test_a_design_without_calls_says_so(tmp_path):

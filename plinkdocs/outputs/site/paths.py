@@ -31,6 +31,7 @@ class CallPath:
     name: Optional[str]  # the name the call resolves
     resolution: Optional[resolve.Answer]
     resolution_rule: Optional[str]
+    name_note: str = ""  # why no name is traced, where the page can say better than "none"
 
 
 def _break_rule(model: Architecture, w, ep, leg: reach.Leg) -> str:
@@ -42,18 +43,32 @@ def _break_rule(model: Architecture, w, ep, leg: reach.Leg) -> str:
 
 
 def _legs(model: Architecture, w, ep, cr: reach.CallReach, who: str) -> tuple:
-    seen: dict = {}
+    """The legs of a call, there and back; legs that differ only in the subnet they start from
+    (one per subnet of the caller or the endpoint) are one line, "subnets `a`, `b` of VPC `v`"."""
+    groups: dict = {}
     for t in cr.trips:
         for label, leg, by in (("There", t.forward, who), ("Back", t.back, f"endpoint `{ep.id}` in `{ep.vpc}`")):
-            if leg is None:
+            if leg is None or not leg.hops:
                 continue
-            hops = tuple(h.text for h in leg.hops)
-            key = (label, hops, leg.ok)
-            if key in seen:
-                continue
+            first = leg.hops[0]
+            vpc = first.path[1] if first.kind == "subnet" and len(first.path) > 1 else None
+            start = (first.kind, vpc) if vpc else ("", first.text)
             broken = None if leg.ok else reach.sentence(leg, by)
-            seen[key] = Leg(label, hops, broken, None if leg.ok else _break_rule(model, w, ep, leg))
-    return tuple(sorted(seen.values(), key=lambda leg: leg.label != "There"))
+            key = (label, start, tuple(h.text for h in leg.hops[1:]), leg.ok, broken)
+            if key not in groups:
+                groups[key] = (leg, [])
+            if first.id not in groups[key][1]:
+                groups[key][1].append(first.id)
+    out = []
+    for (label, start, rest, ok, broken), (leg, ids) in groups.items():
+        if start[0] == "subnet":
+            names = ", ".join(f"`{i}`" for i in ids)
+            head = f"subnet{'s' if len(ids) > 1 else ''} {names} of VPC `{start[1]}`"
+        else:
+            head = start[1]
+        hops = (head + (" (the VPC's local route)" if not rest and ok else ""),) + rest
+        out.append(Leg(label, hops, broken, None if ok else _break_rule(model, w, ep, leg)))
+    return tuple(sorted(out, key=lambda leg: leg.label != "There"))
 
 
 def call_paths(model: Architecture) -> list[CallPath]:
@@ -79,5 +94,8 @@ def call_paths(model: Architecture) -> list[CallPath]:
             name = resolve.call_name(model, c, ep)
             ans = resolve.resolve_call(model, w, c, ep)
             rule = "PL306" if ans is not None and ans.kind != "private" else None
-            out.append(CallPath(w.id, caller, ep.id, ep.vpc, f"{c.protocol} {c.port}", legs, note, name, ans, rule))
+            name_note = ("the service's public name: a gateway endpoint has no addresses of its own, and the "
+                         "route tables carry the service's public addresses to it" if ep.type == "gateway" else "")
+            out.append(CallPath(w.id, caller, ep.id, ep.vpc, f"{c.protocol} {c.port}", legs, note, name, ans, rule,
+                                name_note))
     return out
