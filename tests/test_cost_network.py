@@ -323,3 +323,19 @@ def test_a_tls_service_is_priced_as_a_lattice_service():
     lattice = {a.key: a for a in cost.alternatives(model)}["vpc-lattice"]
     hours, data = [li for li in lattice.lines if li.what.startswith("Lattice service")]
     assert (hours.usd, data.usd) == (D("18.25"), D("2.50"))  # 730 h x $0.025, 100 GB x $0.025
+
+
+def test_the_bundled_hybrid_and_inspection_designs_price_their_networks():
+    hybrid = cost.estimate(bundled("hybrid-dns-resolver"))
+    resolvers = [li.usd for li in hybrid.lines if li.unit == "IP address-hours"]
+    assert resolvers == [D("182.50"), D("182.50")]  # inbound and outbound, 2 IP addresses x 730 h x $0.125 each
+    vpn, = [li for li in hybrid.lines if li.what == "Transit Gateway `core` attachment `dc1`"]
+    assert vpn.usd == D("36.50") and "VPN attachment" in vpn.assumption
+    tgw, = lines(hybrid, "data through Transit Gateway `core`")
+    assert (tgw.quantity, tgw.usd) == (D(80), D("1.60"))  # the spoke and the data centre both enter `core`
+    # $14.60 + $0.80 for `ledger`, 3 attachments, 2 Resolver endpoints, $1.60 through `core`
+    assert hybrid.total_usd == D("15.40") + D("109.50") + D("365.00") + D("1.60")
+    inspection = cost.estimate(bundled("gwlb-inspection-tgw"))
+    tgw, = lines(inspection, "data through Transit Gateway `core`")
+    # portal -> core -> the inspection VPC's GWLB endpoint -> core -> shared: 200 GB enter `core` twice
+    assert (tgw.quantity, tgw.usd) == (D(400), D("8.00")) and "enters it twice" in tgw.assumption

@@ -293,25 +293,31 @@ def is_connectivity(ep: Endpoint) -> bool:
     return ep.type in ("interface", "resource") and ep.state != "deleted"
 
 
-def tgw_crossings(model: Architecture, ep: Endpoint) -> tuple[tuple[str, int, int], ...]:
-    """((Transit Gateway id, calling workloads whose path enters it, calling workloads), ...): from
-    the reachability engine, the first Transit Gateway each caller's path to the endpoint enters."""
+def tgw_crossings(model: Architecture, ep: Endpoint) -> tuple[tuple[str, int, int, int], ...]:
+    """((Transit Gateway id, calling workloads whose path enters it, calling workloads, times those
+    paths enter it), ...), from the reachability engine's trace of each caller's first trip. A path
+    through an inspection VPC enters the Transit Gateway twice, and pays twice; a hop from a
+    peered Transit Gateway is not an entry (AWS charges the sending one only)."""
     return model.derived(("cost.tgw-crossings", ep.id), lambda: _tgw_crossings(model, ep))
 
 
-def _tgw_crossings(model: Architecture, ep: Endpoint) -> tuple[tuple[str, int, int], ...]:
+def _tgw_crossings(model: Architecture, ep: Endpoint) -> tuple[tuple[str, int, int, int], ...]:
     callers = list(dict.fromkeys(w.id for w, _ in model.calls_to(ep.id)))
-    counts: dict[str, int] = {}
+    crossing: dict[str, int] = {}
+    entries: dict[str, int] = {}
     for wid in callers:
         r = reach.call_reach(model, model.workloads[wid], ep)
-        if r is None:
+        if r is None or not r.trips:
             continue
-        for trip in r.trips:
-            g = next((h.id for h in trip.forward.hops if h.kind == "tgw"), None)
-            if g is not None:
-                counts[g] = counts.get(g, 0) + 1
-                break
-    return tuple((g, c, len(callers)) for g, c in counts.items())
+        hops = r.trips[0].forward.hops
+        seen: dict[str, int] = {}
+        for i, h in enumerate(hops):
+            if h.kind == "tgw" and (i == 0 or hops[i - 1].kind != "tgw"):
+                seen[h.id] = seen.get(h.id, 0) + 1
+        for g, n in seen.items():
+            crossing[g] = crossing.get(g, 0) + 1
+            entries[g] = entries.get(g, 0) + n
+    return tuple((g, c, len(callers), entries[g]) for g, c in crossing.items())
 
 
 def cross_az_line(endpoint: Optional[str], what: str, gb: Optional[Decimal], share: Decimal, region: str,
@@ -389,16 +395,20 @@ def _path_lines(model: Architecture, ep: Endpoint, pricer: Pricer, gb: Optional[
                             (f"service in {ep.service_region}: each GB charged once as it leaves its region"
                              if gb is not None else "no traffic figure: data transfer unknown")
                             if p else missing_price(region, "inter_region_data"), region, path, payer))
-    for g, crossing, callers in tgw_crossings(model, ep):
+    for g, crossing, callers, entries in tgw_crossings(model, ep):
         tgw = model.network.transit_gateways[g]
         p = pricer.get(tgw.region, "transit_gateway_data")
-        through = None if gb is None else gb * crossing / callers
+        through = None if gb is None else gb * entries / callers
         who = ("its calling workload" if callers == 1 else f"all {callers} calling workloads" if crossing == callers
                else f"{crossing} of the {callers} calling workloads")
-        note = (f"{who} {'reaches' if callers == 1 else 'reach'} `{ep.id}` through `{g}` (the traced path); "
-                + (f"{qty(through)} GB of its {qty(gb)} GB (split evenly between its callers), " if gb is not None
-                   and crossing != callers else "")
-                + "each GB charged once as it enters the Transit Gateway")
+        twice = "" if entries == crossing else (
+            " twice" if entries == 2 * crossing else f" {entries} times in all")
+        note = (f"{who} {'reaches' if callers == 1 else 'reach'} `{ep.id}` through `{g}` (the traced path"
+                + (f", which enters it{twice}: through an inspection VPC" if twice else "") + "); "
+                + (f"{qty(through)} GB for its {qty(gb)} GB"
+                   + (" (split evenly between its callers), " if callers > 1 else ", ") if gb is not None
+                   and (crossing != callers or twice) else "")
+                + "each GB charged every time it enters the Transit Gateway")
         if gb is None:
             note = f"{who} {'reaches' if callers == 1 else 'reach'} `{ep.id}` through `{g}`: no traffic figure, data cost unknown"
         out.append(LineItem(ep.id, f"data through Transit Gateway `{g}`", through, "GB",
