@@ -12,9 +12,11 @@ import typing
 from pathlib import Path
 
 import pytest
+import yaml
 
 from plinkdocs.cli.main import main
 from plinkdocs.model import architecture as model_module
+from plinkdocs.model import network as network_module
 from plinkdocs.outputs import diff
 from plinkdocs.outputs.diff import MARKER, diff_paths
 from plinkdocs.outputs.escape import markdown_inline as md_text
@@ -288,8 +290,8 @@ def test_lower_bound_costs_show_no_difference(files, capsys):
 
 
 def _model_classes():
-    return [c for c in vars(model_module).values()
-            if inspect.isclass(c) and dataclasses.is_dataclass(c) and c.__module__ == model_module.__name__]
+    return [c for module in (model_module, network_module) for c in vars(module).values()
+            if inspect.isclass(c) and dataclasses.is_dataclass(c) and c.__module__ == module.__name__]
 
 
 def test_every_model_field_is_a_facet_or_named_as_not_compared():
@@ -305,7 +307,8 @@ def test_every_model_field_is_a_facet_or_named_as_not_compared():
     models += [model_of(text=p.read_text()) for p in sorted(ROOT.glob("architectures/*.yaml"))]
     labels = {label for m in models for section in diff.facets(m).values() for entity in section.values()
               for label in entity}
-    reasons = {**diff.NOT_COMPARED, **diff.KEYS, **diff.SECTION_OF}
+    reasons = {**diff.NOT_COMPARED, **diff.KEYS, **diff.SECTION_OF,
+               **{f"Network.{k}": v for k, v in diff.NETWORK_FACETS.items()}}
     missing = []
     for cls in classes:
         shown = diff.WORDING.get(cls.__name__, ((), None))[0]
@@ -397,3 +400,36 @@ def test_a_name_that_is_neither_path_nor_revision(repo, capsys):
     assert code == 1 and "not a git revision" in err
     code, _, err = run(capsys, "base", "no-such-branch", "architectures")
     assert code == 1 and "neither a file, a folder nor a git revision" in err
+
+
+def test_the_network_sections_are_compared(tmp_path):
+    """A change to the network around PrivateLink (format 1.1) shows in the diff: a Transit
+    Gateway route table's propagations and routes, an attachment's appliance mode, a VPC
+    route, an on-premises forwarder, a zone's records; an unchanged network shows nothing."""
+    hub = yaml.safe_load((ROOT / "architectures" / "central-endpoints-hub.yaml").read_text())
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(hub, sort_keys=False))
+    tgw = hub["transit_gateways"]["core"]
+    tgw["route_tables"]["spokes"]["propagations"] = []
+    tgw["route_tables"]["spokes"]["routes"][0]["blackhole"] = True
+    del tgw["route_tables"]["spokes"]["routes"][0]["attachment"]
+    tgw["attachments"]["hub"]["appliance_mode"] = True
+    hub["vpcs"]["payments"]["route_tables"]["private"]["routes"].pop()
+    hub["on_premises"]["corp"]["dns"]["forwards"] = []
+    hub["hosted_zones"][0]["records"] = []
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(hub, sort_keys=False))
+    same = diff_paths(tmp_path / "a.yaml", tmp_path / "a.yaml", Config())
+    assert not [c for d in same.designs for c in d.changes]
+    d = diff_paths(tmp_path / "a.yaml", tmp_path / "b.yaml", Config())
+    changes = {(c.section, c.id): {fc.field: fc for fc in c.fields} for dd in d.designs for c in dd.changes}
+    spokes = changes[("tgw_route_tables", "core/spokes")]
+    assert spokes["propagations"].removed == ["hub"]
+    assert spokes["routes"].removed == ["192.168.0.0/16 -> attachment dc"]
+    assert spokes["routes"].added == ["192.168.0.0/16 -> blackhole"]
+    assert (spokes := changes[("tgw_attachments", "core/hub")]["appliance mode"]).after is True
+    assert changes[("route_tables", "payments/private")]["routes"].removed == [
+        "192.168.0.0/16 -> transit_gateway core"]
+    assert changes[("on_premises", "corp")]["forwards"].removed == ["amazonaws.com -> hub-in"]
+    zone = changes[("hosted_zones", "sts.us-east-1.amazonaws.com")]["account and records"]
+    assert "endpoint sts" in zone.before and zone.after == "account network, no records"
+    text = diff.render_markdown(d, Config())
+    assert "Transit Gateway route table" in text and "core/spokes" in text

@@ -105,9 +105,14 @@ def cmd_check(args) -> int:
     if args.statistics and fmt not in TEXT_STYLES:
         raise UsageError(f"--statistics goes with the text formats ({', '.join(TEXT_STYLES)}), not {fmt}")
     if getattr(args, "iac", False):
-        out, findings = iac.run_check(args, config, "text" if fmt in TEXT_STYLES else fmt)
-        _write(out, args.output)
-        return exit_status(findings, args.fail_on)
+        baseline = _baseline(args)
+        run, design = iac.check_run(args, config)
+        if getattr(args, "create_baseline", None):
+            return _create_baseline(args.create_baseline, run)
+        if baseline is not None:
+            _apply_baseline(run, baseline)
+        _write(iac.render_run(run, design, config, "text" if fmt in TEXT_STYLES else fmt), args.output)
+        return exit_status(run.findings, args.fail_on)
     stdin = args.paths == ["-"]
     if "-" in args.paths and not stdin:
         raise UsageError("`-` (standard input) is checked alone, without other paths")
@@ -136,12 +141,7 @@ def cmd_check(args) -> int:
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
-        applied = baseline_.apply(result, baseline)
-        note = f"{applied.matched} finding(s) in the baseline {baseline.file} not reported"
-        if applied.stale:
-            note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
-                    " (recreate it with --create-baseline to drop them)"
-        print(f"plinkdocs check: {note}", file=sys.stderr)
+        _apply_baseline(result, baseline)
     options = {}
     if fmt in TEXT_STYLES:
         to_stdout = not (args.output and args.output != "-")
@@ -149,6 +149,15 @@ def cmd_check(args) -> int:
                    "source": (lambda f: texts[f] if f in texts else read_source(f))}
     _write(render(fmt, result, config, **options), args.output)
     return exit_status(result.findings, args.fail_on)
+
+
+def _apply_baseline(result, baseline) -> None:
+    applied = baseline_.apply(result, baseline)
+    note = f"{applied.matched} finding(s) in the baseline {baseline.file} not reported"
+    if applied.stale:
+        note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
+                " (recreate it with --create-baseline to drop them)"
+    print(f"plinkdocs check: {note}", file=sys.stderr)
 
 
 def _baseline(args):

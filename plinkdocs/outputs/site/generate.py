@@ -42,6 +42,7 @@ from plinkdocs.core.load import load_file
 from plinkdocs.outputs import diagram, escape, plot
 from plinkdocs.outputs.site import checklist as _checklist
 from plinkdocs.outputs.site import gotchas
+from plinkdocs.outputs.site import paths as _paths
 from plinkdocs.outputs.site.nav import GROUPINGS, MIN_LIMIT, NavDesign, design_nav, natural_key
 from plinkdocs.outputs.site.progress import Progress
 from plinkdocs.outputs.site.render import relative
@@ -436,6 +437,13 @@ class Generator:
                     raise
                 ctx["cost_error"] = _reason(e)
                 d.problems.append(f"cost and decision not computed: {_reason(e)}")
+        ctx["paths"], ctx["paths_error"] = [], None
+        if model is not None:
+            try:
+                ctx["paths"] = _paths.call_paths(model)
+            except Exception as e:  # a fault in the engines must not cost the rest of the page
+                ctx["paths_error"] = _reason(e)
+                d.problems.append(f"paths not computed: {_reason(e)}")
         ran = set(self._ran_ids())
         registered = registry()
         ctx["checklist"] = _checklist.evaluate(model, d.findings, lambda rid: rid in ran and rid in registered)
