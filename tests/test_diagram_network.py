@@ -218,6 +218,9 @@ def test_bundled_network_designs_show_their_network(name):
         assert f"onprem__{o}" in dot and f"cluster_onprem__{o}" in dot
     for r in n.resolver_endpoints:
         assert f"resolver__{r}" in dot
+    for pr in n.route53_profiles.values():
+        assert f"profile__{pr.id}" in dot
+        assert {f"profilelink__{pr.id}__{v}" for v in pr.vpcs} <= set(diagram.plan(model).links)
     p = diagram.plan(model)
     assert any(k.startswith("path__") for k in p.links), "no call is drawn through the network"
     assert not any("broken" in x for x in p.legend)
@@ -279,3 +282,37 @@ def test_bundled_diagram_is_readable_at_page_width_with_azs_in_order(name):
     assert order, name
     for vpc, zones in order.items():
         assert zones == sorted(zones, key=natural), f"{name}: VPC {vpc} lists its AZs as {zones}"
+
+
+@needs_dot
+def test_three_azs_written_in_any_order_are_drawn_in_ascending_order():
+    r = run_design({
+        "vpcs": {"consumer": {"subnets": {"consumer-c": {"az_id": "use1-az3", "cidr": "10.0.3.0/24"}}}},
+        "endpoints": {"app": {"subnets": ["consumer-b", "consumer-c", "consumer-a"]},
+                      "kms": {"vpc": "consumer", "service": "aws:kms", "subnets": ["consumer-c", "consumer-a"],
+                              "security_groups": ["app-endpoint"]}}})
+    assert r.model is not None
+    order = az_order(diagram.render(r.model, r.findings, "svg"))
+    assert order["consumer"] == ["use1-az1", "use1-az2", "use1-az3"]
+    assert order["provider"] == ["use1-az1", "use1-az2"]
+
+
+def test_the_cache_key_changes_with_the_drawing_code(tmp_path, monkeypatch):
+    """Every module of the diagram package is in the renderer's fingerprint, so an SVG drawn by
+    older planning, DOT or rendering code is never served from the cache."""
+    from plinkdocs.outputs.diagram import draw
+
+    package = Path(draw.__file__).resolve().parent
+    copy = tmp_path / "diagram"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(draw, "__file__", str(copy / "draw.py"))
+    fingerprint = draw._renderer_fingerprint.__wrapped__
+    before = fingerprint()
+    assert before == fingerprint()
+    for name in ("planner.py", "dot.py", "draw.py"):
+        source = copy / name
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text + "\n# changed\n", encoding="utf-8")
+        assert fingerprint() != before, name
+        source.write_text(text, encoding="utf-8")
+    assert fingerprint() == before

@@ -241,6 +241,7 @@ LEGEND = {
     "onprem": ("icon", "general.GenericOfficeBuilding", INK, "on-premises network and its DNS forwarders"),
     "resolver": ("icon", "network.Route53", INK, "Route 53 Resolver endpoint (inbound or outbound)"),
     "dns": ("line", "╌╌▶", DNS, "DNS forwarding (conditional forwarder, Resolver rule)"),
+    "profile": ("line", "┄┄┄", DNS, "Route 53 Profile association (its zones, rules and endpoints' names)"),
     "path": ("line", "──▶", INK, "a call's network path, hop by hop, as the reachability engine follows it"),
     "broken": ("line", "╌╌▶ ✗", ERROR, "where a call's path breaks, with the rule that reports it"),
     "error": ("badge", "error PL…", ERROR, "an element with an error finding"),
@@ -653,6 +654,21 @@ class _Planner:
                               f"On-premises network {o.id} forwards {f.domain} to inbound Resolver endpoint {f.to}",
                               xlabel=True, **dns)
                     self.legend.add("dns")
+        for pr in n.route53_profiles.values():
+            parent = self.account_key(pr.account)
+            parts = [count(len(pr.hosted_zones), "zone"), count(len(pr.resolver_rules), "rule"),
+                     count(len(pr.endpoints), "endpoint")]
+            key = self.box(key_of("profile", pr.id), "profile", "network.Route53",
+                           [Line(pr.id, "name"), Line("Route 53 Profile", "small"), Line(", ".join(parts), "small")],
+                           parent if parent in self.groups else None,
+                           f"Route 53 Profile {pr.id} of account {pr.account}: {', '.join(parts)}, shared with VPCs "
+                           f"{', '.join(pr.vpcs) or 'none'}")
+            for v in pr.vpcs:
+                if v in m.vpcs:
+                    self.link(key_of("profilelink", pr.id, v), key, f"vpc:{v}", [],
+                              f"Route 53 Profile {pr.id} is associated with VPC {v}", style="dotted",
+                              arrowhead="none", color=DNS, constraint="false")
+            self.legend.add("profile")
         resolver = Resolver(m)
         for rule in n.resolver_rules.values():
             tail = key_of("resolver", rule.outbound_endpoint or "")
@@ -907,6 +923,12 @@ class _Planner:
                 out.append(key_of("resolver", ident))
             elif head == "resolver_rules":
                 out.append(key_of("rulelink", ident, 0))
+            elif head == "route53_profiles":
+                if len(sub) >= 2 and sub[0] == "vpcs" and isinstance(sub[1], int) and ident in m.network.route53_profiles:
+                    vpcs = m.network.route53_profiles[ident].vpcs
+                    if sub[1] < len(vpcs):
+                        out.append(key_of("profilelink", ident, vpcs[sub[1]]))
+                out.append(key_of("profile", ident))
             out += [self.vpc_key(v) for v in vpcs_for(m, (head, ident) + tuple(sub))]
         return out
 
