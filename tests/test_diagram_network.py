@@ -316,3 +316,25 @@ def test_the_cache_key_changes_with_the_drawing_code(tmp_path, monkeypatch):
         assert fingerprint() != before, name
         source.write_text(text, encoding="utf-8")
     assert fingerprint() == before
+
+
+def test_a_call_only_peerings_could_carry_is_marked_with_pl703():
+    model, findings = run({
+        "vpcs": {"tools": {"account": "apps", "cidrs": ["10.2.0.0/16"], "flow_logs": True,
+                           "subnets": {"tools-a": {"az_id": "use1-az1", "cidr": "10.2.0.0/24"}}}},
+        "peerings": [{"id": "tools-app", "requester": "tools", "accepter": "app"}],
+        "security_groups": {"tools": {"vpc": "tools"}},
+        "workloads": {"tools": {"vpc": "tools", "subnets": ["tools-a"], "security_groups": ["tools"],
+                                "calls": [{"endpoint": "kms", "port": 443}]}}})
+    assert "PL703" in [f.rule for f in findings if f.path[:2] == ("workloads", "tools")]
+    p = diagram.plan(model, findings)
+    assert "PL703" in rules_of(p, "call__tools__0")  # beside the DNS finding, PL306
+    assert p.links["call__tools__0"].attrs["style"] == "dashed"
+
+
+def test_overlapping_propagated_cidrs_are_marked_with_pl704_and_pl705():
+    model, findings = run({"on_premises": {"corp": {"cidrs": ["10.0.0.0/16"]}}})
+    assert {"PL704", "PL705"} <= {f.rule for f in findings}
+    p = diagram.plan(model, findings)
+    assert rules_of(p, "call__billing__0") == ["PL704", "PL705"]
+    assert "overlapping CIDRs" in p.element_title("call__billing__0")
