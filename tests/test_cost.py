@@ -177,7 +177,8 @@ def test_us_east_1_prices_are_the_facts_files():
                     "transit_gateway_attachment_hour": D("0.05"), "transit_gateway_data": D("0.02"),
                     "peering_cross_az_data": D("0.01"), "inter_region_data": D("0.02"),
                     "resolver_endpoint_ip_hour": D("0.125"), "nlb_hour": D("0.0225"), "nlb_lcu_hour": D("0.006"),
-                    "lattice_service_hour": D("0.025"), "lattice_service_data": D("0.025")}
+                    "lattice_service_hour": D("0.025"), "lattice_service_data": D("0.025"),
+                    "lattice_resource_hour": D("0.1")}
     tiers = ((D(1048576), D("0.01")), (D(5242880), D("0.006")), (None, D("0.004")))
     assert book.get("us-east-1", "interface_endpoint_data").tiers == tiers
     facts = FACTS.read_text(encoding="utf-8")

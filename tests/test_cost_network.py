@@ -130,7 +130,8 @@ def test_every_shipped_region_prices_the_network_items():
     book = cost.price_book()
     for region in ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"):
         for item in ("resolver_endpoint_ip_hour", "resolver_queries", "inter_region_data", "nlb_hour",
-                     "nlb_lcu_hour", "lattice_service_hour", "lattice_service_data", "lattice_resource_data"):
+                     "nlb_lcu_hour", "lattice_service_hour", "lattice_service_data", "lattice_resource_data",
+                     "lattice_resource_hour"):
             p = book.get(region, item)
             assert p is not None and p.as_of and p.source and p.confirmed is False, (region, item)
 
@@ -309,9 +310,11 @@ def test_lattice_is_a_column_only_where_the_requirements_allow_it():
 
     alts = {a.key: a for a in cost.alternatives(model_of())}
     lattice = alts["vpc-lattice"]
-    # plain TCP: a resource configuration, 100 GB x $0.01, and half of it across AZs at $0.01 each way
-    assert lattice.monthly_usd == D("2.00")
-    assert [li.what for li in lattice.lines][0] == "resource configuration `app` data"
+    # plain TCP: a resource configuration, 730 h x $0.10 + 100 GB x $0.01, and half of it across AZs at $0.01
+    # each way
+    assert lattice.monthly_usd == D("73.00") + D("1.00") + D("1.00")
+    assert [li.what for li in lattice.lines][:2] == ["resource configuration `app` hours",
+                                                     "resource configuration `app` data"]
     assert "vpc-lattice" in decide.decide(model_of()).options
     cross = model_of({"requirements": {"cross_region": True}})
     assert not {a.key: a for a in cost.alternatives(cross)}["vpc-lattice"].applicable

@@ -588,6 +588,12 @@ def _lattice(c: _Ctx):
                                    else "no traffic figure: data cost unknown") if pd
                                   else missing_price(region, "lattice_service_data"), region, svc.path, "provider"))
         else:
+            ph = pricer.get(region, "lattice_resource_hour")
+            lines.append(LineItem(None, f"resource configuration `{svc_id}` hours", HOURS_PER_MONTH, "hours",
+                                  f"{ph.describe()} per hour" if ph else "?",
+                                  billed(ph.cost(HOURS_PER_MONTH)) if ph else None,
+                                  "in place of the endpoint service and its load balancer, 730 hours" if ph
+                                  else missing_price(region, "lattice_resource_hour"), region, svc.path, "provider"))
             resource_pools.setdefault(region, []).append((svc_id, eps, gb))
     for region, members in resource_pools.items():
         p = pricer.get(region, "lattice_resource_data")

@@ -26,7 +26,7 @@ ITEMS = (
     "gwlb_endpoint_hour", "gwlb_endpoint_data", "gateway_endpoint", "nat_gateway_hour", "nat_gateway_data",
     "transit_gateway_attachment_hour", "transit_gateway_data", "peering_cross_az_data", "inter_region_data",
     "resolver_endpoint_ip_hour", "resolver_queries", "nlb_hour", "nlb_lcu_hour", "lattice_service_hour",
-    "lattice_service_data", "lattice_resource_data",
+    "lattice_service_data", "lattice_resource_data", "lattice_resource_hour",
 )
 CONNECTIVITY_TYPES = ("interface", "resource")  # the endpoint types the alternatives can replace
 
