@@ -226,6 +226,20 @@ def existing_attachments(model) -> dict:
     return out
 
 
+def _attachment_line(vpc: str, role: str, reused_from: Optional[str], p, region: str, reuse_note: str) -> LineItem:
+    """One Transit Gateway attachment of an option: a month of attachment-hours, or nothing for
+    a VPC the design's own Transit Gateway (`reused_from`) already attaches."""
+    if reused_from is not None:
+        return LineItem(None, f"attachment `{vpc}` (existing)", HOURS_PER_MONTH, "attachment-hours", "reused",
+                        Decimal("0.00"), f"{role} VPC, already attached to Transit Gateway `{reused_from}`: "
+                        f"{reuse_note}", region, (), "network")
+    return LineItem(None, f"attachment `{vpc}`", HOURS_PER_MONTH, "attachment-hours",
+                    f"{p.describe()} per attachment-hour" if p else "?",
+                    billed(p.cost(HOURS_PER_MONTH)) if p else None,
+                    f"{role} VPC, 730 hours" if p else missing_price(region, "transit_gateway_attachment_hour"),
+                    region, (), "network")
+
+
 def _transit(c: _Ctx):
     model, traffic = c.model, c.traffic
     conn = connectivity_endpoints(model)
@@ -244,18 +258,9 @@ def _transit(c: _Ctx):
         role = "consumer" if vpc in consumers else "provider"
         if vpc in consumers and vpc in providers:
             role = "consumer and provider"
-        if vpc in existing:
-            lines.append(LineItem(None, f"attachment `{vpc}` (existing)", HOURS_PER_MONTH, "attachment-hours",
-                                  "reused", Decimal("0.00"),
-                                  f"{role} VPC, already attached to Transit Gateway `{existing[vpc]}`: priced with the "
-                                  "design's network, not a new cost", region, (), "network"))
-            continue
-        new += 1
-        lines.append(LineItem(None, f"attachment `{vpc}`", HOURS_PER_MONTH, "attachment-hours",
-                              f"{p.describe()} per attachment-hour" if p else "?",
-                              billed(p.cost(HOURS_PER_MONTH)) if p else None,
-                              f"{role} VPC, 730 hours" if p else missing_price(region, "transit_gateway_attachment_hour"),
-                              region, (), "network"))
+        lines.append(_attachment_line(vpc, role, existing.get(vpc), p, region,
+                                      "priced with the design's network, not a new cost"))
+        new += vpc not in existing
     for vpc in consumers:
         eps = [e for e in replaced if e.vpc == vpc]
         region = model.vpcs[vpc].region
@@ -493,17 +498,8 @@ def _hub(c: _Ctx):
     new = 0
     for v in vpcs:
         role = "hub" if v == hub else "spoke"
-        if v in existing:
-            lines.append(LineItem(None, f"attachment `{v}` (existing)", HOURS_PER_MONTH, "attachment-hours", "reused",
-                                  Decimal("0.00"), f"{role} VPC, already attached to Transit Gateway `{existing[v]}`: "
-                                  "not a new cost", region, (), "network"))
-            continue
-        new += 1
-        lines.append(LineItem(None, f"attachment `{v}`", HOURS_PER_MONTH, "attachment-hours",
-                              f"{p.describe()} per attachment-hour" if p else "?",
-                              billed(p.cost(HOURS_PER_MONTH)) if p else None,
-                              f"{role} VPC, 730 hours" if p else missing_price(region, "transit_gateway_attachment_hour"),
-                              region, (), "network"))
+        lines.append(_attachment_line(v, role, existing.get(v), p, region, "not a new cost"))
+        new += v not in existing
     spokes = [e for e in replaced if e.vpc != hub]
     gb = _gb_of(c.traffic, spokes)
     pd = pricer.get(region, "transit_gateway_data")
