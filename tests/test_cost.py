@@ -175,13 +175,19 @@ def test_us_east_1_prices_are_the_facts_files():
                     "gwlb_endpoint_hour": D("0.01"), "gwlb_endpoint_data": D("0.0035"), "gateway_endpoint": D(0),
                     "nat_gateway_hour": D("0.045"), "nat_gateway_data": D("0.045"),
                     "transit_gateway_attachment_hour": D("0.05"), "transit_gateway_data": D("0.02"),
-                    "peering_cross_az_data": D("0.01")}
+                    "peering_cross_az_data": D("0.01"), "inter_region_data": D("0.02"),
+                    "resolver_endpoint_ip_hour": D("0.125"), "nlb_hour": D("0.0225"), "nlb_lcu_hour": D("0.006"),
+                    "lattice_service_hour": D("0.025"), "lattice_service_data": D("0.025"),
+                    "lattice_resource_hour": D("0.1")}
     tiers = ((D(1048576), D("0.01")), (D(5242880), D("0.006")), (None, D("0.004")))
     assert book.get("us-east-1", "interface_endpoint_data").tiers == tiers
     facts = FACTS.read_text(encoding="utf-8")
     for figure in ("$0.01 per endpoint per AZ-hour", "$0.0035/GB", "$0.045 per hour, $0.045/GB",
-                   "$0.05 per attachment-hour, $0.02/GB", "first 1 PB (1,048,576 GB) $0.01/GB"):
+                   "$0.05 per attachment-hour, $0.02/GB", "first 1 PB (1,048,576 GB) $0.01/GB",
+                   "$0.125 per IP address (ENI) per hour", "$0.40 per million for the first billion a month, $0.20 after",
+                   "$0.01 per GB in each direction"):
         assert figure in facts
+    assert book.get("us-east-1", "resolver_queries").tiers == ((D(1000), D("0.4")), (None, D("0.2")))
 
 
 def test_shipped_files_follow_the_schema_layout():
@@ -274,7 +280,8 @@ def test_alternatives_price_the_same_traffic():
     alts = {a.key: a for a in cost.alternatives(model_of())}
     assert alts["privatelink"].monthly_usd == D("15.60")
     assert alts["vpc-peering"].monthly_usd == D("1.00")  # half of 100 GB crosses AZs, $0.01 out and $0.01 in
-    assert alts["transit-gateway"].monthly_usd == D("75.00")  # 2 attachments x 730 h x $0.05 + 100 GB x $0.02
+    # 2 attachments x 730 h x $0.05 + 100 GB x $0.02, and half of 100 GB across AZs at $0.01 each way, as peering
+    assert alts["transit-gateway"].monthly_usd == D("76.00")
     assert alts["nat-gateway"].monthly_usd == D("70.20")  # 2 NAT gateways x 730 h x $0.045 + 100 GB x $0.045
     assert not alts["gateway-endpoint"].applicable and "aws:s3" in alts["gateway-endpoint"].note
     assert all(a.replaces == ("app",) for a in alts.values() if a.applicable)

@@ -33,10 +33,11 @@ def cell(d, row, option):
 
 def test_rows_and_columns():
     d = decision()
-    assert d.options == ("privatelink", "vpc-peering", "transit-gateway")
+    # the base design's service of its own can move to VPC Lattice: its requirements allow that column
+    assert d.options == ("privatelink", "vpc-peering", "transit-gateway", "vpc-lattice")
     assert [r.key for r in d.rows] == ["connectivity", "cidr_overlap", "access_granularity", "transitive_routing",
                                        "security_exposure", "direction", "cross_region", "scale", "monthly_cost"]
-    assert all(len(r.cells) == 3 and all(c.verdict in decide.VERDICTS for c in r.cells) for r in d.rows)
+    assert all(len(r.cells) == 4 and all(c.verdict in decide.VERDICTS for c in r.cells) for r in d.rows)
 
 
 def test_overlapping_cidrs_rule_peering_out_and_name_the_cidrs():
@@ -88,7 +89,9 @@ def test_peering_scale_thresholds(n, verdict, needle):
     assert c.verdict == verdict and needle in c.text
 
 
-def test_two_consumers_with_the_same_cidr_cannot_both_peer_with_the_provider():
+def test_two_consumers_with_the_same_cidr_weigh_against_peering_with_the_provider():
+    # AWS documents peering with specific routes for two peers of one VPC that overlap: it weighs
+    # against peering; it rules peering out only when the two VPCs that must talk overlap
     other = {"vpcs": {"other": {"account": "consumer", "cidrs": ["10.1.0.0/16"], "subnets": {
         "other-a": {"az_id": "use1-az1", "cidr": "10.1.1.0/24"}}}},
         "security_groups": {"other-endpoint": {"vpc": "other"}},
@@ -96,8 +99,9 @@ def test_two_consumers_with_the_same_cidr_cannot_both_peer_with_the_provider():
                                         security_groups=["other-endpoint"], gb=1)}}
     d = decision(NO_OVERLAP, other)
     c = cell(d, "cidr_overlap", "vpc-peering")
-    assert c.verdict == "ruled-out"
+    assert c.verdict == "against" and "specific routes" in c.text
     assert "`consumer` 10.1.0.0/16 overlaps `other` 10.1.0.0/16, and `provider` peers with both" in c.text
+    assert not d.ruled_out("vpc-peering")
 
 
 def test_on_premises_clients_rule_peering_out():
@@ -136,7 +140,7 @@ def test_the_cost_row_uses_the_priced_alternatives():
     assert row.requirement == "100 GB a month declared"
     assert row.cell("privatelink").text.startswith("$15.60 a month")
     assert row.cell("vpc-peering").text.startswith("$1.00 a month")
-    assert row.cell("transit-gateway").text.startswith("$75.00 a month")
+    assert row.cell("transit-gateway").text.startswith("$76.00 a month")  # with the same cross-AZ share as peering
 
 
 def test_to_dict_and_markdown_escape_user_strings():

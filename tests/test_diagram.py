@@ -277,7 +277,7 @@ def test_base_design_shows_each_part():
     assert {"eni__app__consumer-a", "eni__app__consumer-b", "lbnode__app-nlb__provider-a",
             "target__app-nlb__app__0", "target__app-nlb__app__1"} <= set(p.boxes)
     assert p.links["privatelink__app"].head == "service__app"
-    label = dot.split('endpoint__app -> service__app [label=', 1)[1].split("\n", 1)[0]
+    label = dot.split('endpoint__app -> service__app [', 1)[1].split("\n", 1)[0]
     assert "TCP 443" in label and "app.example.com" in label
     assert "AZs: use1-az1, use1-az2" in dot
     assert 'id=legend' in dot and "Legend" in dot

@@ -12,9 +12,11 @@ import typing
 from pathlib import Path
 
 import pytest
+import yaml
 
 from plinkdocs.cli.main import main
 from plinkdocs.model import architecture as model_module
+from plinkdocs.model import network as network_module
 from plinkdocs.outputs import diff
 from plinkdocs.outputs.diff import MARKER, diff_paths
 from plinkdocs.outputs.escape import markdown_inline as md_text
@@ -77,7 +79,8 @@ def test_markdown_comment_with_resolved_finding_and_cost(files, capsys):
     assert code == 0
     assert out.startswith(MARKER + "\n")
     assert "Findings: **0 introduced**, 1 resolved." in out
-    assert "Monthly cost estimate: $8.30 → $15.60 (+$7.30)." in out  # 1 AZ -> 2 AZs at 730 h x $0.01
+    # 1 AZ -> 2 AZs at 730 h x $0.01, less the cross-AZ transfer of the caller's second AZ (50 GB x $0.01 x 2)
+    assert "Monthly cost estimate: $9.30 → $15.60 (+$6.30)." in out
     resolved = out.split("**Findings resolved**")[1].split("**Design changes**")[0]
     assert "PL202 single-az-endpoint" in resolved and "`base.yaml:" in resolved
     assert "  - `app` Availability Zones: added `use1-az2`" in out
@@ -162,7 +165,7 @@ def test_folders_match_designs_by_name(files, capsys):
         "before": None, "after": {"usd": "15.60", "complete": True}}
     assert doc["summary"] == {"changed": 1, "added": 1, "removed": 1, "unchanged": 0, "findings_introduced": 1,
                               "findings_resolved": 0, "cost_before": {"usd": "31.20", "complete": True},
-                              "cost_after": {"usd": "23.90", "complete": True}}
+                              "cost_after": {"usd": "24.90", "complete": True}}  # with $1.00 across AZs
     _, md, _ = run(capsys, "base", "head")
     assert "#### `fresh` added" in md and "#### `gone` removed" in md and "#### `alpha` changed" in md
 
@@ -288,8 +291,8 @@ def test_lower_bound_costs_show_no_difference(files, capsys):
 
 
 def _model_classes():
-    return [c for c in vars(model_module).values()
-            if inspect.isclass(c) and dataclasses.is_dataclass(c) and c.__module__ == model_module.__name__]
+    return [c for module in (model_module, network_module) for c in vars(module).values()
+            if inspect.isclass(c) and dataclasses.is_dataclass(c) and c.__module__ == module.__name__]
 
 
 def test_every_model_field_is_a_facet_or_named_as_not_compared():
@@ -305,7 +308,8 @@ def test_every_model_field_is_a_facet_or_named_as_not_compared():
     models += [model_of(text=p.read_text()) for p in sorted(ROOT.glob("architectures/*.yaml"))]
     labels = {label for m in models for section in diff.facets(m).values() for entity in section.values()
               for label in entity}
-    reasons = {**diff.NOT_COMPARED, **diff.KEYS, **diff.SECTION_OF}
+    reasons = {**diff.NOT_COMPARED, **diff.KEYS, **diff.SECTION_OF,
+               **{f"Network.{k}": v for k, v in diff.NETWORK_FACETS.items()}}
     missing = []
     for cls in classes:
         shown = diff.WORDING.get(cls.__name__, ((), None))[0]
@@ -397,3 +401,36 @@ def test_a_name_that_is_neither_path_nor_revision(repo, capsys):
     assert code == 1 and "not a git revision" in err
     code, _, err = run(capsys, "base", "no-such-branch", "architectures")
     assert code == 1 and "neither a file, a folder nor a git revision" in err
+
+
+def test_the_network_sections_are_compared(tmp_path):
+    """A change to the network around PrivateLink (format 1.1) shows in the diff: a Transit
+    Gateway route table's propagations and routes, an attachment's appliance mode, a VPC
+    route, an on-premises forwarder, a zone's records; an unchanged network shows nothing."""
+    hub = yaml.safe_load((ROOT / "architectures" / "central-endpoints-hub.yaml").read_text())
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(hub, sort_keys=False))
+    tgw = hub["transit_gateways"]["core"]
+    tgw["route_tables"]["spokes"]["propagations"] = []
+    tgw["route_tables"]["spokes"]["routes"][0]["blackhole"] = True
+    del tgw["route_tables"]["spokes"]["routes"][0]["attachment"]
+    tgw["attachments"]["hub"]["appliance_mode"] = True
+    hub["vpcs"]["payments"]["route_tables"]["private"]["routes"].pop()
+    hub["on_premises"]["corp"]["dns"]["forwards"] = []
+    hub["hosted_zones"][0]["records"] = []
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(hub, sort_keys=False))
+    same = diff_paths(tmp_path / "a.yaml", tmp_path / "a.yaml", Config())
+    assert not [c for d in same.designs for c in d.changes]
+    d = diff_paths(tmp_path / "a.yaml", tmp_path / "b.yaml", Config())
+    changes = {(c.section, c.id): {fc.field: fc for fc in c.fields} for dd in d.designs for c in dd.changes}
+    spokes = changes[("tgw_route_tables", "core/spokes")]
+    assert spokes["propagations"].removed == ["hub"]
+    assert spokes["routes"].removed == ["192.168.0.0/16 -> attachment dc"]
+    assert spokes["routes"].added == ["192.168.0.0/16 -> blackhole"]
+    assert (spokes := changes[("tgw_attachments", "core/hub")]["appliance mode"]).after is True
+    assert changes[("route_tables", "payments/private")]["routes"].removed == [
+        "192.168.0.0/16 -> transit_gateway core"]
+    assert changes[("on_premises", "corp")]["forwards"].removed == ["amazonaws.com -> hub-in"]
+    zone = changes[("hosted_zones", "sts.us-east-1.amazonaws.com")]["account and records"]
+    assert "endpoint sts" in zone.before and zone.after == "account network, no records"
+    text = diff.render_markdown(d, Config())
+    assert "Transit Gateway route table" in text and "core/spokes" in text

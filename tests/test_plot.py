@@ -51,7 +51,7 @@ def test_axis_labels_legend_and_the_declared_traffic():
         assert f">{label}</text>" in text
     assert "declared: 100 GB" in text
     assert ">1,000</text>" in text and ">ruled out</text>" in text and ">not private</text>" in text
-    assert text.count("<polyline") == 4
+    assert text.count("<polyline") == 5 and ">VPC Lattice</text>" in text  # the Lattice column's line too
 
 
 def test_the_x_axis_grows_with_the_declared_traffic():
@@ -99,3 +99,74 @@ def test_an_absurd_traffic_figure_neither_crashes_nor_runs_away():
     assert f">{10 ** plot.MAX_DECADES:,}</text>" in text
     assert "declared:" not in text  # off the chart, so not marked
     ET.fromstring(text.split("\n", 1)[1])
+
+
+# -- the curves: each option priced once per linear piece, equal to pricing every point ---------
+
+def _bundled():
+    from pathlib import Path
+
+    from plinkdocs.core.load import load_file
+    from plinkdocs.model.architecture import build
+
+    root = Path(__file__).resolve().parent.parent / "architectures"
+    for f in sorted(root.glob("*.yaml")):
+        yield f.name, build(load_file(f, f"architectures/{f.name}").data, f"architectures/{f.name}")
+
+
+def _hub_designs():
+    from plinkdocs.rules import docs
+    from tests import netdesigns, test_cost_network
+
+    yield "hub", netdesigns.model_of({"endpoints": {"kms": {"traffic": {"gb_per_month": 100}}}})
+    base = docs.merge(netdesigns.HUB, {"endpoints": None})
+    yield "two sets", netdesigns.model_of(test_cost_network.TWO_SETS, base=base)
+
+
+def test_the_curves_equal_the_point_by_point_computation():
+    from plinkdocs.analysis import decide
+
+    book = cost.price_book()
+    checked = 0
+    for name, model in list(_bundled()) + list(_hub_designs()):
+        curves = plot.CostCurves(model, book)
+        xs = plot.samples(plot._decades(cost.declared_total(model))) + [
+            Decimal("0.5"), Decimal("12345.678"), Decimal(1_048_576), Decimal(3_000_000), Decimal(5_242_881),
+            Decimal(40_000_000)]
+        for x in xs:
+            assert curves.costs_at(x) == cost.option_costs_at(model, x, book), (name, x)
+        d = decide.decide(model, book)
+        fast = plot.break_even_svg(model, book, d)
+        slow = plot.break_even_svg(model, book, d, costs_at=lambda x, m=model: cost.option_costs_at(m, x, book))
+        assert fast == slow, name
+        checked += 1
+    assert checked == 11
+
+
+def test_the_curves_price_the_design_once_per_piece():
+    model = model_of({"endpoints": {"app": {"traffic": {"gb_per_month": 100}}}})
+    curves = plot.CostCurves(model, cost.price_book())
+    assert curves.breakpoints == [Decimal(1048576), Decimal(5242880)]  # the interface tiers, one endpoint
+    for x in plot.samples(3):
+        curves.costs_at(x)
+    assert curves.evaluations == 2  # at 1 GB (which finds the breakpoints) and at 0 GB: the first piece
+    curves.costs_at(Decimal(2_000_000))
+    assert curves.evaluations == 4  # the second piece: at its start and one GB later
+
+
+def test_tier_edges_are_breakpoints_where_the_pool_crosses_them():
+    # two endpoints, 3:1: their pool crosses 1,048,576 GB when the total is 1,048,576 (all of it is pooled)
+    eps = {"app": {"traffic": {"gb_per_month": 300}}, "kms": interface(gb=100)}
+    model = model_of({"endpoints": eps})
+    curves = plot.CostCurves(model, cost.price_book())
+    assert Decimal(1048576) in curves.breakpoints
+    x = Decimal(2_000_000)
+    assert curves.costs_at(x) == cost.option_costs_at(model, x)
+
+
+def test_the_plot_names_the_hub_break_even():
+    from tests import netdesigns
+
+    text = plot.break_even_svg(netdesigns.model_of({"endpoints": {"kms": {"traffic": {"gb_per_month": 100}}}}))
+    assert "hub cheaper from 2 VPCs" in text and "PrivateLink, an endpoint in every VPC" in text
+    assert "endpoints centralised in a hub cost less from 2 consumer VPCs" in text

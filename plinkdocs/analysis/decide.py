@@ -25,7 +25,11 @@ from plinkdocs.core.wording import count, id_list
 from plinkdocs.model.architecture import Architecture, Requirements
 
 OPTIONS = ("privatelink", "vpc-peering", "transit-gateway")
-LABELS = {"privatelink": "PrivateLink", "vpc-peering": "VPC peering", "transit-gateway": "Transit Gateway"}
+# columns a design gets where they apply: where its endpoints live, and VPC Lattice
+EXTRA_OPTIONS = ("privatelink-hub", "privatelink-per-vpc", "vpc-lattice")
+LABELS = {"privatelink": "PrivateLink", "vpc-peering": "VPC peering", "transit-gateway": "Transit Gateway",
+          "privatelink-hub": "PrivateLink, endpoints in a hub", "privatelink-per-vpc": "PrivateLink, an endpoint in every VPC",
+          "vpc-lattice": "VPC Lattice"}
 VERDICTS = ("good", "neutral", "against", "ruled-out")
 PEERING_QUOTA = 50  # active peerings per VPC, by default
 PEERING_QUOTA_MAX = 125  # the most it can be raised to
@@ -51,15 +55,16 @@ class Row:
     key: str
     label: str
     requirement: str  # what the design asks for on this row, or "" when nothing
-    cells: tuple  # one Cell per option, in OPTIONS order
+    cells: tuple  # one Cell per option, in `options` order
     note: str = ""
+    options: tuple = OPTIONS
 
     def cell(self, option: str) -> Cell:
-        return self.cells[OPTIONS.index(option)]
+        return self.cells[self.options.index(option)]
 
     def to_dict(self) -> dict:
         return {"key": self.key, "label": self.label, "requirement": self.requirement,
-                "cells": {o: c.to_dict() for o, c in zip(OPTIONS, self.cells)}, "note": self.note}
+                "cells": {o: c.to_dict() for o, c in zip(self.options, self.cells)}, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -72,16 +77,21 @@ class Decision:
     reasons: tuple
     alternatives: tuple  # cost.Alternative, all five options, at the declared traffic
     options: tuple = OPTIONS
+    unpriced: tuple = ()  # regions without price data where the prices would decide: no recommendation then
+    cross_az_share: Decimal = cost.DEFAULT_CROSS_AZ_SHARE
+    provider_side: bool = False
 
     @property
     def label(self) -> str:
-        return LABELS[self.recommendation] if self.recommendation else "none of the three"
+        if self.recommendation:
+            return LABELS[self.recommendation]
+        return "none: unpriced" if self.unpriced else "none of the three"
 
     def ruled_out(self, option: str) -> list:
-        return [r for r in self.rows if r.cell(option).verdict == "ruled-out"]
+        return [r for r in self.rows if option in r.options and r.cell(option).verdict == "ruled-out"]
 
     def against(self, option: str) -> list:
-        return [r for r in self.rows if r.cell(option).verdict == "against"]
+        return [r for r in self.rows if option in r.options and r.cell(option).verdict == "against"]
 
     def alternative(self, key: str):
         return next((a for a in self.alternatives if a.key == key), None)
@@ -91,6 +101,7 @@ class Decision:
                 "options": [{"key": o, "label": LABELS[o]} for o in self.options],
                 "rows": [r.to_dict() for r in self.rows], "recommendation": self.recommendation,
                 "recommendation_label": self.label, "reasons": list(self.reasons),
+                "unpriced_regions": list(self.unpriced),
                 "alternatives": [a.to_dict() for a in self.alternatives]}
 
 
@@ -150,13 +161,19 @@ def _say_overlap(a, b, pairs) -> str:
 
 
 def peering_conflicts(model, topo: Topology) -> list:
-    """Overlaps that stop peering: within a peered pair, or between two peers of one VPC
-    (its route table cannot send the same addresses to both)."""
+    """Overlaps that stop peering: between two VPCs that must talk (a peered pair)."""
     out = []
     for a, b in topo.pairs:
         ov = _overlap(model, a, b)
         if ov:
             out.append(_say_overlap(a, b, ov))
+    return out
+
+
+def peer_overlaps(model, topo: Topology) -> list:
+    """Overlaps between two peers of one VPC: AWS documents peering with specific routes for that
+    case (the VPC routes each peer's own subnets), so they weigh against peering, not rule it out."""
+    out = []
     peers: dict = {}
     for a, b in topo.pairs:
         peers.setdefault(a, []).append(b)
@@ -228,10 +245,10 @@ def _na(topo: Topology) -> Optional[Cell]:
 
 
 def decide(model, book: cost.PriceBook | None = None, cross_az_share: Decimal = cost.DEFAULT_CROSS_AZ_SHARE,
-           manageable_peerings: int = MANAGEABLE_PEERINGS) -> Decision:
+           manageable_peerings: int = MANAGEABLE_PEERINGS, provider_side: bool = False) -> Decision:
     book = book if book is not None else cost.price_book()
-    return model.derived(("decision", str(cross_az_share), manageable_peerings),
-                         lambda: _decide(model, book, cross_az_share, manageable_peerings), owner=book)
+    return model.derived(("decision", str(cross_az_share), manageable_peerings, provider_side),
+                         lambda: _decide(model, book, cross_az_share, manageable_peerings, provider_side), owner=book)
 
 
 def requirement_rows(model, manageable_peerings: int = MANAGEABLE_PEERINGS) -> tuple:
@@ -261,10 +278,10 @@ def _standing(rows) -> dict:
             if not any(r.cell(k).verdict == "ruled-out" for r in rows)}
 
 
-def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
+def _decide(model, book, cross_az_share, manageable_peerings, provider_side=False) -> Decision:
     req = model.requirements
     topo = topology(model)
-    alts = cost.alternatives(model, book, cross_az_share=cross_az_share)
+    alts = cost.alternatives(model, book, cross_az_share=cross_az_share, provider_side=provider_side)
     by_key = {a.key: a for a in alts}
     rows = list(requirement_rows(model, manageable_peerings))
 
@@ -272,13 +289,16 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     total = cost.declared_total(model)
     priced = {k: by_key[k] for k in OPTIONS}
     candidates = list(_standing(rows))
-    known = [k for k in candidates if priced[k].applicable and priced[k].complete]
+    known = [k for k in candidates if priced[k].applicable and priced[k].complete and priced[k].priced]
     cheapest = min(known, key=lambda k: (priced[k].monthly_usd, OPTIONS.index(k))) if known else None
     cost_cells = []
     for k in OPTIONS:
         a = priced[k]
         if not a.applicable:
             cost_cells.append(Cell(f"n/a: {a.note}", "neutral"))
+            continue
+        if not a.priced:
+            cost_cells.append(Cell(f"unpriced: no price data for {', '.join(a.unpriced)} ({a.summary})", "neutral"))
             continue
         text = cost.money(a.monthly_usd) + ("" if a.complete else " or more (some figures unknown)") + \
             f" a month ({a.summary})"
@@ -288,11 +308,161 @@ def _decide(model, book, cross_az_share, manageable_peerings) -> Decision:
     if req.consumer_vpcs is not None and req.consumer_vpcs != len(topo.consumers) and topo.from_endpoints:
         cost_note = (f"Priced for the design as drawn ({count(len(topo.consumers), 'consumer VPC')}); "
                      f"the requirements expect {req.consumer_vpcs}.")
+    if topo.vpcs == () and not by_key["transit-gateway"].applicable and model.network.transit_gateways:
+        cost_cells[2] = Cell(_tgw_in_use_cost(model, book), "neutral")
     pl_cost, peering_cost, tgw_cost = cost_cells
+    layout = cost.layout_break_even(model, book)
+    if layout is not None:
+        cost_note = (cost_note + " " if cost_note else "") + layout.words
     rows.append(_row("monthly_cost", "Monthly cost", traffic_text, pl_cost, peering_cost, tgw_cost, note=cost_note))
 
     recommendation, reasons = _recommend(rows, priced, total)
-    return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts)
+    unpriced: tuple = ()
+    standing = _standing(rows)
+    if recommendation is not None and standing:
+        tied = [k for k in standing if standing[k] == standing[recommendation]]
+        missing = sorted({r for k in tied for r in priced[k].unpriced})
+        if len(tied) > 1 and missing:  # the prices would decide, and some are missing: no recommendation
+            unpriced = tuple(missing)
+            recommendation = None
+            reasons = [f"{' and '.join(LABELS[k] for k in tied)} meet the requirements equally and the prices would "
+                       f"decide, but there is no price data for {', '.join(missing)} (PL605): no recommendation. Add "
+                       "a prices file for the region (`prices:` in .plinkdocs.yaml) to decide."]
+    extras = tuple(k for k in EXTRA_OPTIONS if by_key[k].applicable)
+    if extras:
+        facts = _Facts(model, req, topo, _na(topo), manageable_peerings)
+        rows = [_with_extras(r, extras, facts, by_key, priced["privatelink"]) for r in rows]
+        recommendation, more = _refine(rows, recommendation, extras, by_key)
+        reasons = list(reasons) + more
+    if layout is not None and recommendation in ("privatelink", "privatelink-hub", "privatelink-per-vpc"):
+        reasons.append(layout.words)
+    return Decision(model.name, model.title, model.file, tuple(rows), recommendation, tuple(reasons), alts,
+                    options=OPTIONS + extras, unpriced=unpriced, cross_az_share=cost.dec(cross_az_share),
+                    provider_side=provider_side)
+
+
+def _tgw_in_use_cost(model, book) -> str:
+    """The cost cell of the design's own Transit Gateway, where it carries the calls to the endpoints."""
+    est = cost.estimate(model, book)
+    lines = [li for li in est.lines if li.unit == "attachment-hours" or li.what.startswith("data through Transit")]
+    usd = sum((li.usd for li in lines if li.usd is not None), Decimal("0.00"))
+    names = id_list(model.network.transit_gateways)
+    return (f"in use: {names} {cost.money(usd) if est.priced else 'unpriced'} a month (attachments and data), "
+            "in the PrivateLink column's figure")
+
+
+_PL_LIKE = ("access_granularity", "direction")
+
+
+def _extra_cell(key: str, option: str, f: "_Facts", alt, pl: Cell, pl_cost) -> Cell:
+    """The cell of an extra column (where the endpoints live, VPC Lattice) on row `key`."""
+    model, req = f.model, f.req
+    onprem = _on_premises(model)
+    cross = _cross_region(model)
+    if key == "monthly_cost":
+        if not alt.priced:
+            return Cell(f"unpriced: no price data for {', '.join(alt.unpriced)} ({alt.summary})")
+        cheaper = alt.complete and pl_cost.applicable and pl_cost.complete and pl_cost.priced and \
+            alt.monthly_usd < pl_cost.monthly_usd
+        return Cell(cost.money(alt.monthly_usd) + ("" if alt.complete else " or more (some figures unknown)")
+                    + f" a month ({alt.summary})", "good" if cheaper else "neutral")
+    if option in ("privatelink-hub", "privatelink-per-vpc") and key in _PL_LIKE + ("security_exposure",):
+        if key == "security_exposure" and option == "privatelink-hub":
+            return Cell("the spokes reach the hub VPC at layer 3, limited by the Transit Gateway's route tables and "
+                        "the endpoints' security groups")
+        return pl
+    hub = option == "privatelink-hub"
+    if option == "privatelink-per-vpc":
+        n = len({v for e in cost.connectivity_endpoints(model) for v in cost.consumer_vpcs_of(model, e)})
+        texts = {
+            "connectivity": Cell("an endpoint in each VPC that calls it, with its own private DNS: no Transit Gateway "
+                                 "in the path and no hosted zones to share"),
+            "cidr_overlap": Cell("allowed: nothing is routed between the VPCs", "good"),
+            "transitive_routing": Cell("not needed: each VPC calls its own endpoint"
+                                       + ("; on-premises callers keep the endpoint they reach today" if onprem else ""),
+                                       "good"),
+            "cross_region": pl if cross else Cell("regional endpoints; enough here"),
+            "scale": Cell(f"{count(len(alt.lines and [li for li in alt.lines if li.unit == 'AZ-hours']), 'endpoint')} "
+                          f"across {count(n, 'VPC')}: the endpoint-hours grow with every VPC (quota 50 per VPC)",
+                          "against" if (req.consumer_vpcs or n) > 10 else "neutral"),
+        }
+        return texts.get(key, Cell(""))
+    if hub:
+        groups = cost.shared_groups(model)
+        vpcs = tuple(dict.fromkeys(e.vpc for _, eps in groups for e in eps))
+        overlaps = [_say_overlap(a, b, ov) for i, a in enumerate(vpcs) for b in vpcs[i + 1:]
+                    if (ov := _overlap(model, a, b))]
+        texts = {
+            "connectivity": Cell("one set of endpoints in a hub VPC, reached over a Transit Gateway; private hosted "
+                                 "zones shared with every spoke take the place of private DNS"),
+            "cidr_overlap": (Cell("ruled out, no routing between overlapping CIDRs: " + "; ".join(overlaps), "ruled-out")
+                             if overlaps else Cell(f"no overlap between {id_list(vpcs, limit=4)}", "good")),
+            "transitive_routing": Cell("the spokes" + (" and on-premises networks" if onprem else "")
+                                       + " reach the hub's endpoints over the Transit Gateway", "good"),
+            "cross_region": (Cell("regional: a hub and a Transit Gateway in each region", "against") if cross
+                             else Cell("regional; enough here")),
+            "scale": Cell("one set of endpoints for any number of VPCs; one attachment per VPC", "good"),
+        }
+        return texts.get(key, Cell(""))
+    # VPC Lattice
+    texts = {
+        "connectivity": Cell("a service network: each consumer VPC associated with it, the services shared through "
+                             "AWS RAM; no load balancer or endpoint service"),
+        "cidr_overlap": Cell("allowed: VPC Lattice does not route between the VPCs", "good"),
+        "access_granularity": Cell("one service or resource at a time, with auth policies", "good"
+                                   if not req.full_network_access else "ruled-out"),
+        "transitive_routing": (Cell("on-premises clients need a service-network endpoint in a VPC they reach ("
+                                    + "; ".join(onprem) + ")") if onprem
+                               else Cell("not a routing matter: a VPC associated with the service network reaches its "
+                                         "services", "good")),
+        "security_exposure": Cell("minimal: consumers reach only the services shared with them", "good"),
+        "direction": (Cell("consumer to provider; the other direction needs its own service", "against")
+                      if f.bidirectional else Cell("consumer to provider", "good")),
+        "cross_region": Cell("regional; enough here"),
+        "scale": Cell("a VPC association per consumer VPC (a VPC joins one service network); 500 VPCs per service "
+                      "network", "good"),
+    }
+    return texts.get(key, Cell(""))
+
+
+def _with_extras(row: Row, extras: tuple, f: "_Facts", by_key: dict, pl_cost) -> Row:
+    cells = tuple(_extra_cell(row.key, k, f, by_key[k], row.cell("privatelink"), pl_cost) for k in extras)
+    return Row(row.key, row.label, row.requirement, row.cells + cells, row.note, row.options + extras)
+
+
+def _refine(rows, recommendation, extras, by_key) -> tuple[Optional[str], list]:
+    """Where the endpoints live: a layout that meets the requirements no worse than PrivateLink as
+    designed and costs less becomes the recommendation. VPC Lattice is weighed in words."""
+    out = []
+
+    def against(k):
+        return [r for r in rows if r.cell(k).verdict == "against"]
+
+    def ruled(k):
+        return [r for r in rows if r.cell(k).verdict == "ruled-out"]
+
+    pl = by_key["privatelink"]
+    for k in extras:
+        a = by_key[k]
+        if ruled(k):
+            r = ruled(k)[0]
+            out.append(f"{LABELS[k]} is ruled out ({r.label}): {bare(r.cell(k).text)}.")
+            continue
+        known = a.complete and a.priced and pl.applicable and pl.complete and pl.priced
+        figure = cost.money(a.monthly_usd) if a.priced else "unpriced"
+        if k != "vpc-lattice" and recommendation == "privatelink" and known and \
+                len(against(k)) <= len(against("privatelink")) and a.monthly_usd < pl.monthly_usd:
+            recommendation = k
+            out.append(f"{LABELS[k]} meets the requirements as well as the design's layout and costs {figure} "
+                       f"against {cost.money(pl.monthly_usd)} a month.")
+        elif k == "vpc-lattice":
+            cons = "; ".join(f"{r.label} ({r.cell(k).text})" for r in against(k))
+            out.append("VPC Lattice could serve these services " + (f"for {figure} a month" if a.priced else "(unpriced)")
+                       + (f"; against it: {cons}" if cons else "") + ": worth weighing where the provider can move "
+                       "off its load balancer.")
+        else:
+            out.append(f"{LABELS[k]} would cost {figure} a month." if a.priced else f"{LABELS[k]}: unpriced.")
+    return recommendation, out
 
 
 @dataclass(frozen=True)
@@ -325,6 +495,10 @@ def _connectivity_row(f: _Facts) -> Row:
     if na:
         peer_c = tgw_c = Cell("not applicable: nothing to connect (the design reaches AWS or partner services "
                               "only)", "ruled-out")
+        if model.network.transit_gateways:
+            tgw_c = Cell(f"not on its own: a Transit Gateway joins networks and cannot reach AWS or partner services; "
+                         f"here {id_list(model.network.transit_gateways)} carries the callers' traffic to the "
+                         "endpoints", "ruled-out")
     else:
         peer_c = Cell("network-based, layer 3: " + ", ".join(f"`{a}` <-> `{b}`" for a, b in topo.pairs[:4])
                       + (f" and {len(topo.pairs) - 4} more" if len(topo.pairs) > 4 else ""))
@@ -343,7 +517,10 @@ def _cidr_overlap_row(f: _Facts) -> Row:
     else:
         pl_cell = Cell(("allowed: " + "; ".join(all_overlaps) + " - PrivateLink does not mind") if all_overlaps
                        else "allowed, and none here", "good")
+        po = peer_overlaps(model, topo)
         peer_c = (Cell("ruled out: " + "; ".join(pc), "ruled-out") if pc
+                  else Cell("possible with specific routes, which AWS documents for this case (each peer's own "
+                            "subnets, not its whole CIDR): " + "; ".join(po), "against") if po
                   else Cell(f"no overlap between {id_list(topo.vpcs, limit=4)}", "good"))
         tgw_c = (Cell("ruled out, no routing between overlapping CIDRs: " + "; ".join(tc), "ruled-out") if tc
                  else Cell(f"no overlap between {id_list(topo.vpcs, limit=4)}", "good"))
@@ -439,6 +616,10 @@ def _scale_row(f: _Facts) -> Row:
                                                               else " (in the design)")
     pl_cell = Cell(f"{count(n, 'interface endpoint')}, one in each consumer VPC, to one endpoint "
                    "service per service", "good")
+    if cost.is_hub(f.model):
+        k = len(cost.connectivity_endpoints(f.model))
+        pl_cell = Cell(f"{count(k, 'endpoint')} in the hub serve the {count(n, 'consumer VPC')} over a Transit "
+                       "Gateway, one attachment each", "good")
     peer_text = (f"{count(n, 'peering')} on the provider VPC (quota {PEERING_QUOTA} active per VPC, "
                  f"adjustable to {PEERING_QUOTA_MAX})")
     if n >= 2:
@@ -466,7 +647,13 @@ _REQUIREMENT_ROWS = (_connectivity_row, _cidr_overlap_row, _access_granularity_r
 def _requirement_rows(model, manageable_peerings) -> list:
     topo = topology(model)
     facts = _Facts(model, model.requirements, topo, _na(topo), manageable_peerings)
-    return [row(facts) for row in _REQUIREMENT_ROWS]
+    rows = [row(facts) for row in _REQUIREMENT_ROWS]
+    if facts.na and model.network.transit_gateways:  # the design's Transit Gateway is in use, not "n/a"
+        used = Cell(f"in use: {id_list(model.network.transit_gateways)} carries the callers' traffic to the "
+                    "endpoints (see PrivateLink)")
+        rows = [Row(r.key, r.label, r.requirement, r.cells[:2] + (used,), r.note, r.options)
+                if r.cells[2] is facts.na else r for r in rows]
+    return rows
 
 
 def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
@@ -478,7 +665,7 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
 
     def price(k):
         a = priced[k]
-        return a.monthly_usd if (a.applicable and a.complete) else Decimal("Infinity")
+        return a.monthly_usd if (a.applicable and a.complete and a.priced) else Decimal("Infinity")
 
     standing = _standing(rows)
     candidates = list(standing)
@@ -510,7 +697,8 @@ def _recommend(rows, priced, total) -> tuple[Optional[str], list]:
         elif standing[k] > fewest:
             reasons.append(f"{LABELS[k]} has more against it: " + "; ".join(
                 f"{r.label} ({r.cell(k).text})" for r in against(k)) + ".")
-    figures = [f"{LABELS[k]} {cost.money(priced[k].monthly_usd)}" for k in OPTIONS if priced[k].applicable]
+    figures = [f"{LABELS[k]} " + (cost.money(priced[k].monthly_usd) if priced[k].priced else "unpriced")
+               for k in OPTIONS if priced[k].applicable]
     if figures:
         at = f"the declared {cost.qty(total)} GB a month" if total is not None else "no declared traffic"
         reasons.append(f"At {at}: " + ", ".join(figures) + ".")

@@ -467,11 +467,11 @@ def _call_reach(model, w, ep):
     return CallReach(w.id, ep.id, tuple(trips))
 
 
-def sentence(leg: Leg, who: str) -> str:
+def sentence(leg: Leg, who: str, plural: bool = False) -> str:
     """'`billing` in `app` reaches `10.0.0.0/20` through `core`, but TGW route table `spokes` has no route to it'."""
     via = [v for v in dict.fromkeys(leg.via)]
     if via:
-        return f"{who} reaches `{leg.destination}` through {net.ticks(via)}, but {leg.reason}"
+        return f"{who} {'reach' if plural else 'reaches'} `{leg.destination}` through {net.ticks(via)}, but {leg.reason}"
     return f"{who} cannot reach `{leg.destination}`: {leg.reason}"
 
 

@@ -31,16 +31,21 @@ def split_loaded(result: RunResult) -> tuple[list, list, list]:
     return loaded, skipped, errors
 
 
-def run_cost(paths, config: Config, fmt: str = "text", prices_file=None) -> tuple[str, str, int]:
+def run_cost(paths, config: Config, fmt: str = "text", prices_file=None,
+             provider_side: bool | None = None) -> tuple[str, str, int]:
     """`plinkdocs cost`: (standard output, standard error, exit status). Designs that do not load
     are skipped, with their errors on standard error and exit status 2."""
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown format {fmt!r}; choose from text, json")
     if prices_file is not None:
         config = dataclasses.replace(config, prices_file=os.fspath(prices_file))
+    if provider_side is not None:
+        config = dataclasses.replace(config, provider_side=provider_side)
     book = cost.price_book(config.prices_file)
     loaded, skipped, errors = split_loaded(check_paths(paths, config))
-    designs = [(cost.estimate(r.model, book), cost.alternatives(r.model, book)) for r in loaded]
+    side = config.provider_side
+    designs = [(cost.estimate(r.model, book, provider_side=side), cost.alternatives(r.model, book, provider_side=side))
+               for r in loaded]
     if fmt == "json":
         body = {"designs": [dict(e.to_dict(), alternatives=[a.to_dict() for a in alts]) for e, alts in designs],
                 "skipped": skipped}
@@ -50,15 +55,18 @@ def run_cost(paths, config: Config, fmt: str = "text", prices_file=None) -> tupl
     return text, "".join(e + "\n" for e in errors), 2 if skipped else 0
 
 
-def run_decide(paths, config: Config, fmt: str = "text", prices_file=None) -> tuple[str, str, int]:
+def run_decide(paths, config: Config, fmt: str = "text", prices_file=None,
+               provider_side: bool | None = None) -> tuple[str, str, int]:
     """`plinkdocs decide`: (standard output, standard error, exit status), as `run_cost`."""
     if fmt not in ("text", "json", "markdown"):
         raise ConfigError(f"unknown format {fmt!r}; choose from text, json, markdown")
     if prices_file is not None:
         config = dataclasses.replace(config, prices_file=os.fspath(prices_file))
+    if provider_side is not None:
+        config = dataclasses.replace(config, provider_side=provider_side)
     book = cost.price_book(config.prices_file)
     loaded, skipped, errors = split_loaded(check_paths(paths, config))
-    decisions = [decide.decide(r.model, book) for r in loaded]
+    decisions = [decide.decide(r.model, book, provider_side=config.provider_side) for r in loaded]
     if fmt == "json":
         text = json.dumps({"decisions": [d.to_dict() for d in decisions], "skipped": skipped}, indent=2) + "\n"
     elif fmt == "markdown":

@@ -218,11 +218,10 @@ def _terraform_address(address: str) -> bool:
     return "." in address and not address[0].isupper()
 
 
-def run_check(args: Any, config: Any, fmt: str) -> tuple[str, list[Finding]]:
-    """`plinkdocs check --iac FILE...`: every rule on the design the code describes; the report
-    in `fmt`, each finding at the code's line (and in SARIF, at the design path too)."""
+def check_run(args: Any, config: Any) -> tuple[Any, Design]:
+    """`plinkdocs check --iac FILE...`: every rule on the design the code describes, each
+    finding at the code's line; the run (one file result per code file) and the design."""
     from plinkdocs.core.load import load_text  # lazy: this command only
-    from plinkdocs.outputs.report import render  # lazy: this command only
     from plinkdocs.pipeline.check import FileResult, RunResult, check_document  # lazy: this command only
 
     files = expand(list(args.paths))
@@ -237,9 +236,16 @@ def run_check(args: Any, config: Any, fmt: str) -> tuple[str, list[Finding]]:
     for f in findings:
         by_file.setdefault(f.file, []).append(f)
     run = RunResult([FileResult(file, None, None, sorted(fs, key=Finding.sort_key)) for file, fs in by_file.items()])
+    return run, design
+
+
+def render_run(run: Any, design: Design, config: Any, fmt: str) -> str:
+    """The report of `check_run`'s run in `fmt` (in SARIF, each finding at the design path too)."""
+    from plinkdocs.outputs.report import render  # lazy: this command only
+
     if fmt == "sarif":
-        return _sarif(run, config, design, findings), findings
-    return render(fmt, run, config), findings
+        return _sarif(run, config, design, run.findings)
+    return render(fmt, run, config)
 
 
 def _sarif(run: Any, config: Any, design: Design, findings: list[Finding]) -> str:

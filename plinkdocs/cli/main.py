@@ -105,9 +105,14 @@ def cmd_check(args) -> int:
     if args.statistics and fmt not in TEXT_STYLES:
         raise UsageError(f"--statistics goes with the text formats ({', '.join(TEXT_STYLES)}), not {fmt}")
     if getattr(args, "iac", False):
-        out, findings = iac.run_check(args, config, "text" if fmt in TEXT_STYLES else fmt)
-        _write(out, args.output)
-        return exit_status(findings, args.fail_on)
+        baseline = _baseline(args)
+        run, design = iac.check_run(args, config)
+        if getattr(args, "create_baseline", None):
+            return _create_baseline(args.create_baseline, run)
+        if baseline is not None:
+            _apply_baseline(run, baseline)
+        _write(iac.render_run(run, design, config, "text" if fmt in TEXT_STYLES else fmt), args.output)
+        return exit_status(run.findings, args.fail_on)
     stdin = args.paths == ["-"]
     if "-" in args.paths and not stdin:
         raise UsageError("`-` (standard input) is checked alone, without other paths")
@@ -136,12 +141,7 @@ def cmd_check(args) -> int:
     if getattr(args, "create_baseline", None):
         return _create_baseline(args.create_baseline, result)
     if baseline is not None:
-        applied = baseline_.apply(result, baseline)
-        note = f"{applied.matched} finding(s) in the baseline {baseline.file} not reported"
-        if applied.stale:
-            note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
-                    " (recreate it with --create-baseline to drop them)"
-        print(f"plinkdocs check: {note}", file=sys.stderr)
+        _apply_baseline(result, baseline)
     options = {}
     if fmt in TEXT_STYLES:
         to_stdout = not (args.output and args.output != "-")
@@ -149,6 +149,15 @@ def cmd_check(args) -> int:
                    "source": (lambda f: texts[f] if f in texts else read_source(f))}
     _write(render(fmt, result, config, **options), args.output)
     return exit_status(result.findings, args.fail_on)
+
+
+def _apply_baseline(result, baseline) -> None:
+    applied = baseline_.apply(result, baseline)
+    note = f"{applied.matched} finding(s) in the baseline {baseline.file} not reported"
+    if applied.stale:
+        note += f"; {applied.stale} baseline entr{'y' if applied.stale == 1 else 'ies'} no longer match" \
+                " (recreate it with --create-baseline to drop them)"
+    print(f"plinkdocs check: {note}", file=sys.stderr)
 
 
 def _baseline(args):
@@ -215,7 +224,7 @@ def cmd_diff(args) -> int:
 def cmd_cost(args) -> int:
     from plinkdocs.cli.commands import run_cost as run  # lazy: this command only
 
-    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
+    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices, args.provider_side)
     sys.stderr.write(err)
     _write(out, args.output)
     return status
@@ -224,7 +233,7 @@ def cmd_cost(args) -> int:
 def cmd_decide(args) -> int:
     from plinkdocs.cli.commands import run_decide as run  # lazy: this command only
 
-    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices)
+    out, err, status = run(_default_paths(args.paths), _config(args), args.format, args.prices, args.provider_side)
     sys.stderr.write(err)
     _write(out, args.output)
     return status
@@ -420,6 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: architectures/)")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text (default) or json")
     p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
+    p.add_argument("--provider-side", action=argparse.BooleanOptionalAction, default=None,
+                   help="price the provider's Network Load Balancers for PrivateLink (default: `cost.provider_side` "
+                        "in .plinkdocs.yaml, else off)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 
@@ -429,6 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text",
                    help="text (default), json or markdown")
     p.add_argument("--prices", metavar="FILE", help="a price file whose items replace the shipped prices")
+    p.add_argument("--provider-side", action=argparse.BooleanOptionalAction, default=None,
+                   help="price the provider's Network Load Balancers for PrivateLink (default: `cost.provider_side` "
+                        "in .plinkdocs.yaml, else off)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the result to FILE instead of standard output")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
 

@@ -131,9 +131,21 @@ class Design:
         return None
 
 
+# Words whose own capitals are not word boundaries: `SaaS`, `IPv6`, `macOS`.
+_WHOLE_WORDS = re.compile(r"((?:DB|[A-Z])aaS|IPv[46]|iOS|macOS)")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _decamel(text: str) -> str:
+    """`PrivateSubnetA` -> `Private-Subnet-A`, `SaaSEndpoint` -> `-saas-Endpoint`: CamelCase
+    split into words, the words of `_WHOLE_WORDS` kept whole."""
+    parts = _WHOLE_WORDS.split(text)
+    return "".join(f"-{p.lower()}-" if i % 2 else _CAMEL.sub("-", p) for i, p in enumerate(parts))
+
+
 def slugify(text: str) -> str:
     """`Provider VPC (prod)` -> `provider-vpc-prod`: an id of the format, or '' when nothing is left."""
-    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", text)  # CamelCase -> Camel-Case
+    text = _decamel(text)
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s[:63].rstrip("-")
 
@@ -142,7 +154,7 @@ def key_name(key: str) -> str:
     """The readable part of a key: `module.net.aws_subnet.a["x"]` -> `a-x`, `t::Vpc` -> `vpc`."""
     tail = key.rsplit("::", 1)[-1]
     tail = re.sub(r"(?<=[a-z])[0-9A-F]{8}$", "", tail)  # the hash the CDK appends to logical ids
-    tail = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", tail)  # CamelCase -> Camel-Case
+    tail = _decamel(tail)
     m = re.match(r"^(?:.*\.)?([A-Za-z0-9_-]+)((?:\[[^\]]*\])*)$", tail)
     if m:
         tail = m.group(1) + "".join(f"-{x}" for x in re.findall(r"\[\"?([^\]\"]*)\"?\]", m.group(2)))

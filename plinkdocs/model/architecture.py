@@ -216,6 +216,7 @@ class Endpoint:
     # format 1.1 `dns_options.private_dns_only_for_inbound_resolver_endpoint` as written (None: not
     # written; the default depends on the VPC's S3 gateway endpoint, see `inbound_resolver_only`)
     private_dns_only_for_inbound_resolver_endpoint: Optional[bool] = None
+    record_ip_type: Optional[str] = None  # format 1.1 `dns_options.record_ip_type` as written
 
 
 @dataclass(frozen=True)
@@ -497,7 +498,8 @@ def build(data: dict[str, Any], file: str = "") -> Architecture:
             Traffic(t.get("gb_per_month"), t.get("peak_gbps")), ("endpoints", k),
             private_dns_set="private_dns" in e,
             private_dns_only_for_inbound_resolver_endpoint=(e.get("dns_options") or {}).get(
-                "private_dns_only_for_inbound_resolver_endpoint"))
+                "private_dns_only_for_inbound_resolver_endpoint"),
+            record_ip_type=(e.get("dns_options") or {}).get("record_ip_type"))
     workloads = {}
     for k, w in (data.get("workloads") or {}).items():
         p = ("workloads", k)

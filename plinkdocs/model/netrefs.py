@@ -275,3 +275,35 @@ def check(r: _Refs) -> None:
                     r.report("PL003", p + (key,), f"workload `{wid}` runs in on-premises network `{net_id}`, so it "
                              f"has no `{key}`", f"remove `{key}`, or write `on_premises: true` for a workload that "
                              "reaches a VPC of its own")
+
+    services = d.get("endpoint_services") or {}
+    for eid, e in endpoints.items():
+        p = ("endpoints", eid)
+        ip_type = e.get("ip_address_type", "ipv4")
+        record = (e.get("dns_options") or {}).get("record_ip_type")
+        takes = _RECORD_IP_TYPES.get(str(record), ())
+        if record is not None and ip_type not in takes:
+            r.report("PL003", p + ("dns_options", "record_ip_type"),
+                     f"endpoint `{eid}` is {ip_type}, so its private DNS cannot answer with {record} records "
+                     f"(AWS creates {record} records only for {' or '.join(takes)} endpoints)",
+                     f"write `record_ip_type: {ip_type}`, or make the endpoint "
+                     f"`ip_address_type: {takes[-1]}`")
+        svc = services.get(e.get("service")) if isinstance(e.get("service"), str) else None
+        if svc is not None:
+            offered = set(svc.get("supported_ip_address_types") or ("ipv4",))
+            needs = {"ipv4": {"ipv4"}, "ipv6": {"ipv6"}, "dualstack": {"ipv4", "ipv6"}}.get(ip_type, set())
+            if not needs <= offered:
+                where = p + ("ip_address_type",) if "ip_address_type" in e else p
+                r.report("PL003", where,
+                         f"endpoint `{eid}` is {ip_type}, but endpoint service `{e['service']}` accepts only "
+                         f"{' and '.join(sorted(offered))} requests",
+                         f"add {' and '.join(sorted(needs - offered))} to the service's "
+                         "`supported_ip_address_types`, or make the endpoint "
+                         f"`ip_address_type: {'ipv4' if 'ipv4' in offered else 'ipv6'}`")
+
+
+# The endpoint IP address types each DNS record IP type may go with (the EC2 API's
+# DnsOptionsSpecification: A records need IPv4 addresses, AAAA records IPv6 ones, and
+# service-defined records, A and AAAA, a dual-stack endpoint).
+_RECORD_IP_TYPES = {"ipv4": ("ipv4", "dualstack"), "ipv6": ("ipv6", "dualstack"), "dualstack": ("dualstack",),
+                    "service-defined": ("dualstack",)}

@@ -138,6 +138,7 @@ class ResolverEndpoint:
     subnets: tuple[Any, ...]
     security_groups: tuple[Any, ...]
     path: tuple[Any, ...]
+    queries_per_month: Optional[float] = None  # for the estimate; None where the design gives none
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,8 @@ def build(data: dict[str, Any]) -> Network:
                     for i, f in enumerate(((n.get("dns") or {}).get("forwards")) or ()))
         onprem[nid] = OnPremises(nid, tuple(parse_net(c) for c in n["cidrs"]), fwd, p)
     rendpoints = {k: ResolverEndpoint(k, e["vpc"], e["direction"], tuple(e["subnets"]),
-                                      tuple(e.get("security_groups") or ()), ("resolver_endpoints", k))
+                                      tuple(e.get("security_groups") or ()), ("resolver_endpoints", k),
+                                      e.get("queries_per_month"))
                   for k, e in (data.get("resolver_endpoints") or {}).items()}
     rrules = {k: ResolverRule(k, r["domain"], r["type"], r.get("outbound_endpoint"),
                               tuple(x for x in (_ip(t) for t in r.get("targets") or ()) if x is not None),

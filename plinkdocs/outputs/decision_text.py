@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plinkdocs.analysis.decide import LABELS, OPTIONS, Decision
+from plinkdocs.analysis.decide import LABELS, Decision
 from plinkdocs.outputs.escape import markdown_inline
 
 _MARK = {"good": "+", "neutral": " ", "against": "-", "ruled-out": "x"}
@@ -12,7 +12,7 @@ def render_text(d: Decision) -> str:
     out = [f"{d.design}: {d.title}" + (f" ({d.file})" if d.file else "")]
     for r in d.rows:
         out.append(f"  {r.label}" + (f" [{r.requirement}]" if r.requirement else ""))
-        for o, c in zip(OPTIONS, r.cells):
+        for o, c in zip(r.options, r.cells):
             out.append(f"    {_MARK[c.verdict]} {LABELS[o]}: {c.text}")
         if r.note:
             out.append(f"      {r.note}")
@@ -27,8 +27,8 @@ _MD_MARK = {"good": "✅ ", "neutral": "", "against": "⚠️ ", "ruled-out": "�
 
 def render_markdown(d: Decision, heading: str = "##") -> str:
     out = [f"{heading} {markdown_inline(d.title)}", "",
-           "| | requirement | " + " | ".join(LABELS[o] for o in OPTIONS) + " |",
-           "|---|---|" + "---|" * len(OPTIONS)]
+           "| | requirement | " + " | ".join(LABELS[o] for o in d.options) + " |",
+           "|---|---|" + "---|" * len(d.options)]
     for r in d.rows:
         cells = " | ".join(_MD_MARK[c.verdict] + markdown_inline(c.text, in_table=True) for c in r.cells)
         out.append(f"| **{markdown_inline(r.label, in_table=True)}** | {markdown_inline(r.requirement, in_table=True)} | {cells} |")

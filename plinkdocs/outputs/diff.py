@@ -5,7 +5,9 @@ Two versions of the designs are compared: two files, two folders (designs matche
 or two git revisions (the revision's files are read with `git ls-tree` and `git cat-file`; nothing is checked
 out). For each design the result lists what changed in the design itself (endpoints, their
 AZs and DNS, endpoint services with their principals and acceptance, load balancers and
-listeners, security-group rules, VPCs, workloads, ...), the findings it introduces and
+listeners, security-group rules, VPCs, workloads, ..., and the format 1.1 network: Transit
+Gateways with their attachments and route tables, VPC route tables, on-premises networks,
+Resolver endpoints and rules, Route 53 Profiles, zone records), the findings it introduces and
 resolves, and its monthly cost estimate before and after.
 
 Everything is computed from the built models, so formatting changes, comments and the order
@@ -62,12 +64,24 @@ SECTIONS = (
     ("hosted_zones", "Hosted zones"),
     ("peerings", "Peerings"),
     ("accounts", "Accounts"),
+    ("transit_gateways", "Transit Gateways"),
+    ("tgw_attachments", "Transit Gateway attachments"),
+    ("tgw_route_tables", "Transit Gateway route tables"),
+    ("route_tables", "VPC route tables"),
+    ("on_premises", "On-premises networks"),
+    ("resolver_endpoints", "Resolver endpoints"),
+    ("resolver_rules", "Resolver rules"),
+    ("route53_profiles", "Route 53 Profiles"),
     ("waivers", "Waivers"),
 )
 SINGULAR = {"design": "design", "endpoints": "endpoint", "endpoint_services": "endpoint service",
             "load_balancers": "load balancer", "target_groups": "target group", "security_groups": "security group",
             "vpcs": "VPC", "workloads": "workload", "hosted_zones": "hosted zone", "peerings": "peering",
-            "accounts": "account", "waivers": "waiver"}
+            "accounts": "account", "waivers": "waiver", "transit_gateways": "Transit Gateway",
+            "tgw_attachments": "Transit Gateway attachment", "tgw_route_tables": "Transit Gateway route table",
+            "route_tables": "VPC route table", "on_premises": "on-premises network",
+            "resolver_endpoints": "Resolver endpoint", "resolver_rules": "Resolver rule",
+            "route53_profiles": "Route 53 Profile"}
 OPAQUE = {"policy", "description", "review notes"}  # fields shown as "changed", not as their whole value
 
 # Which model fields the diff compares comes from the model itself: every dataclass field of a
@@ -84,7 +98,11 @@ NOT_COMPARED = {
     "service_kind": "derived from `service`, which is compared",
     "service_name": "derived from `service`, which is compared",
     "target_path": "derived from the waiver's target, which is compared",
-    "network": "the format 1.1 network sections (Transit Gateways, routes, Resolver) are not compared yet",
+    "network": "a route's parsed destination, derived from `destination`, which is compared",
+    "appliance_mode_set": "whether appliance_mode was written out; its value is compared",
+    "implicit": "the AWS default route table of a Transit Gateway that declares none: its associations "
+                "and propagations are compared",
+    "ZoneDetail.index": "the hosted zone's place in the file; the zone is keyed by its name",
     "egress_default": "shown in `egress`, as all traffic (the AWS default)",
 }
 
@@ -96,6 +114,9 @@ KEYS = {
     "Waiver.rule": "part of a waiver's key, with its target",
     "Waiver.target": "part of a waiver's key, with its rule",
     "TargetGroup.load_balancer": "part of a target group's key, `load balancer/target group`",
+    "TgwAttachment.tgw": "part of an attachment's key, `Transit Gateway/attachment`",
+    "TgwRouteTable.tgw": "part of a route table's key, `Transit Gateway/route table`",
+    "VpcRouteTable.vpc": "part of a route table's key, `VPC/route table`",
 }
 
 # Fields that hold the entities of a section of their own.
@@ -105,6 +126,23 @@ SECTION_OF = {
     "Architecture.security_groups": "security_groups", "Architecture.vpcs": "vpcs",
     "Architecture.workloads": "workloads", "Architecture.hosted_zones": "hosted_zones",
     "Architecture.peerings": "peerings", "Architecture.accounts": "accounts", "Architecture.waivers": "waivers",
+    "Architecture.network": "the format 1.1 network: its sections below, its other fields on their owners",
+    "Network.transit_gateways": "transit_gateways", "TransitGateway.attachments": "tgw_attachments",
+    "TransitGateway.route_tables": "tgw_route_tables", "Network.route_tables": "route_tables",
+    "Network.on_premises": "on_premises", "Network.resolver_endpoints": "resolver_endpoints",
+    "Network.resolver_rules": "resolver_rules", "Network.route53_profiles": "route53_profiles",
+}
+
+# The format 1.1 fields the model keeps in its network, by owner: Network field -> (section,
+# label); each is a facet of the entity it belongs to (an endpoint's IP address type).
+NETWORK_FACETS = {
+    "version": ("design", "format version"),
+    "endpoint_ip_types": ("endpoints", "IP address type"),
+    "service_ip_types": ("endpoint_services", "supported IP address types"),
+    "service_payers": ("endpoint_services", "payer"),
+    "vpn_gateways": ("vpcs", "VPN gateway"),
+    "workload_networks": ("workloads", "on-premises network"),
+    "zones": ("hosted_zones", "account and records"),
 }
 
 # Labels: "Class.field" or "field" -> the words shown; any other field is shown by its name,
@@ -113,6 +151,7 @@ LABELS = {
     "vpc": "VPC", "private_dns": "private DNS", "private_dns_name": "private DNS name",
     "private_dns_verified": "private DNS verified", "cross_zone": "cross-zone",
     "private_dns_only_for_inbound_resolver_endpoint": "private DNS only for inbound Resolver endpoints",
+    "record_ip_type": "DNS record IP type",
     "enforce_sg_inbound_on_privatelink": "security groups enforced on PrivateLink traffic",
     "Vpc.cidrs": "CIDRs", "HostedZone.vpcs": "VPCs",
     "Dns.support": "DNS support", "Dns.hostnames": "DNS hostnames", "Dns.resolver": "DNS resolver",
@@ -184,6 +223,29 @@ def _sg_rule(r, m, owner, name) -> str:
     return _rule_text(r, "from" if name == "ingress" else "to")
 
 
+def _vpc_route(r, m, owner, name) -> str:
+    return f"{r.destination} -> {r.target}" + (f" {r.ref}" if r.ref else "")
+
+
+def _tgw_route(r, m, owner, name) -> str:
+    return f"{r.destination} -> " + ("blackhole" if r.blackhole else f"attachment {r.attachment}")
+
+
+def _dns_forward(f, m, owner, name) -> str:
+    return f"{f.domain} -> {f.to}"
+
+
+def _record(r, m, owner, name) -> str:
+    to = f"endpoint {r.endpoint}" if r.endpoint else ", ".join(str(v) for v in r.values)
+    return f"{r.name} {r.type} -> {to}"
+
+
+def _zone_detail(z, m, owner, name) -> str:
+    records = "records not modelled" if z.records is None else (
+        "; ".join(sorted(_record(r, m, z, "records") for r in z.records)) or "no records")
+    return (f"account {z.account}, " if z.account else "") + records
+
+
 WORDING = {
     "Listener": (("protocol", "port", "target_group"), _listener),
     "Target": (("az_id", "subnet", "count", "healthy", "load_balancer", "security_groups"), _target),
@@ -191,6 +253,11 @@ WORDING = {
     "Subnet": (("id", "vpc", "az_id", "az", "cidr"), _subnet),  # listed under its VPC
     "HealthCheck": (("protocol", "port", "path"), _health_check),
     "SgRule": (("protocol", "ports", "cidr", "security_group"), _sg_rule),
+    "VpcRoute": (("destination", "target", "ref"), _vpc_route),
+    "TgwRoute": (("destination", "attachment", "blackhole"), _tgw_route),
+    "DnsForward": (("domain", "to"), _dns_forward),
+    "Record": (("name", "type", "endpoint", "values"), _record),
+    "ZoneDetail": (("account", "records"), _zone_detail),
 }
 
 
@@ -294,6 +361,40 @@ def _entities(m: Architecture):
     yield from (("peerings", p.id, p) for p in m.peerings)
     yield from (("accounts", a.id, a) for a in m.accounts.values())
     yield from (("waivers", f"{w.rule} {w.target}", w) for w in m.waivers)
+    n = m.network
+    for t in n.transit_gateways.values():
+        yield "transit_gateways", t.id, t
+        yield from (("tgw_attachments", f"{t.id}/{a.id}", a) for a in t.attachments.values())
+        yield from (("tgw_route_tables", f"{t.id}/{r.id}", r) for r in t.route_tables.values())
+    yield from (("route_tables", f"{vpc}/{r.id}", r) for vpc, tables in n.route_tables.items()
+                for r in tables.values())
+    yield from (("on_premises", o.id, o) for o in n.on_premises.values())
+    yield from (("resolver_endpoints", r.id, r) for r in n.resolver_endpoints.values())
+    yield from (("resolver_rules", r.id, r) for r in n.resolver_rules.values())
+    yield from (("route53_profiles", r.id, r) for r in n.route53_profiles.values())
+
+
+def _network_facets(m: Architecture, out: dict) -> None:
+    """The format 1.1 fields the network keeps on behalf of other entities, on those entities."""
+    n = m.network
+    zone_names = {i: z.name for i, z in enumerate(m.hosted_zones)}
+    for name, (section, what) in NETWORK_FACETS.items():
+        value = getattr(n, name)
+        if section == "design":
+            next(iter(out["design"].values()))[what] = _scalar(value)
+            continue
+        for key, v in value.items():
+            if section == "hosted_zones":
+                key = zone_names.get(key)
+            entity = out[section].get(key)
+            if entity is None:
+                continue
+            if dataclasses.is_dataclass(v):
+                entity[what] = _item_text(v, m, n, name)
+            elif isinstance(v, tuple):
+                entity[what] = _set(v)
+            else:
+                entity[what] = _scalar(v)
 
 
 def facets(model: Architecture) -> dict:
@@ -301,6 +402,7 @@ def facets(model: Architecture) -> dict:
     out: dict = {key: {} for key, _ in SECTIONS}
     for section, key, entity in _entities(model):
         out[section][key] = _fields(entity, model, {})
+    _network_facets(model, out)
     return out
 
 
@@ -405,9 +507,13 @@ def finding_changes(before: list[Finding], after: list[Finding]) -> tuple[list[F
 class Cost:
     usd: Optional[Decimal]
     complete: bool = True
+    unpriced: bool = False  # a region without price data: shown as unpriced, never as $0.00
 
     def to_dict(self) -> dict:
-        return {"usd": None if self.usd is None else str(self.usd), "complete": self.complete}
+        out: dict = {"usd": None if self.usd is None else str(self.usd), "complete": self.complete}
+        if self.unpriced:
+            out["unpriced"] = True
+        return out
 
 
 @dataclass
@@ -460,8 +566,8 @@ class Diff:
         present = [c for c in costs if c is not None]
         if not present:
             return None
-        if any(c.usd is None for c in present):  # a design that does not load: its cost is unknown
-            return Cost(None, False)
+        if any(c.usd is None for c in present):  # a design that does not load, or is unpriced: no total
+            return Cost(None, False, all(c.unpriced for c in present if c.usd is None))
         return Cost(sum((c.usd for c in present), Decimal("0.00")), all(c.complete for c in present))
 
     def to_dict(self) -> dict:
@@ -485,7 +591,9 @@ def _costs(config: Config):
     def of(model):
         if model is None:
             return Cost(None, False)
-        est = cost.estimate(model, book)
+        est = cost.estimate(model, book, provider_side=config.provider_side)
+        if not est.priced:
+            return Cost(None, False, True)
         return Cost(est.total_usd, bool(est.complete))
 
     return of, None
@@ -722,7 +830,7 @@ def _money(c: Optional[Cost]) -> str:
     if c is None:
         return "none"
     if c.usd is None:
-        return "unknown"
+        return "unpriced" if c.unpriced else "unknown"
     return f"${c.usd:,.2f}" + ("" if c.complete else " (lower bound)")
 
 

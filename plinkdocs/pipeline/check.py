@@ -74,7 +74,7 @@ def _plan(config: Config) -> list:
     """The enabled model-stage rules, each with its context, worked out once per configuration
     (not once per design). The price book is read here, once: a rule reads no file."""
     # a user's data file (PL205's `data`) is part of the key: an edited file is read again
-    key = (config.select, config.ignore, config.today, config.prices_file, repr(config.options),
+    key = (config.select, config.ignore, config.today, config.prices_file, config.provider_side, repr(config.options),
            tuple(_stamp(name) for name in awsdata.user_files(config.options)))
     plan = _PLANS.get(key)
     if plan is None:
@@ -89,7 +89,7 @@ def _plan(config: Config) -> list:
             service_azs, service_azs_error = {}, str(e)
         ids = frozenset(registry)
         plan = [(rule, RuleContext(config.rule_options(rule), config.today, prices, service_azs, service_azs_error,
-                                   ids))
+                                   ids, config.provider_side))
                 for rule in _rules.registry().values() if rule.check is not None and config.enabled(rule.id)]
         if len(_PLANS) > 64:
             _PLANS.clear()

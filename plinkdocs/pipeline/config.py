@@ -35,6 +35,7 @@ class Config:
     site_url: str | None = None
     prices_file: str | None = None
     file: str | None = None
+    provider_side: bool = False  # `cost.provider_side`: price the provider's load balancers for PrivateLink
 
     def enabled(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(p) for p in self.select):
@@ -49,7 +50,7 @@ class Config:
         return {**rule.options, **self.options.get(rule.id, {})}
 
 
-_KEYS = {"select", "ignore", "severity", "options", "limits", "site_url", "prices"}
+_KEYS = {"select", "ignore", "severity", "options", "limits", "site_url", "prices", "cost"}
 
 
 def find_config(start: str | os.PathLike = ".") -> Path | None:
@@ -162,5 +163,7 @@ def load_config(path: str | os.PathLike | None = None, start: str | os.PathLike 
         prices = str((path.parent / str(prices)))
 
         check_prices_file(prices)  # a PriceError (a ConfigError) with the price file's line and column
+    cost_opts = data.get("cost") or {}
     return Config(select=ids("select"), ignore=ids("ignore"), severity=severity, options=options,
-                  limits=Limits(**kw), site_url=data.get("site_url"), prices_file=prices, file=shown)
+                  limits=Limits(**kw), site_url=data.get("site_url"), prices_file=prices, file=shown,
+                  provider_side=bool(cost_opts.get("provider_side", False)))

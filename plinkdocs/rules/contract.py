@@ -74,6 +74,7 @@ class RuleContext:
     service_azs: Mapping[tuple[str, str], Offered] = field(default_factory=dict)
     service_azs_error: str = ""
     rule_ids: frozenset[str] = frozenset()
+    provider_side: bool = False  # `cost.provider_side`: the cost rules price the provider's load balancers
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", _frozen(self.options))

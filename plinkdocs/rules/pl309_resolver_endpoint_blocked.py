@@ -152,7 +152,7 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
                     msg = (f"{text} sends queries to inbound Resolver endpoint `{e.id}`, but the answers cannot "
                            f"come back: " + reach.sentence(back, f"`{e.id}` in `{e.vpc}`"))
                 else:
-                    msg = (f"{text} forwards queries to inbound Resolver endpoint `{e.id}`, but "
-                           + reach.sentence(leg, text))
+                    msg = (f"{text} forwards queries to inbound Resolver endpoint `{e.id}`, and "
+                           + reach.sentence(leg, "the queries", plural=True))
                 yield Violation(fpath, msg, "add the missing route at the hop the message names")
                 break

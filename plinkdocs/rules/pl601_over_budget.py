@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from plinkdocs.analysis import cost
 from plinkdocs.core.findings import Violation
@@ -61,12 +62,16 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     book = ctx.prices
     if book is None:
         return  # the price file did not load: reported with the configuration
-    est = cost.estimate(model, book)
+    est = cost.estimate(model, book, provider_side=ctx.provider_side)
     if not est.over_budget:
         return
-    per_endpoint = sorted(((est.endpoint_total(e.id), e.id) for e in model.endpoints.values()),
-                          key=lambda t: (-t[0], t[1]))
-    largest = ", ".join(f"`{eid}` {cost.money(usd)}" for usd, eid in per_endpoint[:3] if usd > 0)
+    parts: dict[str, Decimal] = {}  # an endpoint's lines together; a network line (a Resolver endpoint) alone
+    for li in est.lines:
+        if li.usd is not None:
+            key = f"`{li.endpoint}`" if li.endpoint else li.what
+            parts[key] = parts.get(key, Decimal(0)) + li.usd
+    ranked = sorted(parts.items(), key=lambda t: (-t[1], t[0]))
+    largest = ", ".join(f"{name} {cost.money(usd)}" for name, usd in ranked[:3] if usd > 0)
     over = cost.cents(est.total_usd - est.budget_usd)
     bound = "" if est.complete else "at least "
     unknown = "" if est.complete else (

@@ -99,7 +99,9 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
             continue
         if _gateway_blockers(model, ep):
             continue
-        est = est or cost.estimate(model, book)
+        est = est or cost.estimate(model, book, provider_side=ctx.provider_side)
+        if not est.priced:
+            return  # no figure to compare: PL605 says why
         usd = est.endpoint_total(ep.id)
         unknown = "" if ep.traffic.gb_per_month is not None else " plus data processing"
         name = "S3" if ep.service_name == "s3" else "DynamoDB"
@@ -113,11 +115,12 @@ def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
         # the requirements alone keep PrivateLink (overlapping CIDRs, for one, rule peering and
         # Transit Gateway out): no price can change the recommendation
         return
-    d = decide.decide(model, book, share)
+    d = decide.decide(model, book, share, provider_side=ctx.provider_side)
     if d.recommendation in (None, "privatelink"):
         return
     rec, pl = d.alternative(d.recommendation), d.alternative("privatelink")
-    if not (rec and pl and rec.applicable and pl.applicable and rec.complete and pl.complete):
+    if not (rec and pl and rec.applicable and pl.applicable and rec.complete and pl.complete
+            and rec.priced and pl.priced):
         return
     if rec.monthly_usd >= pl.monthly_usd:
         return

@@ -10,8 +10,8 @@ from plinkdocs.rules.contract import RuleContext, RuleMeta
 
 DOC = """\
 ## What it does
-Takes every region in which the design has an endpoint (the region of the endpoint's VPC,
-where the endpoint is billed) and reports each one that the price book (the shipped
+Takes every region in which the design has something billable (an endpoint, in the region
+of its VPC; a Transit Gateway; a Resolver endpoint) and reports each one that the price book (the shipped
 price files, plus your own through `prices:` in `.plinkdocs.yaml`) has no prices for. The
 finding points at the region as written: the file's `region`, or the `region` of the first
 VPC in that region.
@@ -69,20 +69,36 @@ META = RuleMeta(
 )
 
 
+def _billed(model: Architecture) -> Iterator[tuple[str, str, tuple]]:
+    """(region, what is billed there, the model path of the region as written) for every billable part."""
+    def where(vpc_id: str) -> tuple:
+        vpc = model.vpcs[vpc_id]
+        return ("region",) if vpc.region == model.region else vpc.path + ("region",)
+
+    for ep in model.endpoints.values():
+        vpc = model.vpcs.get(ep.vpc)
+        if vpc is not None:
+            yield vpc.region, f"endpoint `{ep.id}` (VPC `{vpc.id}`)", where(vpc.id)
+    for g in model.network.transit_gateways.values():
+        yield g.region, f"Transit Gateway `{g.id}`", ("region",) if g.region == model.region else g.path + ("region",)
+    for r in model.network.resolver_endpoints.values():
+        vpc = model.vpcs.get(r.vpc)
+        if vpc is not None:
+            yield vpc.region, f"Resolver endpoint `{r.id}` (VPC `{vpc.id}`)", where(vpc.id)
+
+
 def check(model: Architecture, ctx: RuleContext) -> Iterator[Violation]:
     book = ctx.prices
     if book is None:
         return  # the price file did not load: reported with the configuration
     priced = set(book.regions)
     seen = set()
-    for ep in model.endpoints.values():
-        vpc = model.vpcs.get(ep.vpc)
-        if vpc is None or vpc.region in priced or vpc.region in seen:
+    for region, what, path in _billed(model):
+        if region in priced or region in seen:
             continue
-        seen.add(vpc.region)
-        path = ("region",) if vpc.region == model.region else vpc.path + ("region",)
+        seen.add(region)
         yield Violation(
             path,
-            f"no price data for {vpc.region}, where endpoint `{ep.id}` (VPC `{vpc.id}`) is billed: the estimate "
-            f"leaves its {vpc.region} lines unpriced (plinkdocs ships prices for {', '.join(sorted(priced))})",
-            f"add a prices file for {vpc.region} and name it in `prices:` of .plinkdocs.yaml")
+            f"no price data for {region}, where {what} is billed: the estimate leaves its {region} lines unpriced "
+            f"(plinkdocs ships prices for {', '.join(sorted(priced))})",
+            f"add a prices file for {region} and name it in `prices:` of .plinkdocs.yaml")

@@ -38,6 +38,10 @@ def test_ids_from_names_slugified_and_unique():
     assert key_name('module.net.aws_subnet.private["use1-az1"]') == "private-use1-az1"
     assert key_name("provider.yaml::ProviderVpc") == "provider-vpc"
     assert key_name("t::NLBListener443") == "nlb-listener443"
+    assert key_name("saas.yaml::SaaSEndpointService") == "saas-endpoint-service"  # not saa-s
+    assert key_name("t::PrivateSubnetA") == "private-subnet-a"
+    assert slugify("Partner SaaS (IPv6)") == "partner-saas-ipv6"
+    assert slugify("DBaaSProviderVpc") == "dbaas-provider-vpc"
     d = _small().build(name="Small Design")
     assert list(d.data["vpcs"]) == ["provider-vpc", "provider-vpc-2"]
     assert list(d.data["vpcs"]["provider-vpc"]["subnets"]) == ["a"]

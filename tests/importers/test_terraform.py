@@ -171,3 +171,17 @@ def test_terraform_json_is_recognised_wherever_format_version_is(tmp_path, capsy
     assert status == 2 and "PL101" in out
     status, _, err = run(["import", "cloudformation", str(path)], capsys)
     assert status == 1 and "use `plinkdocs import terraform`" in err
+
+
+def test_check_iac_with_a_baseline_reports_only_new_findings(capsys, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    status, _, err = run(["check", "--iac", fixture(PLAN), "--create-baseline", str(baseline)], capsys)
+    assert status == 0 and "wrote" in err
+    assert PLAN in baseline.read_text()  # keyed by the plan's file, where the findings are
+    status, out, err = run(["check", "--iac", "--format", "json", fixture(PLAN), "--baseline", str(baseline)],
+                           capsys)
+    assert status == 0, out
+    assert not [f for r in json.loads(out)["files"] for f in r["findings"] if f["waived"] is None]
+    assert "not reported" in err
+    _, out, _ = run(["check", "--iac", "--format", "sarif", fixture(PLAN), "--baseline", str(baseline)], capsys)
+    validate_sarif(json.loads(out))

@@ -17,11 +17,17 @@ the cent once per line item (half up), so that the lines add up to the total exa
 from plinkdocs.analysis.cost.comparison import (
     OPTIONS,
     Alternative,
+    LayoutBreakEven,
     alternatives,
     connectivity_endpoints,
+    consumer_vpcs_of,
     declared_total,
+    is_hub,
+    layout_break_even,
     option_costs_at,
     provider_vpc,
+    shared_groups,
+    spread,
     traffic_mix,
 )
 from plinkdocs.analysis.cost.estimation import Estimate, LineItem, declared_traffic, estimate
@@ -39,6 +45,7 @@ from plinkdocs.analysis.cost.prices import (
     cents,
     check_prices_file,
     dec,
+    exact_of,
     money,
     price_book,
     qty,
@@ -48,7 +55,8 @@ from plinkdocs.analysis.cost.prices import (
 )
 
 __all__ = ["CENT", "CONNECTIVITY_TYPES", "DEFAULT_CROSS_AZ_SHARE", "GATEWAY_SERVICES", "HOURS_PER_MONTH", "ITEMS",
-           "OPTIONS", "PRICES_DIR", "Alternative", "Estimate", "LineItem", "Price", "PriceBook", "PriceError",
-           "alternatives", "cents", "check_prices_file", "connectivity_endpoints", "dec", "declared_total",
+           "OPTIONS", "PRICES_DIR", "Alternative", "LayoutBreakEven", "consumer_vpcs_of", "is_hub",
+           "layout_break_even", "shared_groups", "spread", "Estimate", "LineItem", "Price", "PriceBook", "PriceError",
+           "alternatives", "cents", "check_prices_file", "connectivity_endpoints", "dec", "exact_of", "declared_total",
            "declared_traffic", "estimate", "money", "option_costs_at", "price_book", "provider_vpc", "qty", "rate",
            "read_price_file", "tiered", "traffic_mix"]

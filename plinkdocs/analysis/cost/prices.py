@@ -18,20 +18,26 @@ from plinkdocs.core.load import load_file
 HOURS_PER_MONTH = Decimal(730)
 CENT = Decimal("0.01")
 DEFAULT_CROSS_AZ_SHARE = Decimal("0.5")
+PAYERS = {"consumer": "consumer", "provider": "provider", "network": "network team"}  # who pays a line
 GATEWAY_SERVICES = ("s3", "dynamodb")  # AWS services that also offer a free gateway endpoint
 PRICES_DIR = Path(__file__).resolve().parents[2] / "data" / "prices"
 ITEMS = (
     "interface_endpoint_hour", "interface_endpoint_data", "resource_endpoint_hour", "resource_endpoint_data",
     "gwlb_endpoint_hour", "gwlb_endpoint_data", "gateway_endpoint", "nat_gateway_hour", "nat_gateway_data",
-    "transit_gateway_attachment_hour", "transit_gateway_data", "peering_cross_az_data",
+    "transit_gateway_attachment_hour", "transit_gateway_data", "peering_cross_az_data", "inter_region_data",
+    "resolver_endpoint_ip_hour", "resolver_queries", "nlb_hour", "nlb_lcu_hour", "lattice_service_hour",
+    "lattice_service_data", "lattice_resource_data", "lattice_resource_hour",
 )
 CONNECTIVITY_TYPES = ("interface", "resource")  # the endpoint types the alternatives can replace
 
 ASSUME_HOURS = "A month is 730 hours; every partial hour bills as a full one."
-ASSUME_PAYER = ("The consumer, the account that owns each endpoint, pays its hours and data processing; "
-                "the provider pays for the load balancer behind the service.")
-ASSUME_LEFT_OUT = ("Left out: the provider's Network Load Balancer (hours and NLCUs) or Gateway Load Balancer, "
-                   "data transfer across Availability Zones or regions, and the services' own charges.")
+ASSUME_PAYER = ("Who pays is on each line: the consumer (the account that owns each endpoint pays its hours and "
+                "data processing), the provider (for its load balancer, and for the endpoints of a service with "
+                "`payer: provider`), or the network team (Transit Gateways and Resolver endpoints).")
+ASSUME_LEFT_OUT = ("Left out: the provider's Network Load Balancer (hours and NLCUs) unless the provider side is "
+                   "turned on, any Gateway Load Balancer, VPN connections, Direct Connect ports and data transfer "
+                   "out of AWS, hosted zones and Route 53 Profiles, and the services' own charges. Data transfer "
+                   "across Availability Zones or regions is on the line of the path that causes it.")
 ASSUME_TIERS = ("Data processing counts every GB through an endpoint in either direction; the interface tiers "
                 "apply to the month's total of all interface endpoints of a region (resource endpoints are tiered "
                 "on their own).")
@@ -65,6 +71,11 @@ class Price:
     def flat(self) -> Optional[Decimal]:
         return self.tiers[0][1] if len(self.tiers) == 1 else None
 
+    @property
+    def tier_unit(self) -> str:
+        """What the tier bounds count: GB, except for queries (millions of them)."""
+        return "million queries" if self.item == "resolver_queries" else "GB"
+
     def cost(self, quantity: Decimal) -> Decimal:
         """The exact price of `quantity` units, tiers applied in order."""
         return tiered(quantity, self.tiers)
@@ -73,13 +84,14 @@ class Price:
         if self.flat is not None:
             return rate(self.flat)
         parts, lower = [], None
+        word = self.tier_unit
         for up_to, usd in self.tiers:
             if up_to is None:
-                parts.append(f"{rate(usd)} above {qty(lower)} GB")
+                parts.append(f"{rate(usd)} above {qty(lower)} {word}")
             elif lower is None:
-                parts.append(f"{rate(usd)} up to {qty(up_to)} GB")
+                parts.append(f"{rate(usd)} up to {qty(up_to)} {word}")
             else:
-                parts.append(f"{rate(usd)} to {qty(up_to)} GB")
+                parts.append(f"{rate(usd)} to {qty(up_to)} {word}")
             lower = up_to
         return ", ".join(parts)
 
@@ -127,6 +139,26 @@ def cents(value: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = max(28, value.adjusted() + 6)
         return value.quantize(CENT, rounding=rounding)
+
+
+class Billed(Decimal):
+    """A line's figure to the cent that remembers the exact amount it was rounded from, so that a
+    cost curve can be rebuilt from a few evaluations (`plinkdocs.outputs.plot`)."""
+
+    __slots__ = ("exact",)
+    exact: Decimal
+
+
+def billed(value: Decimal) -> Decimal:
+    """`cents(value)`, remembering `value`."""
+    out = Decimal.__new__(Billed, cents(value))
+    out.exact = value
+    return out
+
+
+def exact_of(value: Decimal) -> Decimal:
+    """The amount a line's figure was rounded from (the figure itself when it was not rounded)."""
+    return value.exact if isinstance(value, Billed) else value
 
 
 def dec(value: Decimal | int | float | str) -> Decimal:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 import html
 import re
+import textwrap
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -22,6 +23,7 @@ from plinkdocs.outputs.diagram.planner import (
     MUTED,
     NODE_ATTRS,
     SMALL_ICON_SIZE,
+    SMALL_PT,
     UNHEALTHY,
     Box,
     Group,
@@ -35,6 +37,10 @@ from plinkdocs.outputs.diagram.planner import (
 
 # -- DOT ----------------------------------------------------------------------------------
 
+LEGEND_WRAP = 20  # characters per line of a legend entry
+CLUSTER_MARGIN = "5"  # points between a cluster's border and what it holds (Graphviz's default: 8)
+TITLE_WRAP = 48  # characters per line of the diagram's title
+
 def esc(text) -> str:
     """A string from the design, safe inside a Graphviz HTML-like label (and in XML)."""
     return html.escape(re.sub(r"[\r\n\t]+", " ", str(text)), quote=True)
@@ -45,11 +51,11 @@ def _text(line: Line) -> str:
     if line.kind == "name":
         return f"<B>{t}</B>"
     if line.kind == "small":
-        return f'<FONT POINT-SIZE="10">{t}</FONT>'
+        return f'<FONT POINT-SIZE="{SMALL_PT}">{t}</FONT>'
     if line.kind == "healthy":
-        return f'<FONT POINT-SIZE="10" COLOR="{HEALTHY}">{t}</FONT>'
+        return f'<FONT POINT-SIZE="{SMALL_PT}" COLOR="{HEALTHY}">{t}</FONT>'
     if line.kind == "unhealthy":
-        return f'<FONT POINT-SIZE="10" COLOR="{UNHEALTHY}">{t}</FONT>'
+        return f'<FONT POINT-SIZE="{SMALL_PT}" COLOR="{UNHEALTHY}">{t}</FONT>'
     return t
 
 
@@ -125,7 +131,8 @@ def _edge_label(lines: Sequence[Line], marks: Sequence[Mark]) -> str | None:
 
 
 def _title_label(p: Plan) -> str:
-    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18"><B>{esc(p.title)}</B></FONT></TD></TR>',
+    title = '<BR ALIGN="LEFT"/>'.join(esc(x) for x in textwrap.wrap(p.title, TITLE_WRAP)) or esc(p.title)
+    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18"><B>{title}<BR ALIGN="LEFT"/></B></FONT></TD></TR>',
             f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="{MUTED}">{esc(p.name)}</FONT></TD></TR>']
     for mk in p.marks.get("graph", ()):
         bg, fg = BADGE[mk.severity]
@@ -140,13 +147,15 @@ def _legend_label(p: Plan) -> str:
         how, sample, color, text = LEGEND[kind]
         if how == "badge":
             bg, fg = BADGE[kind]
-            cell = f'<TD ALIGN="LEFT" BGCOLOR="{bg}"><FONT COLOR="{fg}" POINT-SIZE="10"><B>{esc(sample)}</B></FONT></TD>'
+            cell = f'<TD ALIGN="LEFT" BGCOLOR="{bg}"><FONT COLOR="{fg}" POINT-SIZE="{SMALL_PT}"><B>{esc(sample)}</B></FONT></TD>'
         elif how == "icon":
             cell = (f'<TD FIXEDSIZE="TRUE" WIDTH="{SMALL_ICON_SIZE}" HEIGHT="{SMALL_ICON_SIZE}">'
                     f'<IMG SRC="{_icon_path(sample)}" SCALE="TRUE"/></TD>')
         else:
             cell = f'<TD ALIGN="LEFT"><FONT COLOR="{color}"><B>{esc(sample)}</B></FONT></TD>'
-        rows.append(f'<TR>{cell}<TD ALIGN="LEFT"><FONT POINT-SIZE="10">{esc(text)}</FONT></TD></TR>')
+        # wrapped, so that the legend is no wider than a column of the diagram
+        wrapped = '<BR ALIGN="LEFT"/>'.join(esc(x) for x in textwrap.wrap(text, LEGEND_WRAP))
+        rows.append(f'<TR>{cell}<TD ALIGN="LEFT"><FONT POINT-SIZE="{SMALL_PT}">{wrapped}<BR ALIGN="LEFT"/></FONT></TD></TR>')
     return (f'<<TABLE BORDER="1" COLOR="{MUTED}" STYLE="rounded" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
             f'{"".join(rows)}</TABLE>>')
 
@@ -200,7 +209,7 @@ def _dot_from_plan(p: Plan) -> str:
         for g in children.get(parent, ()):
             marks = p.marks.get(g.key, ())
             # A cluster's attributes pass to the clusters inside it: each one sets its own pen.
-            attrs = {"id": g.key, "penwidth": "1", **g.attrs}
+            attrs = {"id": g.key, "penwidth": "1", "margin": CLUSTER_MARGIN, **g.attrs}
             worst = _worst(marks)
             if worst:
                 attrs.update(pencolor=BADGE[worst][0], penwidth="3")
@@ -235,7 +244,17 @@ def _dot_from_plan(p: Plan) -> str:
             label = _edge_label(link.lines, p.marks.get(link.key, ()))
             # diagrams gives every edge its own font settings (13 pt): the diagram's apply instead
             attrs = {"fontname": FONT, "fontsize": EDGE_ATTRS["fontsize"], "fontcolor": INK, **attrs}
-            edge = Edge(made[ends[0]], forward=True, id=link.key, **({"label": label} if label else {}), **attrs)
+            where = "xlabel" if link.xlabel else "label"
+            if link.xlabel and label:
+                attrs = {"tailport": "s", "headport": "s", **attrs}
+            if attrs.get("minlen") == "0":
+                # A line inside one column (minlen=0): Graphviz stacks a flat edge's tail below its
+                # head in a left-to-right drawing, so it is written head to tail, drawn backwards,
+                # and the column reads top down (service, load balancer, target group, targets).
+                ends.reverse()
+                edge = Edge(made[ends[0]], reverse=True, id=link.key, **({where: label} if label else {}), **attrs)
+            else:
+                edge = Edge(made[ends[0]], forward=True, id=link.key, **({where: label} if label else {}), **attrs)
             made[ends[0]].connect(made[ends[1]], edge)
     finally:
         setcluster(None)

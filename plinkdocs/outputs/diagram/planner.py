@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from plinkdocs.analysis import reach
 from plinkdocs.analysis.awsdata import private_dns_name
+from plinkdocs.analysis.resolve import Resolver
 from plinkdocs.core.wording import count
 from plinkdocs.model.network import vpcs_for
 
@@ -23,8 +25,14 @@ HEALTHY = "#1B7A33"
 UNHEALTHY = "#6B6B6B"
 ERROR = "#C62828"
 WARNING = "#F5A623"
+DNS = "#0E7C86"
+NETWORK = "#3B4A5A"
 BADGE = {"error": (ERROR, "#FFFFFF"), "warning": (WARNING, "#000000")}
 ICON_SIZE = 56
+# The smallest text: at least 9 px at page width (688 px) is the target, so the layout keeps the
+# drawing's width under SMALL_PT x 688 / 9 points (see docs/diagrams.md, "Read at page width").
+SMALL_PT = 11
+NAME_WRAP = 24  # characters of a DNS name on one line of a box
 SMALL_ICON_SIZE = 34
 
 # Graphviz settings. diagrams draws with splines=ortho, and orthogonal routing places edge
@@ -36,10 +44,11 @@ GRAPH_ATTRS = {
     "splines": "spline",
     "compound": "true",
     "rankdir": "LR",
-    "nodesep": "0.35",
-    "ranksep": "0.8",
-    "pad": "0.3",
+    "nodesep": "0.6",
+    "ranksep": "0.45",
+    "pad": "0.15",
     "outputorder": "edgesfirst",
+    "forcelabels": "true",
     "labelloc": "t",
     "labeljust": "l",
     "fontname": FONT,
@@ -101,6 +110,9 @@ class Link:
     lines: list
     title: str
     attrs: dict = field(default_factory=dict)
+    # An edge between two columns carries its label as an xlabel: placed beside the line
+    # after layout, it takes no rank of its own, so the diagram stays as narrow as its boxes.
+    xlabel: bool = False
 
 
 @dataclass
@@ -139,6 +151,18 @@ def id_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]", lambda m: f"_{ord(m.group()):x}_", str(text))
 
 
+def split_name(name: str, width: int = NAME_WRAP) -> list[str]:
+    """A long DNS name as lines broken after a dot (`secretsmanager.` / `us-east-1.amazonaws.com`),
+    so that one name does not set the width of its column; a short one stays whole."""
+    out: list[str] = []  # filled from the right: the registered domain stays on one line
+    for label in reversed(str(name).split(".")):
+        if out and len(out[0]) + 1 + len(label) <= width:
+            out[0] = label + "." + out[0]
+        else:
+            out.insert(0, label + ("." if out else ""))
+    return out or [str(name)]
+
+
 def key_of(prefix: str, *parts) -> str:
     return "__".join((prefix, *(id_part(p) for p in parts)))
 
@@ -158,7 +182,7 @@ TARGET_TYPES = {
 ENDPOINT_TYPES = {
     "interface": "interface endpoint",
     "gateway": "gateway endpoint",
-    "gatewayloadbalancer": "Gateway Load Balancer endpoint",
+    "gatewayloadbalancer": "GWLB endpoint",
     "resource": "resource endpoint",
 }
 # AWS services by the name after `aws:` in an endpoint's service: icon and display name.
@@ -212,6 +236,14 @@ LEGEND = {
     "unhealthy": ("line", "✗ unhealthy", UNHEALTHY, "unhealthy target (dashed)"),
     "peering": ("icon", "network.VPCPeering", INK, "VPC peering, to each VPC (dashed when proposed)"),
     "zone": ("line", "┄┄┄", INK, "private hosted zone association"),
+    "tgw": ("icon", "network.TransitGateway", INK,
+            "Transit Gateway; its lines are attachments (VPCs, VPN, Direct Connect, peerings)"),
+    "onprem": ("icon", "general.GenericOfficeBuilding", INK, "on-premises network and its DNS forwarders"),
+    "resolver": ("icon", "network.Route53", INK, "Route 53 Resolver endpoint (inbound or outbound)"),
+    "dns": ("line", "╌╌▶", DNS, "DNS forwarding (conditional forwarder, Resolver rule)"),
+    "profile": ("line", "┄┄┄", DNS, "Route 53 Profile association (its zones, rules and endpoints' names)"),
+    "path": ("line", "──▶", INK, "a call's network path, hop by hop, as the reachability engine follows it"),
+    "broken": ("line", "╌╌▶ ✗", ERROR, "where a call's path breaks, with the rule that reports it"),
     "error": ("badge", "error PL…", ERROR, "an element with an error finding"),
     "warning": ("badge", "warning PL…", WARNING, "an element with a warning finding"),
 }
@@ -224,6 +256,14 @@ class _Planner:
         self.boxes: dict[str, Box] = {}
         self.links: dict[str, Link] = {}
         self.legend: set[str] = set()
+        self.breaks: dict[str, list] = {}
+        self.peering_keys: dict[str, str] = {}
+        self.shared_ends: dict[tuple, str] = {}  # link key -> [(rule, reason)] where a call's path breaks
+        n = model.network
+        # The network around PrivateLink (format 1.1) is drawn where the design describes it;
+        # a design without those sections draws as it always did.
+        self.network = bool(n.transit_gateways or n.on_premises or n.resolver_endpoints or n.resolver_rules
+                            or n.route_tables or n.vpn_gateways or n.workload_networks)
 
     # -- helpers --------------------------------------------------------------------------
     def group(self, key, kind, lines, parent, title, **attrs):
@@ -236,9 +276,9 @@ class _Planner:
             self.boxes[key] = Box(key, kind, icon, lines, parent, title, **kw)
         return key
 
-    def link(self, key, tail, head, lines, title, **attrs):
+    def link(self, key, tail, head, lines, title, xlabel=False, **attrs):
         if key not in self.links:
-            self.links[key] = Link(key, tail, head, lines, title, attrs)
+            self.links[key] = Link(key, tail, head, lines, title, attrs, xlabel)
         return key
 
     def vpc_key(self, vpc):
@@ -276,13 +316,17 @@ class _Planner:
                        [Line(a.name or a.id, "name"), Line(f"account {a.account_id}", "small")], None,
                        f"AWS account {a.name or a.id} ({a.account_id})")
         self.plan_vpcs()
+        if self.network:
+            self.plan_network()
         self.plan_workloads()
         self.plan_endpoints()
         self.plan_services()
         self.plan_load_balancers()
-        self.plan_calls()
         self.plan_peerings()
+        self.plan_calls()
         self.plan_zones()
+        if self.network:
+            self.plan_dns()
         self.add_anchors()
 
     def zones_needed(self):
@@ -322,20 +366,27 @@ class _Planner:
     def plan_workloads(self):
         m = self.m
         for w in m.workloads.values():
-            if w.on_premises:
+            nid = m.network.workload_networks.get(w.id)
+            if nid is not None and key_of("cluster_onprem", nid) in self.groups:
+                parent = key_of("cluster_onprem", nid)
+                icon, kind = "general.TraditionalServer", "on-premises workload"
+                where = f"in on-premises network {nid}"
+            elif w.on_premises:
                 parent = self.group("cluster_on_premises", "onprem", [Line("On premises", "name")], None,
                                     "On-premises network")
                 icon, kind = "general.GenericOfficeBuilding", "on-premises workload"
+                where = f"in VPC {w.vpc}" if w.vpc else "on premises"
             else:
                 subnets = [s for s in w.subnets if self.subnet_group(w.vpc, s)]
                 parent = (self.subnet_group(w.vpc, subnets[0]) if len(set(w.subnets)) == 1 and subnets
                           else self.vpc_group(w.vpc))
                 icon, kind = "compute.EC2", "workload"
+                where = f"in VPC {w.vpc}"
             lines = [Line(w.id, "name"), Line(kind, "small")]
             if len(w.subnets) > 1:
                 lines.append(Line("subnets: " + ", ".join(w.subnets), "small"))
             self.box(key_of("workload", w.id), "workload", icon, lines, parent,
-                     f"{kind.capitalize()} {w.id} in VPC {w.vpc}"
+                     f"{kind.capitalize()} {w.id} {where}"
                      + (f", subnets {', '.join(w.subnets)}" if w.subnets else ""))
 
     def plan_endpoints(self):
@@ -364,7 +415,7 @@ class _Planner:
                 # The ENI is labelled with its endpoint; a visible line to it would cross every
                 # other line of a busy VPC, so the edge only keeps the two close in the layout.
                 self.link(key_of("enilink", e.id, sid), key, eni, [], f"Endpoint {e.id} has a network interface in {sid}",
-                          style="invis")
+                          style="invis", minlen="0")
                 self.legend.add("eni")
 
     def service_ports(self, svc) -> list[str]:
@@ -396,7 +447,7 @@ class _Planner:
             for i, lb_id in enumerate(s.load_balancers):
                 if lb_id in m.load_balancers:
                     self.link(key_of("svclb", s.id, i), key, key_of("lb", lb_id), [],
-                              f"Endpoint service {s.id} is served by load balancer {lb_id}")
+                              f"Endpoint service {s.id} is served by load balancer {lb_id}", minlen="0")
         for e in m.endpoints.values():
             region = e.service_region or m.endpoint_region(e)
             if e.service_kind == "aws":
@@ -435,11 +486,11 @@ class _Planner:
                 lines.append(Line(", ".join(ports[:4]) + (f" +{len(ports) - 4}" if len(ports) > 4 else ""), "text"))
             if e.type == "interface":
                 if not e.private_dns:
-                    lines.append(Line("private DNS off", "small"))
+                    pass  # said on the endpoint: the line's label stays short
                 elif svc is not None and svc.private_dns_name:
-                    lines.append(Line(svc.private_dns_name, "small"))
+                    lines += [Line(x, "small") for x in split_name(svc.private_dns_name)]
                 elif e.service_kind == "aws":  # the name from the dated table, never pieced together
-                    lines.append(Line(private_dns_name(e.service_name, region) or "private DNS on", "small"))
+                    lines += [Line(x, "small") for x in split_name(private_dns_name(e.service_name, region) or "private DNS on")]
         if e.state != "available":
             lines.append(Line(e.state, "small"))
         attrs = {"color": PRIVATELINK, "penwidth": "2.5"}
@@ -447,7 +498,7 @@ class _Planner:
             attrs["style"] = "dashed"
         self.link(key_of("privatelink", e.id), key_of("endpoint", e.id), head, lines,
                   f"PrivateLink connection from endpoint {e.id} to {e.service}"
-                  + (f" ({', '.join(x.text for x in lines[1:])})" if len(lines) > 1 else ""), **attrs)
+                  + (f" ({', '.join(x.text for x in lines[1:])})" if len(lines) > 1 else ""), xlabel=True, **attrs)
         self.legend.add("privatelink")
 
     def plan_load_balancers(self):
@@ -471,7 +522,7 @@ class _Planner:
                 node = self.box(key_of("lbnode", lb.id, sid), "lbnode", icon, [Line(f"{lb.id} node", "small")], parent,
                                 f"Node of load balancer {lb.id} in subnet {sid}", small=True)
                 self.link(key_of("lbnodelink", lb.id, sid), key, node, [], f"Load balancer {lb.id} is enabled in {sid}",
-                          style="invis")
+                          style="invis", minlen="0")
                 self.legend.add("lbnode")
             for tg in lb.target_groups.values():
                 hc = tg.health_check
@@ -487,7 +538,7 @@ class _Planner:
                 if li.target_group in lb.target_groups:
                     self.link(key_of("listener", lb.id, i), key, key_of("tg", lb.id, li.target_group),
                               [Line(f"{li.protocol} {li.port}")],
-                              f"Listener {li.protocol} {li.port} of {lb.id} forwards to {li.target_group}")
+                              f"Listener {li.protocol} {li.port} of {lb.id} forwards to {li.target_group}", minlen="0")
 
     def plan_targets(self, lb, tg, tg_key):
         m = self.m
@@ -500,7 +551,7 @@ class _Planner:
             if t.load_balancer and t.load_balancer in m.load_balancers:
                 self.link(key, tg_key, key_of("lb", t.load_balancer), [Line("target"), health],
                           f"Target group {tg.id} sends to {t.load_balancer} ({'healthy' if t.healthy else 'unhealthy'})",
-                          **edge)
+                          minlen="0", **edge)
                 continue
             if t.subnet and self.subnet_group(lb.vpc, t.subnet):
                 parent = self.subnet_group(lb.vpc, t.subnet)
@@ -514,20 +565,246 @@ class _Planner:
                      f"{label} of target group {tg.id}" + (f" in {zone}" if zone else "")
                      + (", healthy" if t.healthy else ", unhealthy"), dashed=not t.healthy)
             self.link(key_of("targetlink", lb.id, tg.id, i), tg_key, key, [],
-                      f"Target group {tg.id} sends to {label}", **edge)
+                      f"Target group {tg.id} sends to {label}", minlen="0", **edge)
+
+    # -- the network around PrivateLink (format 1.1) ----------------------------------------
+    def plan_network(self):
+        """On-premises networks, Transit Gateways with their attachments, VPN gateways and
+        Resolver endpoints. Attachments do not rank the layout (constraint=false): the calls'
+        paths do, so that a Transit Gateway sits between the callers and the endpoints."""
+        m, n = self.m, self.m.network
+        for o in n.on_premises.values():
+            cidrs = ", ".join(str(c) for c in o.cidrs)
+            cl = self.group(key_of("cluster_onprem", o.id), "onprem", [Line("On premises", "name")], None,
+                            f"On-premises network {o.id} ({cidrs})")
+            lines = [Line(o.id, "name"), Line("on-premises network", "small"), Line(cidrs, "small")]
+            if o.forwards:
+                lines.append(Line("DNS forwarders:", "small"))
+            lines += [Line(f"{f.domain} → {f.to}", "small") for f in o.forwards]
+            self.box(key_of("onprem", o.id), "onprem", "general.GenericOfficeBuilding", lines, cl,
+                     f"On-premises network {o.id} ({cidrs})"
+                     + (", DNS forwarders: " + ", ".join(f"{f.domain} to {f.to}" for f in o.forwards)
+                        if o.forwards else ""))
+            self.legend.add("onprem")
+        for vid, nets in n.vpn_gateways.items():
+            if vid not in m.vpcs:
+                continue
+            key = self.box(key_of("vgw", vid), "vgw", "network.SiteToSiteVpn", [Line("VPN gateway", "small")],
+                           self.vpc_group(vid), f"VPN gateway of VPC {vid}", small=True)
+            for nid in nets:
+                if key_of("onprem", nid) in self.boxes:
+                    self.link(key_of("vgwlink", vid, nid), key, key_of("onprem", nid), [Line("VPN", "small")],
+                              f"VPN connection from the VPN gateway of VPC {vid} to on-premises network {nid}",
+                              arrowhead="none", color=NETWORK, penwidth="1.5", constraint="false", xlabel=True)
+        drawn_peers: set = set()
+        for g in n.transit_gateways.values():
+            tables = [t.id for t in g.route_tables.values() if not t.implicit]
+            lines = [Line(g.id, "name"), Line("Transit Gateway", "small")]
+            lines += [Line(f"route table {t}", "small") for t in tables] or [Line("default route table", "small")]
+            if g.region != m.region:
+                lines.append(Line(g.region, "small"))
+            if g.shared_with:
+                lines.append(Line(f"shared with {count(len(g.shared_with), 'account')}", "small"))
+            key = self.box(key_of("tgw", g.id), "tgw", "network.TransitGateway", lines, None,
+                           f"Transit Gateway {g.id} of account {g.account} in {g.region}"
+                           + (f", route tables {', '.join(tables)}" if tables else ", default route table"))
+            self.legend.add("tgw")
+            for a in g.attachments.values():
+                attrs = {"arrowhead": "none", "color": NETWORK, "penwidth": "1.5", "constraint": "false"}
+                table = g.table_of(a.id)
+                where = f" (route table {table.id})" if table is not None and not table.implicit else ""
+                if a.kind == "vpc" and a.vpc in m.vpcs:
+                    head, lines = f"vpc:{a.vpc}", []
+                    title = (f"Attachment {a.id} of VPC {a.vpc} to Transit Gateway {g.id}{where}, subnets "
+                             f"{', '.join(a.subnets) or 'none'}" + (", appliance mode on" if a.appliance_mode else ""))
+                elif a.kind == "on_premises" and key_of("onprem", a.on_premises) in self.boxes:
+                    via = "Direct Connect" if a.via == "direct_connect" else "VPN"
+                    head, lines = key_of("onprem", a.on_premises), [Line(via, "small")]
+                    title = f"{via} attachment {a.id} of on-premises network {a.on_premises} to {g.id}{where}"
+                elif a.kind == "peering" and a.peer in n.transit_gateways:
+                    pair = frozenset((g.id, a.peer))
+                    if pair in drawn_peers:
+                        continue
+                    drawn_peers.add(pair)
+                    head, lines = key_of("tgw", a.peer), [Line("TGW peering", "small")]
+                    title = f"Transit Gateway peering {a.id} between {g.id} and {a.peer}"
+                else:
+                    continue
+                self.link(key_of("tgwatt", g.id, a.id), key, head, lines, title, xlabel=True, **attrs)
+        for r in n.resolver_endpoints.values():
+            if r.vpc not in m.vpcs:
+                continue
+            self.box(key_of("resolver", r.id), "resolver", "network.Route53",
+                     [Line(r.id, "name"), Line(f"{r.direction} Resolver endpoint", "small")], self.vpc_group(r.vpc),
+                     f"{r.direction.capitalize()} Route 53 Resolver endpoint {r.id} in VPC {r.vpc}, subnets "
+                     f"{', '.join(r.subnets)}")
+            self.legend.add("resolver")
+
+    def plan_dns(self):
+        """The DNS path: on-premises forwarders to inbound endpoints, outbound endpoints to
+        their rules' targets (an inbound endpoint, an on-premises network, or DNS servers the
+        design does not model)."""
+        m, n = self.m, self.m.network
+        dns = {"color": DNS, "style": "dashed", "constraint": "false"}
+        for o in n.on_premises.values():
+            for k, f in enumerate(o.forwards):
+                if key_of("resolver", f.to) in self.boxes:
+                    self.link(key_of("dnsfwd", o.id, k), key_of("onprem", o.id), key_of("resolver", f.to),
+                              [Line(f"DNS {f.domain}", "small")],
+                              f"On-premises network {o.id} forwards {f.domain} to inbound Resolver endpoint {f.to}",
+                              xlabel=True, **dns)
+                    self.legend.add("dns")
+        for pr in n.route53_profiles.values():
+            parent = self.account_key(pr.account)
+            parts = [count(len(pr.hosted_zones), "zone"), count(len(pr.resolver_rules), "rule"),
+                     count(len(pr.endpoints), "endpoint")]
+            key = self.box(key_of("profile", pr.id), "profile", "network.Route53",
+                           [Line(pr.id, "name"), Line("Route 53 Profile", "small"), Line(", ".join(parts), "small")],
+                           parent if parent in self.groups else None,
+                           f"Route 53 Profile {pr.id} of account {pr.account}: {', '.join(parts)}, shared with VPCs "
+                           f"{', '.join(pr.vpcs) or 'none'}")
+            for v in pr.vpcs:
+                if v in m.vpcs:
+                    self.link(key_of("profilelink", pr.id, v), key, f"vpc:{v}", [],
+                              f"Route 53 Profile {pr.id} is associated with VPC {v}", style="dotted",
+                              arrowhead="none", color=DNS, constraint="false")
+            self.legend.add("profile")
+        resolver = Resolver(m)
+        for rule in n.resolver_rules.values():
+            tail = key_of("resolver", rule.outbound_endpoint or "")
+            if rule.type != "forward" or tail not in self.boxes:
+                continue
+            heads: dict[str, str] = {}
+            for t in rule.targets:
+                inbound = resolver.inbound_at(t)
+                onp = next((o for o in n.on_premises.values()
+                            if any(c.version == t.version and t in c for c in o.cidrs)), None)
+                if inbound is not None and key_of("resolver", inbound.id) in self.boxes:
+                    head = key_of("resolver", inbound.id)
+                elif onp is not None:
+                    head = key_of("onprem", onp.id)
+                else:
+                    head = self.box(key_of("dnsserver", str(t)), "dnsserver", None,
+                                    [Line("DNS server", "name"), Line(str(t), "small")], None,
+                                    f"DNS server {t}, outside the design", framed=True)
+                heads.setdefault(head, str(t))
+            for j, (head, addr) in enumerate(heads.items()):
+                self.link(key_of("rulelink", rule.id, j), tail, head, [Line(f"rule {rule.id}: {rule.domain}", "small")],
+                          f"Resolver rule {rule.id} forwards {rule.domain} through outbound endpoint "
+                          f"{rule.outbound_endpoint} to {addr}"
+                          + (f", for VPCs {', '.join(rule.vpcs)}" if rule.vpcs else ""), xlabel=True, **dns)
+                self.legend.add("dns")
+
+    def hop_node(self, hop) -> str | None:
+        """The box a hop of the reachability engine is drawn as, if it is one."""
+        key = {"tgw": key_of("tgw", hop.id), "gwlbe": key_of("endpoint", hop.id), "vgw": key_of("vgw", hop.id),
+               "peering": self.peering_keys.get(hop.id, "")}.get(hop.kind)
+        return key if key in self.boxes else None
+
+    def chain(self, leg) -> list[str]:
+        out: list[str] = []
+        for h in leg.hops:
+            k = self.hop_node(h)
+            if k and (not out or out[-1] != k):
+                out.append(k)
+        return out
+
+    def break_rules(self, w, ep, leg) -> tuple:
+        """The rule that reports a break, by what breaks (see the rules' documentation)."""
+        if leg.cause == "az":
+            return ("PL206",)
+        if not self.m.network.workload_networks.get(w.id) and reach.peering_only(self.m, w, ep):
+            return ("PL703",)
+        if leg.cause == "overlap":
+            return ("PL704", "PL705")
+        return ("PL704",)
+
+    def path_link(self, tail: str, head: str, what: str, **attrs) -> None:
+        key = f"path__{tail}__{head}"
+        if key in self.links:
+            if what not in self.links[key].title:
+                self.links[key].title += f"; {what}"
+            return
+        self.link(key, tail, head, [], f"Network path: {what}", color=INK, **attrs)
+        self.legend.add("path")
+
+    def plan_path(self, w, i, c, ep, cr, lines, title):
+        """A call drawn through the hops the reachability engine found (Transit Gateways,
+        peerings, VPN gateways, GWLB endpoints); where it breaks, a red dashed line to the
+        endpoint (or back to the caller, for the reply) carries the rule that reports it."""
+        wkey, ekey = key_of("workload", w.id), key_of("endpoint", ep.id)
+        who = f"`{w.id}` in on-premises network `{w.on_premises}`" if self.m.network.workload_networks.get(w.id) \
+            else f"`{w.id}` in `{w.vpc}`"
+        done: list = []
+        ends: set = set()  # (last hop, ok) of the lines to the endpoint drawn for this call
+        for t in cr.trips:
+            fwd = self.chain(t.forward)
+            back = t.back if t.back is not None and not t.back.ok else None
+            sig = (tuple(fwd), t.forward.ok, tuple(self.chain(back)) if back else None,
+                   (t.broken.cause if t.broken else None))
+            if sig in done:
+                continue
+            j = len(done)
+            done.append(sig)
+            key = key_of("call", w.id, i) if j == 0 else key_of("call", w.id, i, j)
+            seq = [wkey, *fwd]
+            what = f"{w.id} calls {ep.id} on {c.protocol} {c.port}"
+            for a, b in zip(seq, seq[1:]):
+                self.path_link(a, b, what)
+            via = [self.boxes[k].title for k in fwd]
+            full = title + (" through " + ", ".join(via) if via else "")
+            if (seq[-1], t.forward.ok) in ends:
+                pass  # another trip's line already says it (e.g. through the other AZ's appliance)
+            elif t.forward.ok:
+                ends.add((seq[-1], True))
+                if len(seq) > 1:  # from a hub: the port only, so that its many lines stay legible
+                    lines = lines[:1]
+                # calls of several workloads that arrive by the same hop with the same label are
+                # one line (a hub's Transit Gateway to its endpoints), its title naming each call
+                same = (seq[-1], ekey, tuple((x.text, x.kind) for x in lines))
+                if same in self.shared_ends:
+                    self.links[self.shared_ends[same]].title += f"; {full}"
+                else:
+                    self.shared_ends[same] = key
+                    self.link(key, seq[-1], ekey, lines, full, color=INK, xlabel=True)
+                self.legend.add("call")
+            else:
+                ends.add((seq[-1], False))
+                reason = reach.sentence(t.forward, who)
+                self.link(key, seq[-1], ekey, [*lines, Line("✗ no path", "small")], f"{full}; broken: {reason}",
+                          color=ERROR, style="dashed", xlabel=True)
+                self.breaks.setdefault(key, []).extend((r, reason, w.path) for r in self.break_rules(w, ep, t.forward))
+                self.legend.add("broken")
+            if back is not None:
+                bseq = [ekey, *self.chain(back)]
+                for a, b in zip(bseq, bseq[1:]):
+                    self.path_link(a, b, f"reply of {ep.id} to {w.id}", constraint="false")
+                reason = (f"{who} reaches endpoint `{ep.id}`, but the answer cannot come back: "
+                          + reach.sentence(back, f"endpoint `{ep.id}` in `{ep.vpc}`"))
+                rkey = key_of("reply", w.id, i, j)
+                self.link(rkey, bseq[-1], wkey, [Line("✗ no reply", "small")], f"Reply of {ep.id} to {w.id}: {reason}",
+                          color=ERROR, style="dashed", constraint="false", xlabel=True)
+                self.breaks.setdefault(rkey, []).extend((r, reason, w.path) for r in self.break_rules(w, ep, back))
+                self.legend.add("broken")
 
     def plan_calls(self):
         m = self.m
         for w in m.workloads.values():
             for i, c in enumerate(w.calls):
-                if c.endpoint not in m.endpoints:
+                ep = m.endpoints.get(c.endpoint)
+                if ep is None:
                     continue
                 lines = [Line(f"{c.protocol} {c.port}")]
                 if c.hostname:
-                    lines.append(Line(c.hostname, "small"))
+                    lines += [Line(x, "small") for x in split_name(c.hostname)]
+                title = (f"Workload {w.id} calls endpoint {c.endpoint} on {c.protocol} {c.port}"
+                         + (f" as {c.hostname}" if c.hostname else ""))
+                cr = reach.call_reach(m, w, ep) if self.network else None
+                if cr is not None and cr.trips:
+                    self.plan_path(w, i, c, ep, cr, lines, title)
+                    continue
                 self.link(key_of("call", w.id, i), key_of("workload", w.id), key_of("endpoint", c.endpoint), lines,
-                          f"Workload {w.id} calls endpoint {c.endpoint} on {c.protocol} {c.port}"
-                          + (f" as {c.hostname}" if c.hostname else ""), color=INK)
+                          title, color=INK, xlabel=True)
                 self.legend.add("call")
 
     def plan_peerings(self):
@@ -539,6 +816,7 @@ class _Planner:
                 continue
             accounts = {self.account_of_vpc(p.requester), self.account_of_vpc(p.accepter)}
             parent = accounts.pop() if len(accounts) == 1 else None
+            self.peering_keys.setdefault(p.id, key_of("peering", i))
             key = self.box(key_of("peering", i), "peering", "network.VPCPeering",
                            [Line(f"peering {p.id}", "name"), Line(p.status, "small")], parent,
                            f"VPC peering {p.id} ({p.status}) between {p.requester} and {p.accepter}", small=True)
@@ -556,11 +834,12 @@ class _Planner:
             vpcs = [v for v in z.vpcs if v in m.vpcs]
             parent = self.account_of_vpc(vpcs[0]) if vpcs else None
             key = self.box(key_of("zone", i), "zone", "network.Route53HostedZone",
-                           [Line(z.name, "name"), Line("private hosted zone", "small")], parent,
+                           [*(Line(x, "name") for x in split_name(z.name)), Line("private hosted zone", "small")],
+                           parent,
                            f"Private hosted zone {z.name}, associated with {', '.join(z.vpcs) or 'no VPC'}")
             for v in vpcs:
                 self.link(key_of("zonelink", i, v), key, f"vpc:{v}", [], f"Hosted zone {z.name} is associated with VPC {v}",
-                          style="dotted", arrowhead="none", color=INK)
+                          style="dotted", arrowhead="none", color=INK, constraint="false")
                 self.legend.add("zone")
 
     def add_anchors(self):
@@ -631,7 +910,25 @@ class _Planner:
         elif head == "hosted_zones" and isinstance(ident, int):
             out.append(key_of("zone", ident))
         elif head in ("transit_gateways", "on_premises", "resolver_endpoints", "resolver_rules", "route53_profiles"):
-            # format 1.1 sections: shown on the VPCs they concern
+            # format 1.1 sections: on what draws them, else on the VPCs they concern
+            if head == "transit_gateways":
+                if len(sub) >= 2 and sub[0] == "attachments":
+                    out.append(key_of("tgwatt", ident, sub[1]))
+                out.append(key_of("tgw", ident))
+            elif head == "on_premises":
+                if len(sub) >= 3 and sub[:2] == ("dns", "forwards") and isinstance(sub[2], int):
+                    out.append(key_of("dnsfwd", ident, sub[2]))
+                out += [key_of("onprem", ident), key_of("cluster_onprem", ident)]
+            elif head == "resolver_endpoints":
+                out.append(key_of("resolver", ident))
+            elif head == "resolver_rules":
+                out.append(key_of("rulelink", ident, 0))
+            elif head == "route53_profiles":
+                if len(sub) >= 2 and sub[0] == "vpcs" and isinstance(sub[1], int) and ident in m.network.route53_profiles:
+                    vpcs = m.network.route53_profiles[ident].vpcs
+                    if sub[1] < len(vpcs):
+                        out.append(key_of("profilelink", ident, vpcs[sub[1]]))
+                out.append(key_of("profile", ident))
             out += [self.vpc_key(v) for v in vpcs_for(m, (head, ident) + tuple(sub))]
         return out
 
@@ -649,6 +946,7 @@ def plan(model, findings: Iterable = ()) -> Plan:
     diagram (the design's name, its budget, a waiver) is listed under the diagram's title."""
     p = _Planner(model)
     p.run()
+    findings = list(findings)
     marks: dict[str, list[Mark]] = {}
     for f in sorted(findings, key=lambda f: (f.rule, f.model_path, f.message)):
         if f.waived is not None or f.severity not in BADGE:
@@ -658,6 +956,18 @@ def plan(model, findings: Iterable = ()) -> Plan:
         if not any(x.rule == f.rule and x.message == f.message for x in lst):
             lst.append(Mark(f.severity, f.rule, f.message))
         p.legend.add(f.severity)
+    # A broken hop carries the rule that reports it, found or not (a drawing without findings
+    # still shows it), except where that rule's finding about the caller is waived.
+    waived = {(f.rule, tuple(f.path[:2])) for f in findings if f.waived is not None}
+    for key, found in p.breaks.items():
+        lst = marks.setdefault(key, [])
+        for rule, reason, wpath in found:
+            if (rule, tuple(wpath[:2])) in waived or any(x.rule == rule for x in lst):
+                continue
+            lst.append(Mark("error", rule, reason))
+            p.legend.add("error")
+        if not lst:
+            del marks[key]
     m = model
     counts = [(len(m.accounts), "account"), (len(m.vpcs), "VPC"),
               (sum(len(v.subnets) for v in m.vpcs.values()), "subnet"),

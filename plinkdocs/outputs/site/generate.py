@@ -43,6 +43,7 @@ from plinkdocs.core.load import Document, load_file
 from plinkdocs.outputs import diagram, escape, plot
 from plinkdocs.outputs.site import checklist as _checklist
 from plinkdocs.outputs.site import gotchas
+from plinkdocs.outputs.site import paths as _paths
 from plinkdocs.outputs.site.nav import GROUPINGS, MIN_LIMIT, NavDesign, design_nav, natural_key, rule_nav
 from plinkdocs.outputs.site.progress import Progress
 from plinkdocs.outputs.site.render import relative
@@ -535,6 +536,7 @@ class Generator:
             h.update(b"<unreadable>")
         h.update(json.dumps([f.to_dict() for f in d.findings], sort_keys=True).encode())
         h.update(json.dumps(self._ran_ids(), sort_keys=True).encode())
+        h.update(f"provider_side={self.config.provider_side}\n".encode())
         if self.config.prices_file:
             try:
                 h.update(Path(self.config.prices_file).read_bytes())
@@ -594,11 +596,12 @@ class Generator:
         if model is not None:
             try:
                 book = cost.price_book(self.config.prices_file)
-                est = cost.estimate(model, book)
-                dec = decide.decide(model, book)
+                est = cost.estimate(model, book, provider_side=self.config.provider_side)
+                dec = decide.decide(model, book, provider_side=self.config.provider_side)
                 ctx["estimate"], ctx["decision"] = est, dec
                 ctx["options"] = [(k, decide.LABELS.get(k, k)) for k in dec.options]
-                d.summary["cost"] = cost.money(est.total_usd) + ("" if est.complete else "+")
+                d.summary["cost"] = ("unpriced" if not est.priced
+                                     else cost.money(est.total_usd) + ("" if est.complete else "+"))
                 d.summary["cost_usd"] = str(est.total_usd)
                 d.summary["cost_complete"] = est.complete
                 d.summary["recommendation"] = dec.label if dec.recommendation else None
@@ -612,6 +615,13 @@ class Generator:
                     raise
                 ctx["cost_error"] = _reason(e)
                 d.problems.append(f"cost and decision not computed: {_reason(e)}")
+        ctx["paths"], ctx["paths_error"] = [], None
+        if model is not None:
+            try:
+                ctx["paths"] = _paths.call_paths(model)
+            except Exception as e:  # a fault in the engines must not cost the rest of the page
+                ctx["paths_error"] = _reason(e)
+                d.problems.append(f"paths not computed: {_reason(e)}")
         ran = set(self._ran_ids())
         registered = registry()
         ctx["checklist"] = _checklist.evaluate(model, d.findings, lambda rid: rid in ran and rid in registered)

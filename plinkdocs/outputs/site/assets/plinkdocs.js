@@ -2,16 +2,28 @@
  *
  * A diagram on a design page is a link to its SVG, so it opens full size with no script at
  * all. With this script, a click opens it in an overlay on the page instead: the picture at
- * its natural size, scrollable, zoomed in and out with the buttons, + and -, or ctrl and the
- * wheel; Escape, the close button or a click on the backdrop closes it. No network, no
- * dependencies; it works with or without Material's instant navigation. */
+ * its natural size or fitted to the screen's width ("Fit", also how it opens), scrollable,
+ * zoomed in and out with the buttons, + and -, or ctrl and the wheel; Escape, the close
+ * button or a click on the backdrop closes it. No network, no dependencies; it works with
+ * or without Material's instant navigation. */
 (function () {
   "use strict";
   var overlay = null;
   var scale = 1;
+  var fitScale = 1;
 
+  /* The scale at which the whole picture fits the stage's width (and never above 1:1). */
+  function fitting(img, stage) {
+    var style = window.getComputedStyle(stage);
+    var room = stage.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    var fit = Math.min(1, room / img.naturalWidth);
+    return fit > 0 ? fit : 1;
+  }
+
+  /* Zooming out stops at 25%, or at the fitting scale when that is smaller, so that "Fit"
+     always shows the whole diagram, on a phone too. */
   function setScale(img, value) {
-    scale = Math.min(8, Math.max(0.25, value));
+    scale = Math.min(8, Math.max(Math.min(0.25, fitScale), value));
     img.style.width = Math.round(img.naturalWidth * scale) + "px";
     img.style.maxWidth = "none";
   }
@@ -37,6 +49,7 @@
   function open(href, alt) {
     close();
     scale = 1;
+    fitScale = 1;
     overlay = document.createElement("div");
     overlay.className = "plinkdocs-zoom";
     overlay.setAttribute("role", "dialog");
@@ -50,10 +63,14 @@
     img.className = "plinkdocs-zoom__image";
     img.alt = alt || "";
     img.addEventListener("load", function () {
-      var fit = Math.min(1, (window.innerWidth - 48) / img.naturalWidth);
-      setScale(img, fit > 0 ? fit : 1);
+      fitScale = fitting(img, stage);
+      setScale(img, fitScale);
     });
     img.src = href;
+    bar.appendChild(button("Fit", "Fit the whole diagram", function () {
+      fitScale = fitting(img, stage);
+      setScale(img, fitScale);
+    }));
     bar.appendChild(button("\u2212", "Zoom out", function () { setScale(img, scale / 1.25); }));
     bar.appendChild(button("1:1", "Actual size", function () { setScale(img, 1); }));
     bar.appendChild(button("+", "Zoom in", function () { setScale(img, scale * 1.25); }));
