@@ -12,6 +12,7 @@ import pytest
 
 from plinkdocs.rules import docs
 from tests.browser.test_site_browser import CHROMIUM, Watch, browser, build, server  # noqa: F401
+from tests.site.samples import portfolio_mkdocs_yml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -23,21 +24,7 @@ COUNT = 45
 NAV_LIMIT = 10
 SIZES = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 
-MKDOCS_YML = f"""\
-site_name: Portfolio
-strict: true
-theme:
-  name: material
-  font: false
-  features: [navigation.sections, navigation.indexes, navigation.prune]
-plugins:
-  - search
-  - plinkdocs:
-      diagrams: false
-      nav_limit: {NAV_LIMIT}
-markdown_extensions: [admonition, attr_list, tables, toc, pymdownx.details, pymdownx.highlight,
-                      pymdownx.superfences, {{pymdownx.tasklist: {{custom_checkbox: true}}}}]
-"""
+MKDOCS_YML = portfolio_mkdocs_yml("Portfolio", NAV_LIMIT)
 
 
 def bad_design() -> str:

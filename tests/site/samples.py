@@ -50,6 +50,27 @@ def write_designs(folder: Path, hostile: bool = True, bad: bool = True) -> Path:
     return folder
 
 
+def portfolio_mkdocs_yml(site_name: str, nav_limit: int, group_by: str | None = None) -> str:
+    """The mkdocs.yml of a strict portfolio site of generated designs (bench/generate.py),
+    without diagrams, its navigation bounded by `nav_limit` (and grouped by `group_by`)."""
+    group = f"\n      group_by: {group_by}" if group_by else ""
+    return f"""\
+site_name: {site_name}
+strict: true
+theme:
+  name: material
+  font: false
+  features: [navigation.sections, navigation.indexes, navigation.prune]
+plugins:
+  - search
+  - plinkdocs:
+      diagrams: false{group}
+      nav_limit: {nav_limit}
+markdown_extensions: [admonition, attr_list, tables, toc, pymdownx.details, pymdownx.highlight,
+                      pymdownx.superfences, {{pymdownx.tasklist: {{custom_checkbox: true}}}}]
+"""
+
+
 MKDOCS_YML = """\
 site_name: Test portfolio
 docs_dir: docs

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.site.samples import portfolio_mkdocs_yml
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import write  # noqa: E402
@@ -24,22 +26,7 @@ BIN = Path(sys.executable).parent
 COUNT = int(os.environ.get("PLINKDOCS_SCALE", "80"))
 NAV_LIMIT = 20 if COUNT >= 300 else 8
 
-MKDOCS_YML = f"""\
-site_name: Scale
-strict: true
-theme:
-  name: material
-  font: false
-  features: [navigation.sections, navigation.indexes, navigation.prune]
-plugins:
-  - search
-  - plinkdocs:
-      diagrams: false
-      group_by: owner
-      nav_limit: {NAV_LIMIT}
-markdown_extensions: [admonition, attr_list, tables, toc, pymdownx.details, pymdownx.highlight,
-                      pymdownx.superfences, {{pymdownx.tasklist: {{custom_checkbox: true}}}}]
-"""
+MKDOCS_YML = portfolio_mkdocs_yml("Scale", NAV_LIMIT, group_by="owner")
 
 
 @pytest.fixture(scope="module")
