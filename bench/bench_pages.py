@@ -12,13 +12,14 @@ this checkout) one child process generates the site once to fill its own disk ca
 times further generations with a new `Generator` each (so that the in-memory cache skips
 nothing), in one process (`jobs=1`): the CPU time of the process per design is the figure.
 The trees are timed in turns, round after round, the first one rotating, and the medians are
-reported with their ratio. `--profile N` prints the N costliest functions of the last warm
+reported with their ratio, and whether the two trees made the same bytes. `--profile N` prints the N costliest functions of the last warm
 generation of each tree (cProfile, by own time and by cumulative time).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -49,9 +50,12 @@ def child(src: str, designs: str, work: str, rounds: int, profile: int) -> None:
     times = []
     for _ in range(rounds):
         t = time.process_time()
-        run()
+        tree = run()
         times.append(time.process_time() - t)
-    report = {"designs": n, "cpu": times}
+    digest = hashlib.sha256()
+    for rel in tree.files:  # every file of the site, in path order: what the trees must agree on
+        digest.update(rel.encode() + b"\0" + tree.files[rel] + b"\0")
+    report = {"designs": n, "cpu": times, "files": len(tree.files), "sha256": digest.hexdigest()}
     if profile:
         import cProfile
         import io
@@ -117,6 +121,7 @@ def main() -> None:
         names = list(trees)
         cpu: dict = {name: [] for name in names}
         profiles: dict = {}
+        digests: dict = {}
         for r in range(args.rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for name in order:
@@ -125,6 +130,7 @@ def main() -> None:
                               args.repeat, args.profile if last else 0)
                 per = [1000 * t / res["designs"] for t in res["cpu"]]
                 cpu[name].extend(per)
+                digests.setdefault(name, set()).add((res["files"], res["sha256"]))
                 if "profile" in res:
                     profiles[name] = res["profile"]
                 print(f"round {r + 1}: {name}: {', '.join(f'{p:.1f}' for p in per)} ms of CPU per design "
@@ -138,6 +144,9 @@ def main() -> None:
             print(f"{name}: median {statistics.median(v):.1f} ms of CPU per design "
                   f"(min {min(v):.1f}, max {max(v):.1f}, {len(v)} runs)")
         if len(names) == 2:
+            same = len(digests[names[0]] | digests[names[1]]) == 1
+            files = next(iter(digests[names[1]]))[0]
+            print(f"the site's {files} files: {'the same bytes' if same else 'NOT the same bytes'} in both trees")
             base, new = (statistics.median(cpu[n]) for n in names)
             print(f"this checkout / baseline: {new / base:.2f} ({100 * (1 - new / base):.0f}% less CPU per design)")
 

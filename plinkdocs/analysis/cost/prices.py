@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NoReturn, Optional
 
@@ -134,8 +134,17 @@ def tiered(quantity: Decimal, tiers: Iterable[Tier]) -> Decimal:
     return total
 
 
+_CENTS = Context(prec=28)  # the precision `cents` gives every figure below 10**22 dollars
+
+
 def cents(value: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
-    """To the cent, with the precision the figure needs (an absurd traffic figure must not crash)."""
+    """To the cent, with the precision the figure needs (an absurd traffic figure must not crash).
+
+    A figure of any sensible size is rounded in a context made once: entering a local context
+    for each of the ~56 figures of a design's page cost five times the rounding itself
+    (measured on 300 generated designs: 0.18 s of a profiled warm generation, 0.04 s so)."""
+    if value.is_finite() and value.adjusted() <= 22:  # 25 digits to the cent: within 28
+        return value.quantize(CENT, rounding=rounding, context=_CENTS)
     with localcontext() as ctx:
         ctx.prec = max(28, value.adjusted() + 6)
         return value.quantize(CENT, rounding=rounding)
