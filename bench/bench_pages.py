@@ -9,10 +9,11 @@ A warm `mkdocs build` renders every design page again (pages are never read from
 cache, see docs/reliability.md); the drawings, diagram and break-even plot, come from the
 sealed disk cache. So for each tree (the baseline revision, exported with `git archive`, and
 this checkout) one child process generates the site once to fill its own disk cache, then
-times further generations with a new `Generator` each (so that the in-memory cache skips
-nothing), in one process (`jobs=1`): the CPU time of the process per design is the figure.
-The trees are timed in turns, round after round, the first one rotating, and the medians are
-reported with their ratio, and whether the two trees made the same bytes. `--profile N` prints the N costliest functions of the last warm
+times `--repeat` further generations with a new `Generator` each (so that the in-memory cache
+skips nothing), in one process (`jobs=1`): the CPU time of the process per design, the least
+of the repeats, is the round's figure. The trees are timed in turns, round after round, the
+first one rotating; the median of the rounds' ratios is reported, and whether the two trees
+made the same bytes. `--profile N` prints the N costliest functions of the last warm
 generation of each tree (cProfile, by own time and by cumulative time).
 """
 
@@ -104,12 +105,14 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=300, help="designs to generate (default 300)")
     ap.add_argument("--baseline", default="HEAD", help="the revision to compare with, or 'none' (default HEAD)")
     ap.add_argument("--rounds", type=int, default=3, help="turns of each tree (default 3)")
-    ap.add_argument("--repeat", type=int, default=1, help="warm generations timed per turn (default 1)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="warm generations timed per turn, the least disturbed one counted (default 3)")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
     args = ap.parse_args()
 
     sys.path.insert(0, str(HERE))
     from generate import write
+    from measure import Rounds
 
     with tempfile.TemporaryDirectory(prefix="plinkdocs-bench-pages-") as tmp:
         tmp_path = Path(tmp)
@@ -129,7 +132,7 @@ def main() -> None:
                 res = measure(trees[name], designs, tmp_path / f"work-{names.index(name)}-{r}",
                               args.repeat, args.profile if last else 0)
                 per = [1000 * t / res["designs"] for t in res["cpu"]]
-                cpu[name].extend(per)
+                cpu[name].append(min(per))
                 digests.setdefault(name, set()).add((res["files"], res["sha256"]))
                 if "profile" in res:
                     profiles[name] = res["profile"]
@@ -142,13 +145,15 @@ def main() -> None:
         for name in names:
             v = cpu[name]
             print(f"{name}: median {statistics.median(v):.1f} ms of CPU per design "
-                  f"(min {min(v):.1f}, max {max(v):.1f}, {len(v)} runs)")
+                  f"(min {min(v):.1f}, max {max(v):.1f}, {len(v)} rounds)")
         if len(names) == 2:
             same = len(digests[names[0]] | digests[names[1]]) == 1
             files = next(iter(digests[names[1]]))[0]
             print(f"the site's {files} files: {'the same bytes' if same else 'NOT the same bytes'} in both trees")
-            base, new = (statistics.median(cpu[n]) for n in names)
-            print(f"this checkout / baseline: {new / base:.2f} ({100 * (1 - new / base):.0f}% less CPU per design)")
+            r = Rounds(cpu)  # the median of each round's ratio: robust to a round the machine disturbed
+            ratio = r.ratio(names[1], names[0])
+            print(f"this checkout / baseline: {ratio:.2f} ({100 * (1 - ratio):.0f}% less CPU per design; "
+                  f"{r.spread(names[1], names[0])})")
 
 
 if __name__ == "__main__":

@@ -73,3 +73,12 @@ def test_sandwich_compares_each_large_run_with_the_small_runs_around_it(monkeypa
     wall, cpu = measure.sandwich({"cmd": ["small"]}, {"cmd": ["large"]}, 2)
     assert wall == [6.0, 10.0]
     assert cpu == [10.0, 10.0]
+
+
+def test_pages_benchmark_compares_with_a_revision_and_its_bytes():
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: no revision to compare with")
+    out = _bench("bench_pages.py", "--count", "3", "--rounds", "1", "--baseline", "HEAD")
+    for expected in ("baseline HEAD: median", "this checkout: median", "ms of CPU per design",
+                     "this checkout / baseline:", "files: the same bytes in both trees"):
+        assert expected in out, out
