@@ -488,7 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the site configuration to start from (default: ./mkdocs.yml when there is one)")
     p.add_argument("--config", "-c", metavar="FILE", help="configuration file (default: the nearest .plinkdocs.yaml)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="Graphviz runs at once (default: the number of cores)")
+                   help="worker processes that check the designs and make their pages (default: one per core "
+                        "from 16 designs)")
     p.add_argument("--cache-dir", default=None, metavar="DIR",
                    help="where pages and diagrams are kept for reuse (default: $PLINKDOCS_CACHE_DIR, else "
                         ".plinkdocs-cache)")

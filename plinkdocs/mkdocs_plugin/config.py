@@ -18,6 +18,9 @@ class PlinkdocsConfig(_Config):
     assets = c.Type(bool, default=True)  # add the plinkdocs style sheet and zoom script
     group_by = c.Choice(("review", "owner", "tag", "none"), default="review")  # the designs in the nav
     nav_limit = c.Type(int, default=20)  # at most this many entries on each level of the designs' nav
+    # worker processes that make the design pages while MkDocs renders the ones made (default:
+    # one per core from 16 designs); 1 makes them in the build's own process
+    jobs = c.Optional(c.Type(int))
     swap = c.Type(bool, default=True)  # `mkdocs build`: build beside site_dir, swap it in when it succeeded
     unlisted = c.Optional(c.Type(str))
     # hand-written pages about the tool, not the portfolio: `plinkdocs site` leaves them out

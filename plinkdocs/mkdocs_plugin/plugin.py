@@ -93,6 +93,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         self._pages = None
         self._stage = None  # where this process writes the generated files (a temporary folder)
         self._nav_digest = None  # the navigation of the last build, to know when every page must change
+        self._build = None  # the generation under way (its design pages made while MkDocs reads the first ones)
+        self._generated: list = []  # the files this plugin added to the build
 
     # The presence of on_startup keeps this instance across the rebuilds of `mkdocs serve`,
     # and with it the in-memory cache.
@@ -103,6 +105,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(_dirty_serve_is_accurate)
 
     def on_shutdown(self):
+        self._stop_generation()
         if self._stage is not None:
             shutil.rmtree(self._stage, ignore_errors=True)
             self._stage = None
@@ -157,6 +160,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         self._finish_swap(config, keep=True)
 
     def on_build_error(self, *, error):
+        self._stop_generation()
         if self._swap is not None:
             target, new = self._swap
             self._swap = None
@@ -201,7 +205,7 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         options = Options(section=self.config.section, source=self.config.source, diagrams=self.config.diagrams,
                           cache_dir=cache_dir, root=str(root), doc_pages=frozenset(doc_pages),
                           group_by=self.config.group_by, nav_limit=self.config.nav_limit,
-                          stage=self._stage_dir())
+                          stage=self._stage_dir(), jobs=self.config.jobs)
         key = (repr(plconfig), repr(options))
         if self._generator is None or self._generator_key != key:
             try:
@@ -232,21 +236,25 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
                               f"(from mkdocs.yml) does not exist")
         gen = self._get_generator(config, {f.src_uri for f in files.documentation_pages()})
         try:
-            tree = gen.generate([arch])
+            build = gen.start([arch])
         except PriceError as e:
             raise PluginError(f"plinkdocs: {e}") from None
         except DiscoveryError as e:
             raise PluginError("plinkdocs: " + "; ".join(e.problems)) from None
-        self.tree = tree
-        for file, problem in tree.problems:
-            log.warning(f"plinkdocs: {file}: {problem}")
-        generated = []
-        for src_uri in tree.files:
+        except SiteError as e:
+            raise PluginError(f"plinkdocs: {e}") from None
+        tree = build.tree
+        self.tree, self._build, self._generated = tree, build, []
+        # MkDocs reads the pages in this order: the design pages as their worker processes
+        # make them, and the portfolio last, as it needs every design's cost (see `on_pre_page`)
+        portfolio = f"{self.config.section}/index.md"
+        for src_uri in sorted(tree.files, key=lambda s: (s == portfolio, s)):
             if not self.config.assets and src_uri.startswith(ASSETS + "/"):
                 continue
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 if existing.generated_by is None:
+                    build.close()
                     raise PluginError(f"plinkdocs: {src_uri} is generated, but {config.docs_dir} has a file "
                                       f"of that name; remove it or choose another `section`")
                 files.remove(existing)
@@ -254,15 +262,59 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
             file = File.generated(config, src_uri, abs_src_path=str(staged)) if staged is not None else \
                 File.generated(config, src_uri, content=tree.files[src_uri])
             files.append(file)
-            generated.append(file)
+            self._generated.append(file)
+        if getattr(self, "_dirty", False):
+            # a dirty build compares each file's time before reading it: every file is made first
+            self._finish_generation(files)
         hand_written = [f.src_uri for f in files.documentation_pages() if f.generated_by is None]
         nav = config.nav
         if nav is None:  # MkDocs would list every design page flat: list the sections ourselves
             nav = default_nav(hand_written, {"Architectures": f"{self.config.section}/index.md",
                                              "Rules": f"{RULES}/index.md", "Guides": f"{GUIDES}/index.md"})
         config.nav = add_unlisted(generated_nav(nav, tree.nav), hand_written, self.config.unlisted)
-        self._rebuild_all_when_the_nav_changed(config, files, generated, tree)
+        self._rebuild_all_when_the_nav_changed(config, files, self._generated, tree)
         return files
+
+    def on_pre_page(self, page, *, config, files):
+        if self._build is not None:
+            try:
+                self._build.wait(page.file.src_uri)
+            except PriceError as e:
+                raise PluginError(f"plinkdocs: {e}") from None
+            except SiteError as e:
+                raise PluginError(f"plinkdocs: {e}") from None
+        return page
+
+    def on_env(self, env, *, config, files):
+        self._finish_generation(files)
+        return env
+
+    def _finish_generation(self, files: Files) -> None:
+        """Every generated file made: the ones that were not (a diagram Graphviz could not
+        draw) leave the build, and what plinkdocs could not do is reported."""
+        build, self._build = self._build, None
+        if build is None:
+            return
+        try:
+            tree = build.finish()
+        except PriceError as e:
+            raise PluginError(f"plinkdocs: {e}") from None
+        except SiteError as e:
+            raise PluginError(f"plinkdocs: {e}") from None
+        # the files in their own order again (the portfolio was read last): the theme's pages and
+        # the search index come out as they would from the files alone
+        for file in self._generated:
+            files.remove(file)
+        self._generated = sorted((f for f in self._generated if f.src_uri in tree.files), key=lambda f: f.src_uri)
+        for file in self._generated:
+            files.append(file)
+        for file, problem in tree.problems:
+            log.warning(f"plinkdocs: {file}: {problem}")
+
+    def _stop_generation(self) -> None:
+        build, self._build = self._build, None
+        if build is not None:
+            build.close()
 
     def _rebuild_all_when_the_nav_changed(self, config, files: Files, generated: list, tree) -> None:
         """A dirty build (`mkdocs serve --dirty`, `mkdocs build --dirty`) renders only the pages

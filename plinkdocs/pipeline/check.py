@@ -24,7 +24,7 @@ from plinkdocs.pipeline.results import FileResult, RunResult
 from plinkdocs.rules.contract import RuleContext
 
 __all__ = ["YAML_SUFFIXES", "DiscoveryError", "FileResult", "RunResult", "apply_unique_names", "check_document",
-           "check_file", "check_paths", "check_text", "default_jobs", "discover", "display_path", "map_files",
+           "check_file", "check_paths", "check_text", "default_jobs", "discover", "display_path", "init_worker", "map_files",
            "run_rules", "worker_config"]
 
 
@@ -193,7 +193,8 @@ def default_jobs(files: int) -> int:
 _WORKER_CONFIG: Config | None = None
 
 
-def _worker_init(config: Config) -> None:
+def init_worker(config: Config) -> None:
+    """A worker process's configuration (the initializer of a pool that runs `_check_one`-like work)."""
     global _WORKER_CONFIG
     _WORKER_CONFIG = config
 
@@ -253,7 +254,7 @@ def map_files(func, items: list, config: Config, jobs: int) -> list:
 
     _rules.registry()  # import every rule once, before the workers fork
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(config,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker, initargs=(config,)) as pool:
         return list(pool.map(func, items, chunksize=max(1, len(items) // (jobs * 8))))
 
 
