@@ -12,7 +12,9 @@ A thin adapter over `plinkdocs.site`: on every build it checks the designs and a
 portfolio, one page per design (with its diagram and break-even plot), one page per rule and
 the guides as generated files, never written to `docs/`: they are written, one design at a
 time, to a temporary folder of this process and handed to MkDocs as files, so that the site
-is never held in memory. Work per design is cached by a hash of its content, in memory
+is never held in memory. From 16 designs the design pages are made in worker processes while
+MkDocs renders the pages already made (`on_pre_page` waits for a page only when MkDocs
+reaches it; the portfolio is read last), and the drawings are linked into the site. Work per design is cached by a hash of its content, in memory
 across the rebuilds of `mkdocs serve` and on disk (`cache_dir`, drawings only) across
 builds, so a rebuild after one design changes redraws one diagram. `mkdocs serve` watches the
 designs folder and the configuration, and reloads when a YAML file changes; with `--dirty`
