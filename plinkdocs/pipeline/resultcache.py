@@ -160,7 +160,7 @@ def prune(folder: str | os.PathLike | None, max_age_days: float = MAX_AGE_DAYS,
         if not top.is_dir():
             return 0
     entries = []
-    for sub in ("check", "site", "diagrams"):
+    for sub in ("check", "site", "site-check", "diagrams"):
         for root, _, names in os.walk(top / sub):
             for name in names:
                 p = os.path.join(root, name)
@@ -212,8 +212,13 @@ def _finding_from(v) -> Finding:
 
 
 class ResultCache:
-    def __init__(self, folder: str | os.PathLike, config):
-        self.folder = Path(folder) / "check"
+    """Check results by a hash of everything they depend on (`key`), sealed on disk.
+
+    `name` keeps apart the entries of another user of the same results: the site keeps each
+    design's metadata beside its findings (`extra`, JSON data its reader checks field by field)."""
+
+    def __init__(self, folder: str | os.PathLike, config, name: str = "check"):
+        self.folder = Path(folder) / name
         prices = b""
         if config.prices_file:
             try:
@@ -240,11 +245,14 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key[2:]}.json"
 
-    def get(self, key: str):
+    def get(self, key: str, extra: bool = False):
+        """The result kept for `key`, or None; with `extra`, (the result, its extra data)."""
         v = read_entry(self._path(key), key)
         try:
             if not isinstance(v, dict) or not isinstance(v.get("file"), str) or \
                     not isinstance(v.get("name"), (str, type(None))) or not isinstance(v.get("findings"), list):
+                raise ValueError("not an entry")
+            if extra and "extra" not in v:
                 raise ValueError("not an entry")
             nf = v.get("name_finding")
             result = FileResult(v["file"], None, None, [_finding_from(f) for f in v["findings"]], v["name"],
@@ -253,10 +261,12 @@ class ResultCache:
             self.misses += 1
             return None
         self.hits += 1
-        return result
+        return (result, v["extra"]) if extra else result
 
-    def put(self, key: str, result) -> None:
+    def put(self, key: str, result, extra=None) -> None:
         entry = {"file": result.file, "name": result.name,
                  "findings": [_finding_to(f) for f in result.findings],
                  "name_finding": _finding_to(result.name_finding) if result.name_finding else None}
+        if extra is not None:
+            entry["extra"] = extra
         write_entry(self._path(key), key, entry)

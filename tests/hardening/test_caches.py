@@ -205,3 +205,46 @@ def test_the_key_lives_outside_the_cache_and_is_private(tmp_path, broken, capsys
     assert secret.is_file() and (secret.stat().st_mode & 0o077) == 0
     assert cache not in secret.parents
     assert secret.read_bytes() not in b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file())
+
+
+def test_the_site_keeps_check_results_sealed_and_a_forged_one_is_a_miss(tmp_path, monkeypatch):
+    """A warm site build reads each readable design's findings and metadata from the disk cache
+    instead of checking it before the pages; an entry forged under another key, or edited, is
+    checked again, and the pages are the same."""
+    import importlib
+
+    from plinkdocs.outputs.site.generate import Generator, Options
+    from plinkdocs.pipeline.config import Config
+
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(design_text(), encoding="utf-8")
+    (folder / "bad.yaml").write_text("version: 1\nname: bad\n", encoding="utf-8")  # not readable: never kept
+    cache = tmp_path / "cache"
+    calls = []
+    gen_mod = importlib.import_module("plinkdocs.outputs.site.generate")
+    real = gen_mod.check_file
+    monkeypatch.setattr(gen_mod, "check_file", lambda path, *a, **kw: calls.append(Path(path).name) or
+                        real(path, *a, **kw))
+
+    def gen():
+        calls.clear()
+        return Generator(Config(), Options(cache_dir=str(cache), root=str(tmp_path), diagrams=False))
+
+    def checked():  # the check before the pages: what the navigation and the rule pages need
+        result, _ = gen().check([folder])
+        return [(r.file, r.name, r.findings, r.model.title if r.model is not None else None) for r in result.files]
+
+    first, pages = checked(), gen().generate([folder]).files
+    assert sorted(calls) == ["bad.yaml", "good.yaml"]
+    (entry,) = entries(cache, "site-check")
+    key = entry.parent.name + entry.stem
+    payload = resultcache.unseal(key, entry.read_text())
+    assert payload["extra"]["title"].startswith("Example service") and payload["name"] == "example-service"
+    assert checked() == first and calls == ["bad.yaml"]  # the readable one came from the cache
+    assert gen().generate([folder]).files == pages
+    rewrite(entry, lambda p: dict(p, findings=[], extra=dict(p["extra"], title="<b>forged</b>")))
+    assert checked() == first and sorted(calls) == ["bad.yaml", "good.yaml"]
+    forge(entry, key, dict(payload, extra=dict(payload["extra"], title="forged")))
+    assert checked() == first and sorted(calls) == ["bad.yaml", "good.yaml"]
+    assert gen().generate([folder]).files == pages
