@@ -6,8 +6,9 @@ figures and ratios as it goes; asserts nothing.
 
 For each size: the floor (Graphviz alone on every diagram on all cores, and writing the
 site's files), a cold `mkdocs build` with the plugin (empty cache), `plinkdocs site --out`
-and a plain `mkdocs build` of the same generated pages, a warm rebuild after one design
-changed against that plain build (in rounds), Zensical on the same pages (cold, and its
+and a plain `mkdocs build` of the same generated pages; the cold build again (each in an
+empty cache) and a warm rebuild after one design changed against that plain build, side by
+side in rounds (each ratio taken within a round, the median reported); Zensical on the same pages (cold, and its
 incremental rebuild), peak memory of each build, and at the first size `mkdocs serve
 --dirty`: the time from saving a design to its reloaded page, and how long Ctrl-C takes.
 Between sizes: the ratios of the largest size to the smallest (linear growth is 2.0 for
@@ -169,25 +170,38 @@ def one_size(count: int, work: Path, cores: int, n_rounds: int, serve: bool, por
             f"speed-up {parallel_ceiling(cores):.2f}x (the most a parallel run can gain here)")
         shutil.rmtree(work / "svg", ignore_errors=True)
 
-    warm_cmd = [mkdocs, "build", "-q", "-d", str(site)]
-    plain_cmd = [mkdocs, "build", "-q", "-f", str(plain / "mkdocs.yml"), "-d", str(work / "site-plain")]
-    times: dict = {"warm": [], "plain": []}
-    mem: dict = {"warm": 0.0, "plain": 0.0}
-    for i in range(n_rounds):  # side by side, each round starting with the other one
-        for name in (("warm", "plain") if i % 2 == 0 else ("plain", "warm")):
+    # The cold build again, the warm rebuild and the plain build, side by side in rounds, each
+    # round starting one further along: the machine's speed drifts between minutes, so every
+    # ratio is taken within a round (a cold build in its own empty cache, kept apart from the
+    # project's, which stays warm for the warm rebuild).
+    cmds = {"cold": [mkdocs, "build", "-q", "-d", str(work / "site-cold")],
+            "warm": [mkdocs, "build", "-q", "-d", str(site)],
+            "plain": [mkdocs, "build", "-q", "-f", str(plain / "mkdocs.yml"), "-d", str(work / "site-plain")]}
+    names = list(cmds)
+    times: dict = {name: [] for name in names}
+    mem: dict = {name: 0.0 for name in names}
+    for i in range(n_rounds):
+        for name in names[i % 3:] + names[:i % 3]:
+            env = SITE_ENV
             if name == "warm":
                 edit()
-            elapsed, mb = timed(warm_cmd if name == "warm" else plain_cmd, proj)
+            elif name == "cold":
+                env = dict(SITE_ENV, PLINKDOCS_CACHE_DIR=str(work / f"cache-cold-{count}-{i}"))
+            elapsed, mb = timed(cmds[name], proj, env)
             times[name].append(elapsed)
             mem[name] = max(mem[name], mb)
+            shutil.rmtree(work / f"cache-cold-{count}-{i}", ignore_errors=True)
     b = Rounds(times)
-    out["warm"], out["plain"] = b.median("warm"), b.median("plain")
+    out["cold_rounds"], out["warm"], out["plain"] = b.median("cold"), b.median("warm"), b.median("plain")
     out["warm_mb"], out["plain_mb"] = mem["warm"], mem["plain"]
+    out["cold_mb"] = max(out["cold_mb"], mem["cold"])
     out["warm_ratio"], out["warm_spread"] = b.ratio("warm", "plain"), b.spread("warm", "plain")
-    out["cold_ratio"] = out["cold"] / out["plain"]
+    out["cold_ratio"], out["cold_spread"] = b.ratio("cold", "plain"), b.spread("cold", "plain")
+    say(f"{'mkdocs build with the plugin, cold (median of rounds)':52} {out['cold_rounds']:8.1f} s   "
+        f"peak {out['cold_mb']:6.0f} MB")
     say(f"{'warm rebuild after one design changed':52} {out['warm']:8.1f} s   peak {out['warm_mb']:6.0f} MB")
     say(f"{'plain mkdocs build of the same generated pages':52} {out['plain']:8.1f} s   peak {out['plain_mb']:6.0f} MB")
-    say(f"ratio cold plugin build / plain build: {out['cold_ratio']:.2f}   (target <= 1.5; one cold run)")
+    say(f"ratio cold plugin build / plain build: {out['cold_ratio']:.2f}   (target <= 1.5; {out['cold_spread']})")
     say(f"ratio warm rebuild / plain build: {out['warm_ratio']:.2f}   (target <= 1.1; {out['warm_spread']})")
 
     if shutil.which("zensical", path=str(BIN)):
@@ -210,7 +224,7 @@ def one_size(count: int, work: Path, cores: int, n_rounds: int, serve: bool, por
         say(f"{'saving a design -> its reloaded page':52} {', '.join(f'{r:.1f}' for r in reloads)} s   (target < 10 s)")
         say(f"{'Ctrl-C -> mkdocs serve stopped':52} {stop:8.2f} s")
     shutil.rmtree(proj, ignore_errors=True)
-    for p in (site, plain, work / "site-plain", work / f"dot-{proj.name}"):
+    for p in (site, plain, work / "site-plain", work / "site-cold", work / f"dot-{proj.name}"):
         shutil.rmtree(p, ignore_errors=True)
     say()
     return out
@@ -220,7 +234,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000], help="numbers of designs")
     ap.add_argument("--count", type=int, help="one size only (the same as --sizes N)")
-    ap.add_argument("--rounds", type=int, default=2, help="rounds of the warm / plain comparison")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the cold / warm / plain comparison")
     ap.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` reload")
     ap.add_argument("--port", type=int, default=0, help="for `mkdocs serve` (default: a free one)")
     args = ap.parse_args()
@@ -245,7 +259,7 @@ def main() -> None:
         if len(sizes) > 1:
             small, large = results[sizes[0]], results[sizes[-1]]
             say(f"== growth, {sizes[-1]} / {sizes[0]} designs (linear: {sizes[-1] / sizes[0]:.1f}) ==")
-            for name, label in (("cold", "cold plugin build"), ("warm", "warm rebuild"), ("plain", "plain build"),
+            for name, label in (("cold_rounds", "cold plugin build"), ("warm", "warm rebuild"), ("plain", "plain build"),
                                 ("z_cold", "Zensical cold"), ("cold_mb", "peak memory, cold build")):
                 if name in small and name in large:
                     say(f"{label:40} {large[name] / small[name]:.2f}")

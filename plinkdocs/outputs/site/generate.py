@@ -736,6 +736,10 @@ class Generator:
 
 _WORKER_GENERATOR: Generator | None = None
 PAGE_WORKERS_FROM = 16  # designs from which their pages are made in worker processes
+# The workers' niceness. Beside MkDocs (one process, which renders a page only once it is made)
+# the workers and MkDocs's own rendering share the cores; a build ends when MkDocs does, so
+# MkDocs goes first and the workers take the rest, all of it while MkDocs waits for a page.
+WORKER_NICENESS = 5
 
 
 def _init_worker(config: Config, generator: Generator) -> None:
@@ -749,6 +753,10 @@ def _init_worker(config: Config, generator: Generator) -> None:
     # what the worker inherited (the engine's configuration, the rules, the templates) is never
     # freed: the collector need not walk it on every pass, nor touch its copy-on-write pages
     gc.freeze()
+    try:  # the site engine reading the pages is what a build waits for: the workers yield to it
+        os.nice(WORKER_NICENESS)
+    except OSError:
+        pass
     init_check_worker(config)
     _WORKER_GENERATOR = generator
 
