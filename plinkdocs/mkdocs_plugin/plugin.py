@@ -33,6 +33,7 @@ each level, so that a page of a site with hundreds of designs carries a bounded 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import logging
@@ -79,6 +80,18 @@ def _dirty_serve_is_accurate(record: logging.LogRecord) -> bool:
         record.msg, record.args = ("A dirty build: only the pages that changed are rebuilt (plinkdocs rebuilds "
                                    "every page when the navigation changes)"), ()
     return True
+
+
+@contextlib.contextmanager
+def _plugin_errors():
+    """What stops the generation (a bad price file or option, designs that cannot be read, a
+    worker that died) as MkDocs's one-line plugin error, not a traceback."""
+    try:
+        yield
+    except (PriceError, SiteError) as e:
+        raise PluginError(f"plinkdocs: {e}") from None
+    except DiscoveryError as e:
+        raise PluginError("plinkdocs: " + "; ".join(e.problems)) from None
 
 
 class _StagedFile(File):
@@ -260,14 +273,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
             raise PluginError(f"plinkdocs: the architectures folder {self.config.architectures!r} "
                               f"(from mkdocs.yml) does not exist")
         gen = self._get_generator(config, {f.src_uri for f in files.documentation_pages()})
-        try:
+        with _plugin_errors():
             build = gen.start([arch])
-        except PriceError as e:
-            raise PluginError(f"plinkdocs: {e}") from None
-        except DiscoveryError as e:
-            raise PluginError("plinkdocs: " + "; ".join(e.problems)) from None
-        except SiteError as e:
-            raise PluginError(f"plinkdocs: {e}") from None
         tree = build.tree
         self.tree, self._build, self._generated = tree, build, []
         # MkDocs reads the pages in this order: the design pages as their worker processes
@@ -303,12 +310,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
 
     def on_pre_page(self, page, *, config, files):
         if self._build is not None:
-            try:
+            with _plugin_errors():
                 self._build.wait(page.file.src_uri)
-            except PriceError as e:
-                raise PluginError(f"plinkdocs: {e}") from None
-            except SiteError as e:
-                raise PluginError(f"plinkdocs: {e}") from None
         return page
 
     def on_env(self, env, *, config, files):
@@ -321,12 +324,8 @@ class PlinkdocsPlugin(BasePlugin[PlinkdocsConfig]):
         build, self._build = self._build, None
         if build is None:
             return
-        try:
+        with _plugin_errors():
             tree = build.finish()
-        except PriceError as e:
-            raise PluginError(f"plinkdocs: {e}") from None
-        except SiteError as e:
-            raise PluginError(f"plinkdocs: {e}") from None
         # the files in their own order again (the portfolio was read last): the theme's pages and
         # the search index come out as they would from the files alone
         for file in self._generated:

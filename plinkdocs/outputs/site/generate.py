@@ -209,6 +209,10 @@ class TreeFiles(Mapping):
             return False
         return (st.st_size, st.st_mtime_ns) == known[1:]
 
+    def known(self, rels) -> dict:
+        """What this process last staged of `rels`: rel -> (digest, size, mtime)."""
+        return {rel: self._written[rel] for rel in rels if rel in self._written}
+
     def drop(self, rel: str) -> None:
         """Take a file that turned out not to be made out of this tree."""
         self._names.discard(rel)
@@ -849,7 +853,7 @@ class Build:
             for d, key in todo:
                 page = gen.design_page(d.slug)
                 expected = self._files_of(d)
-                prior = {rel: files._written[rel] for rel in expected if rel in files._written}
+                prior = files.known(expected)
                 d.result = _released(d.result)
                 self._pending[page] = (d, key, pool.submit(_make_in_worker, (d, where[d.file], key, prior)))
                 self._expected[page] = expected
@@ -890,7 +894,7 @@ class Build:
                 if i + ahead < len(todo):
                     gen._full_result(todo[i + ahead][0], where)
                     drawn_ahead[i + ahead] = pool.submit(gen._drawings, *todo[i + ahead])
-                prior = {rel: self.files._written[rel] for rel in self._files_of(d) if rel in self.files._written}
+                prior = self.files.known(self._files_of(d))
                 self._record(d, key, gen._make(d, where[d.file], key, prior, drawn))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: no more Graphviz runs
